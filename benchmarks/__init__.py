@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks --help`. Figures go to docs/benchmarks.md."""

@@ -1,0 +1,67 @@
+"""Run the benchmarks: `python -m benchmarks foundation --incidents 1000000 [--pg-url URL]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}"
+
+
+def foundation(args: argparse.Namespace) -> None:
+    from benchmarks import foundation as fb
+    from helpdesk_tui.store.db import Database
+
+    print(f"machine: {_machine()}")
+    targets = [("sqlite", None)]
+    if args.pg_url:
+        targets.append(("postgresql", args.pg_url))
+    for engine, url in targets:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Database(url or f"sqlite:///{Path(tmp) / 'bench.db'}")
+            ref = fb.prepare(db)
+            imp = fb.bulk_import(db, ref, args.incidents)
+            line = f"{engine}: bulk import of {int(imp['rows']):,} incidents: {imp['rows_per_s']:,.0f} rows/s ({imp['seconds']:.1f} s)"
+            if "raw_rows_per_s" in imp:
+                line += f"; raw sqlite3.executemany, no indexes: {imp['raw_rows_per_s']:,.0f} rows/s"
+            print(line, flush=True)
+            print(f"\n| {engine} tab | rows | count | page p50 ms | page p95 ms | count p50 ms | count p95 ms |")
+            print("|---|---:|---:|---:|---:|---:|---:|")
+            for r in fb.dashboards(db, ref["analyst"], repeat=args.repeat):
+                print(f"| {r['tab']} | {r['rows']} | {r['count']:,} | {r['page_p50']:.2f} | {r['page_p95']:.2f} "
+                      f"| {r['count_p50']:.2f} | {r['count_p95']:.2f} |", flush=True)
+            print()
+            db.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    sub = parser.add_subparsers(dest="what", required=True)
+    f = sub.add_parser("foundation", help="bulk import and dashboard tabs (issue 2)")
+    f.add_argument("--incidents", type=int, default=1_000_000)
+    f.add_argument("--repeat", type=int, default=200)
+    f.add_argument("--pg-url", help="also measure on this (empty) PostgreSQL database")
+    f.set_defaults(run=foundation)
+    args = parser.parse_args(argv)
+    args.run(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

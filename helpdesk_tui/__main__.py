@@ -1,0 +1,3 @@
+from helpdesk_tui.cli import main
+
+main()

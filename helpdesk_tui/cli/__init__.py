@@ -1,0 +1,123 @@
+"""The command line (typer): the same operations the TUI uses, for scripts and administrators."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import click
+import typer
+
+from helpdesk_tui import __version__
+from helpdesk_tui.cli.output import fail
+from helpdesk_tui.cli.state import state
+
+app = typer.Typer(
+    name="helpdesk",
+    help="helpdesk-tui: a keyboard-driven terminal help desk.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"helpdesk-tui {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _global(
+    ctx: typer.Context,
+    db: Annotated[Optional[str], typer.Option("--db", help="Database URL or SQLite file (or HELPDESK_DB).")] = None,
+    acting: Annotated[Optional[str], typer.Option("--as", help="Act as this person (login).")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Interface language: uk or en.")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    from helpdesk_tui.config import load_settings
+    from helpdesk_tui.desk import settings as desk_settings
+    from helpdesk_tui.domain.display import set_zone
+    from helpdesk_tui.domain.priority import PriorityMatrix
+    from helpdesk_tui.i18n import language_from_locale, set_language
+
+    settings = load_settings()
+    if db:
+        settings.db_url = db
+    if lang:
+        settings.language = lang
+    language = settings.language or language_from_locale()
+    set_language(language)
+    set_zone(settings.timezone)
+    matrix = PriorityMatrix.from_rows(settings.priority_matrix) if settings.priority_matrix else PriorityMatrix()
+    desk_settings.configure(desk_settings.DeskSettings(matrix=matrix, notification_language=language,
+                                                       sender_address=settings.sender_address))
+    state.settings = settings
+    state.acting_login = acting
+    state._db = None
+    if ctx.invoked_subcommand is None:
+        # The terminal interface comes with its own issue; until then, the commands.
+        print(ctx.get_help())
+        raise typer.Exit(0)
+
+
+def _register() -> None:
+    from helpdesk_tui.cli import admin, database, incidents, tasks, views
+
+    for module in (database, admin, incidents, tasks, views):
+        module.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; a mistake prints one clear line and exits non-zero, never a traceback."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from helpdesk_tui.config import ConfigError
+    from helpdesk_tui.domain.errors import DeskError
+    from helpdesk_tui.i18n import _
+
+    code = 0
+    try:
+        result = app(args=argv, prog_name="helpdesk", standalone_mode=False)
+        if isinstance(result, int):
+            code = result
+    except DeskError as exc:
+        fail(exc.message)
+        code = 1
+    except (ValueError, ConfigError) as exc:
+        fail(str(exc))
+        code = 1
+    except (OperationalError, DBAPIError) as exc:
+        detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        fail(_("The database answered: {detail}").format(detail=detail))
+        code = 1
+    except click.exceptions.Abort:
+        fail(_("Stopped"))
+        code = 130
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as exc:  # the last line of defence: one clear line, the details on demand
+        import os
+
+        if os.environ.get("HELPDESK_DEBUG"):
+            raise
+        fail(_("Unexpected error: {kind}: {detail} (HELPDESK_DEBUG=1 shows the details)").format(
+            kind=type(exc).__name__, detail=exc))
+        code = 70
+    finally:
+        if state._db is not None:
+            state._db.dispose()
+    if argv is None:
+        sys.exit(code)
+    return code

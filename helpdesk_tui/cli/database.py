@@ -1,0 +1,115 @@
+"""`helpdesk init`, `helpdesk db ...` and `helpdesk demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from helpdesk_tui.cli.output import say
+from helpdesk_tui.cli.state import state
+from helpdesk_tui.i18n import _
+
+db_app = typer.Typer(help="Database: upgrade, backup, restore.", no_args_is_help=True)
+
+
+def _init() -> tuple[str | None, str | None]:
+    from helpdesk_tui.desk.searches import install_predefined
+    from helpdesk_tui.store import migrate
+
+    before, after = migrate.upgrade(state.db)
+    with state.db.write() as session:
+        install_predefined(session)
+    return before, after
+
+
+def init() -> None:
+    """Create the database, or upgrade it to this version's schema."""
+    before, after = _init()
+    if before is None:
+        say(_("Created {url} (schema {rev})").format(url=state.db.describe(), rev=after))
+    elif before != after:
+        say(_("Upgraded {url} from schema {old} to {new}").format(url=state.db.describe(), old=before, new=after))
+    else:
+        say(_("{url} is up to date (schema {rev})").format(url=state.db.describe(), rev=after))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the schema up to date."""
+    init()
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the schema revision and whether it is current."""
+    from helpdesk_tui.store import migrate
+
+    rev, head = migrate.current_revision(state.db), migrate.head_revision(state.db)
+    say(f"{state.db.describe()}: {rev or '—'} (head {head})")
+
+
+@db_app.command("backup")
+def db_backup(file: Annotated[Path, typer.Argument(help="Backup file (.json for the portable format).")]) -> None:
+    """Back up the whole database while people keep working."""
+    from helpdesk_tui.store.backup import backup
+
+    state.ready_db()
+    counts = backup(state.db, file)
+    total = sum(counts.values())
+    say(_("Backed up to {file}").format(file=file) + (f" ({total} rows)" if counts else ""))
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="A file made by `helpdesk db backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Replace the data without asking.")] = False,
+) -> None:
+    """Replace all data with a backup's."""
+    from helpdesk_tui.store.backup import restore
+
+    if not yes and not typer.confirm(_("Replace every record in {url}?").format(url=state.db.describe())):
+        raise typer.Exit(1)
+    counts = restore(state.db, file)
+    say(_("Restored {file}").format(file=file) + (f" ({sum(counts.values())} rows)" if counts else ""))
+
+
+def demo(
+    no_tui: Annotated[bool, typer.Option("--no-tui", help="Only create the data; do not open the interface.")] = False,
+    incidents: Annotated[int, typer.Option("--incidents", help="How many incidents to create.")] = 2500,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed, for the same data every time.")] = 7,
+) -> None:
+    """Create a demo database with realistic Ukrainian data (and open it)."""
+    from helpdesk_tui.desk.demo import build_demo
+    from helpdesk_tui.store import migrate
+
+    if migrate.current_revision(state.db) is not None:
+        with state.db.read() as session:
+            from sqlalchemy import func, select
+
+            from helpdesk_tui.store.models import Incident
+
+            existing = session.execute(select(func.count()).select_from(Incident)).scalar_one()
+    else:
+        existing = 0
+    if existing:
+        say(_("{url} already has {n} incidents; the demo data is not added twice").format(url=state.db.describe(), n=existing))
+    else:
+        _init()
+        summary = build_demo(state.db, incidents=incidents, seed=seed)
+        say(_("Demo data created in {url}: {summary}").format(url=state.db.describe(), summary=summary))
+        say(_("Sign in as «{login}» (password «{password}»)").format(login="analyst", password="demo-password"))
+    if not no_tui:
+        # Until the terminal interface lands, show the analyst what the dashboards hold.
+        from helpdesk_tui.cli.views import dashboard
+
+        state.acting_login = state.acting_login or "analyst"
+        dashboard(name="analyst", tab=None, sort=None, asc=None, limit=50, after=None, as_json=False)
+        say(_("Try: helpdesk --db {url} --as analyst dashboard analyst --tab my-action").format(url=state.db.describe()))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("demo")(demo)
+    app.add_typer(db_app, name="db")

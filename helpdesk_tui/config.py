@@ -1,0 +1,69 @@
+"""Settings: a TOML file in the XDG config directory, overridden by HELPDESK_* variables.
+
+Kept free of pydantic on purpose: it is read on the way to the first frame.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+APP_NAME = "helpdesk-tui"
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    value = os.environ.get(var)
+    return Path(value) if value else Path.home() / fallback
+
+
+def config_dir() -> Path:
+    return _xdg("XDG_CONFIG_HOME", ".config") / APP_NAME
+
+
+def data_dir() -> Path:
+    return _xdg("XDG_DATA_HOME", ".local/share") / APP_NAME
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{data_dir() / 'helpdesk.db'}"
+
+
+@dataclass
+class Settings:
+    db_url: str = field(default_factory=default_db_url)
+    language: str | None = None
+    timezone: str = "Europe/Kyiv"
+    priority_matrix: list[list[int]] | None = None
+    sender_address: str = "helpdesk@localhost"
+    source: Path | None = None
+
+
+class ConfigError(Exception):
+    pass
+
+
+def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    path = path or Path(env.get("HELPDESK_CONFIG", config_dir() / "config.toml"))
+    settings = Settings()
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+        settings.source = path
+        db = data.get("database", {})
+        ui = data.get("ui", {})
+        desk = data.get("desk", {})
+        mail = data.get("mail", {})
+        settings.db_url = db.get("url", settings.db_url)
+        settings.language = ui.get("language", settings.language)
+        settings.timezone = desk.get("timezone", settings.timezone)
+        settings.priority_matrix = desk.get("priority_matrix", settings.priority_matrix)
+        settings.sender_address = mail.get("from", settings.sender_address)
+    settings.db_url = env.get("HELPDESK_DB", settings.db_url)
+    settings.language = env.get("HELPDESK_LANG", settings.language)
+    settings.timezone = env.get("HELPDESK_TZ", settings.timezone)
+    return settings

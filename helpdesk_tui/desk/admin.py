@@ -1,0 +1,237 @@
+"""Administration: people and their roles, work groups, organisations, services, vendors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel
+
+from helpdesk_tui.desk.common import apply_changes, bump, feed, journal, require_role
+from helpdesk_tui.desk.lookup import name_key, phone_key
+from helpdesk_tui.domain.errors import DeskError, RuleViolation
+from helpdesk_tui.domain.statuses import Role
+from helpdesk_tui.i18n import _
+from helpdesk_tui.store.models import (
+    Category,
+    ConfigurationItem,
+    GroupMember,
+    Organisation,
+    Person,
+    PersonRole,
+    Service,
+    Vendor,
+    WorkGroup,
+)
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 8:
+        raise RuleViolation(_("A password needs at least 8 characters"), field="password")
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except Exception:  # argon2 raises several kinds for a mismatch or a damaged hash
+        return False
+
+
+def require_admin(session: Session, actor: Person | None) -> Person | None:
+    """Administration needs an administrator, except to create the very first one."""
+    has_admin = session.execute(select(PersonRole).where(PersonRole.role == Role.ADMIN).limit(1)).first()
+    if has_admin is None:
+        return actor
+    return require_role(session, actor, Role.ADMIN)
+
+
+def _insert(session: Session, obj: SQLModel, what: str, name: str) -> None:
+    session.add(obj)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise DeskError(_("{what} «{name}» already exists").format(what=what, name=name)) from exc
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def create_person(
+    session: Session,
+    actor: Person | None,
+    *,
+    login: str,
+    full_name: str,
+    email: str | None = None,
+    phone: str | None = None,
+    organisation: Organisation | None = None,
+    roles: set[Role] = frozenset(),  # type: ignore[assignment]
+    password: str | None = None,
+    password_hash: str | None = None,
+    admin_check: bool = True,
+) -> Person:
+    """A new person; callers are people too (R3). An analyst may add a caller on the phone."""
+    if admin_check and roles:
+        actor = require_admin(session, actor)
+    login = login.strip()
+    if not login or any(c.isspace() for c in login):
+        raise RuleViolation(_("A login is one word without spaces"), field="login")
+    if not full_name.strip():
+        raise RuleViolation(_("A person needs a full name"), field="full_name")
+    email = _clean(email)
+    if email is not None and ("@" not in email or any(c.isspace() for c in email)):
+        raise RuleViolation(_("«{email}» is not an e-mail address").format(email=email), field="email")
+    person = Person(
+        login=login,
+        full_name=" ".join(full_name.split()),
+        name_key=name_key(full_name),
+        email=email,
+        phone=_clean(phone),
+        phone_key=phone_key(phone) if phone else None,
+        organisation_id=organisation.id if organisation else None,
+        password_hash=hash_password(password) if password else password_hash,
+    )
+    _insert(session, person, _("Person"), login)
+    for role in roles:
+        session.add(PersonRole(person_id=person.id, role=role.value))  # type: ignore[arg-type]
+    session.info.get("roles", {}).pop(person.id, None)
+    journal(session, record_kind="person", record_id=person.id, kind="change", author=actor,  # type: ignore[arg-type]
+            summary=_("Person created"), diff=[("login", None, login)], record_version=1)
+    feed(session, "person", person.id, "created", actor)  # type: ignore[arg-type]
+    return person
+
+
+def update_person(session: Session, actor: Person | None, person: Person, **changes: Any) -> Person:
+    require_admin(session, actor)
+    if "full_name" in changes:
+        changes["name_key"] = name_key(changes["full_name"])
+    if "password" in changes:
+        changes["password_hash"] = hash_password(changes.pop("password"))
+    if "phone" in changes:
+        if changes["phone"] is not None and not phone_key(changes["phone"]):
+            raise RuleViolation(_("«{phone}» is not a phone number").format(phone=changes["phone"]), field="phone")
+        changes["phone_key"] = phone_key(changes["phone"]) if changes["phone"] else None
+    diff = apply_changes(person, changes)
+    diff = [(f, o, n) if f != "password_hash" else (f, "***", "***") for f, o, n in diff]
+    if diff:
+        bump(person)
+        journal(session, record_kind="person", record_id=person.id, kind="change", author=actor,  # type: ignore[arg-type]
+                summary=_("Person changed"), diff=diff, record_version=person.version)
+        feed(session, "person", person.id, "updated", actor)  # type: ignore[arg-type]
+    return person
+
+
+def set_roles(session: Session, actor: Person | None, person: Person, roles: set[Role]) -> None:
+    require_admin(session, actor)
+    current = {Role(r) for r in session.execute(select(PersonRole.role).where(PersonRole.person_id == person.id)).scalars()}
+    for role in current - roles:
+        session.delete(session.get(PersonRole, (person.id, role.value)))
+    for role in roles - current:
+        session.add(PersonRole(person_id=person.id, role=role.value))  # type: ignore[arg-type]
+    session.info.get("roles", {}).pop(person.id, None)
+    if current != roles:
+        journal(session, record_kind="person", record_id=person.id, kind="change", author=actor,  # type: ignore[arg-type]
+                summary=_("Roles changed"),
+                diff=[("roles", ",".join(sorted(current)), ",".join(sorted(roles)))])
+        feed(session, "person", person.id, "updated", actor)  # type: ignore[arg-type]
+
+
+def create_group(session: Session, actor: Person | None, *, name: str, email: str | None = None,
+                 description: str = "") -> WorkGroup:
+    require_admin(session, actor)
+    if not name.strip():
+        raise RuleViolation(_("A work group needs a name"), field="name")
+    group = WorkGroup(name=name.strip(), email=_clean(email), description=description)
+    _insert(session, group, _("Work group"), name)
+    feed(session, "work_group", group.id, "created", actor)  # type: ignore[arg-type]
+    return group
+
+
+def add_member(session: Session, actor: Person | None, group: WorkGroup, person: Person) -> bool:
+    require_admin(session, actor)
+    if session.get(GroupMember, (group.id, person.id)) is not None:
+        return False
+    session.add(GroupMember(group_id=group.id, person_id=person.id))  # type: ignore[arg-type]
+    feed(session, "work_group", group.id, "updated", actor)  # type: ignore[arg-type]
+    return True
+
+
+def remove_member(session: Session, actor: Person | None, group: WorkGroup, person: Person) -> bool:
+    require_admin(session, actor)
+    member = session.get(GroupMember, (group.id, person.id))
+    if member is None:
+        return False
+    session.delete(member)
+    feed(session, "work_group", group.id, "updated", actor)  # type: ignore[arg-type]
+    return True
+
+
+def create_organisation(session: Session, actor: Person | None, *, name: str, email_domain: str | None = None,
+                        subscription_hours: float = 0) -> Organisation:
+    require_admin(session, actor)
+    if subscription_hours < 0:
+        raise RuleViolation(_("Subscription hours cannot be negative"), field="subscription_hours")
+    org = Organisation(name=name.strip(), email_domain=_clean(email_domain),
+                       subscription_minutes=round(subscription_hours * 60))
+    _insert(session, org, _("Organisation"), name)
+    feed(session, "organisation", org.id, "created", actor)  # type: ignore[arg-type]
+    return org
+
+
+def create_service(session: Session, actor: Person | None, *, name: str, description: str = "",
+                   default_group: WorkGroup | None = None) -> Service:
+    require_admin(session, actor)
+    service = Service(name=name.strip(), description=description,
+                      default_group_id=default_group.id if default_group else None)
+    _insert(session, service, _("Service"), name)
+    feed(session, "service", service.id, "created", actor)  # type: ignore[arg-type]
+    return service
+
+
+def create_category(session: Session, actor: Person | None, *, name: str, service: Service | None = None,
+                    kind: str = "incident") -> Category:
+    require_admin(session, actor)
+    if kind not in ("incident", "change_request"):
+        raise RuleViolation(_("A category is an incident or a change request"), field="kind")
+    category = Category(name=name.strip(), service_id=service.id if service else None, kind=kind)
+    _insert(session, category, _("Category"), name)
+    feed(session, "category", category.id, "created", actor)  # type: ignore[arg-type]
+    return category
+
+
+def create_configuration_item(session: Session, actor: Person | None, *, name: str,
+                              service: Service | None = None, description: str = "") -> ConfigurationItem:
+    require_admin(session, actor)
+    item = ConfigurationItem(name=name.strip(), service_id=service.id if service else None, description=description)
+    _insert(session, item, _("Configuration item"), name)
+    feed(session, "configuration_item", item.id, "created", actor)  # type: ignore[arg-type]
+    return item
+
+
+def create_vendor(session: Session, actor: Person | None, *, name: str, email: str | None = None,
+                  phone: str | None = None) -> Vendor:
+    require_admin(session, actor)
+    vendor = Vendor(name=name.strip(), email=_clean(email), phone=_clean(phone))
+    _insert(session, vendor, _("Vendor"), name)
+    feed(session, "vendor", vendor.id, "created", actor)  # type: ignore[arg-type]
+    return vendor
+
+
+def group_member_ids(session: Session, group_id: int) -> list[int]:
+    return list(session.execute(select(GroupMember.person_id).where(GroupMember.group_id == group_id)).scalars())
+
+
+def groups_of(session: Session, person_id: int) -> list[int]:
+    return list(session.execute(select(GroupMember.group_id).where(GroupMember.person_id == person_id)).scalars())

@@ -1,0 +1,184 @@
+"""What every operation does: numbers, journal with field diffs, change feed, locking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import select, text
+from sqlmodel import Session, SQLModel
+
+from helpdesk_tui.domain.errors import NotFound, PermissionDenied, StaleVersion
+from helpdesk_tui.domain.statuses import Role
+from helpdesk_tui.i18n import _
+from helpdesk_tui.store.models import ChangeFeed, FieldChange, JournalEntry, Person, PersonRole
+from helpdesk_tui.store.types import utcnow
+
+T = TypeVar("T", bound=SQLModel)
+
+NUMBER_PREFIXES = {
+    "incident": "INC",
+    "task": "TSK",
+    "external_task": "VTSK",
+    "service_request": "REQ",
+    "knowledge_article": "KB",
+    "problem": "PRB",
+}
+NUMBER_DIGITS = 7
+
+
+def next_number(session: Session, sequence: str) -> str:
+    """The next number of a sequence, unique under concurrent writers on both engines.
+
+    The UPDATE takes the row's write lock (PostgreSQL) or runs under BEGIN IMMEDIATE (SQLite),
+    so two processes can never read the same value.
+    """
+    session.execute(
+        text("INSERT INTO number_sequence (name, next_value) VALUES (:n, 1) ON CONFLICT (name) DO NOTHING"),
+        {"n": sequence},
+    )
+    value = session.execute(
+        text("UPDATE number_sequence SET next_value = next_value + 1 WHERE name = :n RETURNING next_value"),
+        {"n": sequence},
+    ).scalar_one()
+    return f"{NUMBER_PREFIXES[sequence]}{value - 1:0{NUMBER_DIGITS}d}"
+
+
+def roles_of(session: Session, person: Person) -> set[Role]:
+    """The person's roles, looked up once per transaction."""
+    cache = session.info.setdefault("roles", {})
+    if person.id not in cache:
+        rows = session.execute(select(PersonRole.role).where(PersonRole.person_id == person.id)).scalars()
+        cache[person.id] = {Role(r) for r in rows}
+    return cache[person.id]
+
+
+def require_active(person: Person | None) -> Person:
+    if person is None:
+        raise PermissionDenied(_("Name the person who acts (--as LOGIN)"))
+    if not person.active:
+        raise PermissionDenied(_("{login} is not active").format(login=person.login))
+    return person
+
+
+def require_role(session: Session, person: Person | None, *allowed: Role) -> Person:
+    person = require_active(person)
+    if not roles_of(session, person) & set(allowed):
+        raise PermissionDenied(
+            _("{login} needs one of these roles: {roles}").format(
+                login=person.login, roles=", ".join(r.label for r in allowed)
+            )
+        )
+    return person
+
+
+def desk_staff(session: Session, person: Person | None) -> Person:
+    """Anyone who works incidents: an analyst, a work-group member or an administrator."""
+    return require_role(session, person, Role.ANALYST, Role.GROUP_MEMBER, Role.ADMIN)
+
+
+def get_for_update(session: Session, model: type[T], record_id: int, *, what: str) -> T:
+    """Load a record and lock its row until the transaction ends (PostgreSQL; SQLite's write
+    transaction already holds the database lock)."""
+    # populate_existing: a copy already in the session (found by number a moment ago) must be
+    # refreshed from the locked row, or a concurrent save would be checked against stale values.
+    stmt = (
+        select(model).where(model.id == record_id).with_for_update()  # type: ignore[attr-defined]
+        .execution_options(populate_existing=True)
+    )
+    obj = session.execute(stmt).scalar_one_or_none()
+    if obj is None:
+        raise NotFound(_("{what} not found").format(what=what))
+    return obj
+
+
+def check_version(session: Session, record: Any, kind: str, expected: int | None) -> None:
+    """R43: refuse a save made on an out-of-date copy, and say what changed since."""
+    if expected is None or expected == record.version:
+        return
+    rows = session.execute(
+        select(FieldChange.field, FieldChange.old_value, FieldChange.new_value, JournalEntry.record_version)
+        .join(JournalEntry, JournalEntry.id == FieldChange.entry_id)
+        .where(
+            JournalEntry.record_kind == kind,
+            JournalEntry.record_id == record.id,
+            JournalEntry.record_version > expected,
+        )
+        .order_by(FieldChange.id)
+    ).all()
+    changes = [(r[0], r[1], r[2]) for r in rows]
+    label = getattr(record, "number", None) or getattr(record, "name", None) or str(record.id)
+    detail = "; ".join(f"{f}: {o or '—'} → {n or '—'}" for f, o, n in changes) or _("see its journal")
+    raise StaleVersion(
+        _("{label} was changed by someone else (version {mine}, now {theirs}): {detail}. Reload and try again.").format(
+            label=label, mine=expected, theirs=record.version, detail=detail
+        ),
+        current_version=record.version,
+        changes=changes,
+    )
+
+
+def show_value(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def apply_changes(record: Any, changes: Mapping[str, Any]) -> list[tuple[str, str | None, str | None]]:
+    """Set fields on a record; returns the (field, old, new) of those that really changed."""
+    diff = []
+    for name, new in changes.items():
+        old = getattr(record, name)
+        if old != new:
+            setattr(record, name, new)
+            diff.append((name, show_value(old), show_value(new)))
+    return diff
+
+
+def bump(record: Any) -> None:
+    record.version += 1
+    if hasattr(record, "updated_at"):
+        record.updated_at = utcnow()
+
+
+def journal(
+    session: Session,
+    *,
+    record_kind: str,
+    record_id: int,
+    kind: str,
+    author: Person | None,
+    summary: str = "",
+    body: str = "",
+    published: bool = False,
+    diff: Iterable[tuple[str, str | None, str | None]] = (),
+    status_from: str | None = None,
+    status_to: str | None = None,
+    record_version: int | None = None,
+) -> JournalEntry:
+    entry = JournalEntry(
+        record_kind=record_kind,
+        record_id=record_id,
+        kind=kind,
+        author_id=author.id if author else None,
+        summary=summary,
+        body=body,
+        published=published,
+        status_from=status_from,
+        status_to=status_to,
+        record_version=record_version,
+    )
+    session.add(entry)
+    session.flush()
+    for name, old, new in diff:
+        session.add(FieldChange(entry_id=entry.id, field=name, old_value=old, new_value=new))
+    return entry
+
+
+def feed(session: Session, record_kind: str, record_id: int, change: str, actor: Person | None) -> None:
+    session.add(ChangeFeed(record_kind=record_kind, record_id=record_id, change=change, actor_id=actor.id if actor else None))

@@ -1,0 +1,122 @@
+"""Notes (R23), read markers (R16) and links to related records (R4)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from helpdesk_tui.desk import notify
+from helpdesk_tui.desk.common import desk_staff, feed, get_for_update, journal, require_active
+from helpdesk_tui.domain import lifecycle
+from helpdesk_tui.domain.errors import DeskError, NotFound, RuleViolation
+from helpdesk_tui.domain.statuses import IncidentStatus
+from helpdesk_tui.i18n import _
+from helpdesk_tui.store.models import Incident, JournalEntry, Person, RecordLink, Task, UnreadMarker
+from helpdesk_tui.store.types import utcnow
+
+NOTE_KINDS = ("note", "email", "task")
+
+
+def owner_of(session: Session, record_kind: str, record_id: int) -> int | None:
+    model = {"incident": Incident, "task": Task}.get(record_kind)
+    if model is None:
+        return None
+    record = session.get(model, record_id)
+    return record.owner_id if record is not None else None
+
+
+def mark_unread_for_owner(session: Session, author: Person | None, record_kind: str, record_id: int,
+                          entry: JournalEntry) -> None:
+    """R16: a comment by anyone but the owner shows the owner a blue bar until read."""
+    owner_id = owner_of(session, record_kind, record_id)
+    if owner_id is None or (author is not None and author.id == owner_id):
+        return
+    session.add(UnreadMarker(person_id=owner_id, entry_id=entry.id, record_kind=record_kind, record_id=record_id))  # type: ignore[arg-type]
+
+
+def add_note(
+    session: Session,
+    actor: Person | None,
+    incident: Incident,
+    *,
+    summary: str,
+    text: str,
+    published: bool = False,
+) -> JournalEntry:
+    """R23 «ADD » Примітки»: internal, or published to the caller and e-mailed."""
+    actor = desk_staff(session, actor)
+    incident = get_for_update(session, Incident, incident.id, what=incident.number)  # type: ignore[arg-type]
+    lifecycle.ensure_changeable(IncidentStatus(incident.status), incident.number)
+    summary, text = (summary or "").strip(), (text or "").strip()
+    if not text and not summary:
+        raise RuleViolation(_("A note needs a summary or a text"), field="text")
+    entry = journal(session, record_kind="incident", record_id=incident.id, kind="note", author=actor,  # type: ignore[arg-type]
+                    summary=summary, body=text, published=published)
+    now = utcnow()
+    incident.updated_at = now
+    if published:
+        if incident.responded_at is None:
+            incident.responded_at = now
+        caller = session.get(Person, incident.caller_id) if incident.caller_id else None
+        if caller is not None:
+            notify.queue(session, template="published_note", record_kind="incident", record_id=incident.id,  # type: ignore[arg-type]
+                         number=incident.number, recipients=[caller], author=actor,
+                         values=notify.incident_values(session, incident, text=text or summary))
+    mark_unread_for_owner(session, actor, "incident", incident.id, entry)  # type: ignore[arg-type]
+    feed(session, "incident", incident.id, "note", actor)  # type: ignore[arg-type]
+    return entry
+
+
+def mark_read(session: Session, person: Person | None, entry_id: int, *, read: bool = True) -> bool:
+    """«Позначити як прочитаний» / «Позначити як непрочитане»; True when something changed."""
+    person = require_active(person)
+    entry = session.get(JournalEntry, entry_id)
+    if entry is None:
+        raise NotFound(_("Journal entry {id} not found").format(id=entry_id))
+    marker = session.get(UnreadMarker, (person.id, entry_id))
+    if read and marker is not None:
+        session.delete(marker)
+    elif not read and marker is None:
+        if entry.kind not in NOTE_KINDS:
+            raise DeskError(_("Only comments can be marked unread"))
+        session.add(UnreadMarker(person_id=person.id, entry_id=entry_id, record_kind=entry.record_kind,  # type: ignore[arg-type]
+                                 record_id=entry.record_id))
+    else:
+        return False
+    feed(session, entry.record_kind, entry.record_id, "read", person)
+    return True
+
+
+def mark_all_read(session: Session, person: Person | None, record_kind: str, record_id: int) -> int:
+    person = require_active(person)
+    result = session.execute(
+        delete(UnreadMarker).where(
+            UnreadMarker.person_id == person.id,
+            UnreadMarker.record_kind == record_kind,
+            UnreadMarker.record_id == record_id,
+        )
+    )
+    if result.rowcount:  # type: ignore[attr-defined]
+        feed(session, record_kind, record_id, "read", person)
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+def link_records(session: Session, actor: Person | None, incident: Incident, *, to_kind: str, to_id: int) -> RecordLink:
+    """R4: relate a knowledge article, problem or incident to this incident."""
+    actor = desk_staff(session, actor)
+    incident = get_for_update(session, Incident, incident.id, what=incident.number)  # type: ignore[arg-type]
+    lifecycle.ensure_changeable(IncidentStatus(incident.status), incident.number)
+    if to_kind == "incident" and to_id == incident.id:
+        raise RuleViolation(_("An incident cannot be related to itself"))
+    existing = session.execute(
+        select(RecordLink).where(RecordLink.from_kind == "incident", RecordLink.from_id == incident.id,
+                                 RecordLink.to_kind == to_kind, RecordLink.to_id == to_id)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    link = RecordLink(from_kind="incident", from_id=incident.id, to_kind=to_kind, to_id=to_id, created_by_id=actor.id)  # type: ignore[arg-type]
+    session.add(link)
+    journal(session, record_kind="incident", record_id=incident.id, kind="change", author=actor,  # type: ignore[arg-type]
+            summary=_("Related record linked"), diff=[("related", None, f"{to_kind}:{to_id}")])
+    feed(session, "incident", incident.id, "updated", actor)  # type: ignore[arg-type]
+    return link

@@ -1,0 +1,160 @@
+"""Notifications queued in the outbox (R5); the mail issue sends them over SMTP.
+
+Each notification is one outbox row per recipient plus a journal entry on the record, so the
+journal shows who was told what (R5). Templates exist in Ukrainian and English; a recipient gets
+their own language, or the deployment's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from helpdesk_tui.desk import settings
+from helpdesk_tui.desk.common import journal
+from helpdesk_tui.i18n import N_, translator
+from helpdesk_tui.store.models import GroupMember, Incident, OutboxMessage, Person, Vendor, WorkGroup
+
+
+@dataclass(frozen=True)
+class Template:
+    label: str
+    subject: str
+    body: str
+
+
+TEMPLATES: dict[str, Template] = {
+    "registered": Template(
+        N_("registration"),
+        N_("[{number}] Your request is registered: {title}"),
+        N_("Hello, {name}.\n\nYour request {number} «{title}» is registered. We will answer soon.\n"
+           "Reply to this message to add information; keep [{number}] in the subject."),
+    ),
+    "assigned_group": Template(
+        N_("assignment to a work group"),
+        N_("[{number}] Assigned to {group}: {title}"),
+        N_("{number} «{title}» is assigned to the work group {group}.\nPriority: {priority}."),
+    ),
+    "assigned_owner": Template(
+        N_("assignment to an owner"),
+        N_("[{number}] Assigned to you: {title}"),
+        N_("Hello, {name}.\n\n{number} «{title}» is assigned to you.\nPriority: {priority}."),
+    ),
+    "task_to_group": Template(
+        N_("task to a work group"),
+        N_("[{number}] New task for {group}: {title}"),
+        N_("The work group {group} is asked for help with {parent}:\n\n{text}"),
+    ),
+    "question": Template(
+        N_("question to the caller"),
+        N_("[{number}] We need information: {title}"),
+        N_("Hello, {name}.\n\nTo go on with {number} «{title}» we need your answer:\n\n{text}\n\n"
+           "Reply to this message; keep [{number}] in the subject."),
+    ),
+    "published_note": Template(
+        N_("published note"),
+        N_("[{number}] New comment: {title}"),
+        N_("Hello, {name}.\n\nA comment was added to {number} «{title}»:\n\n{text}"),
+    ),
+    "vendor_handoff": Template(
+        N_("vendor hand-off"),
+        N_("[{number}] Request for {vendor}: {title}"),
+        N_("Hello.\n\nWe ask {vendor} for help with {number}:\n\n{title}\n\n{text}"),
+    ),
+    "resolved": Template(
+        N_("resolution"),
+        N_("[{number}] Resolved: {title}"),
+        N_("Hello, {name}.\n\n{number} «{title}» is resolved:\n\n{text}\n\n"
+           "If the problem is solved, reply with the word CLOSE (ЗАКРИТИ) to close it.\n"
+           "If it is not, reply and say what is still wrong: the incident reopens.\n"
+           "Without an answer it closes by itself in 5 days."),
+    ),
+}
+
+
+def _one_line(text: str) -> str:
+    """Subjects are headers: no line breaks or control characters may reach them."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def _language(person: Person | None) -> str:
+    return (person.language if person and person.language else None) or settings.current().notification_language
+
+
+def queue(
+    session: Session,
+    *,
+    template: str,
+    record_kind: str,
+    record_id: int,
+    number: str,
+    recipients: Iterable[Person | Vendor],
+    author: Person | None,
+    values: dict[str, str],
+) -> list[OutboxMessage]:
+    """Queue one message per recipient with an address; journal each."""
+    tpl = TEMPLATES[template]
+    queued: list[OutboxMessage] = []
+    seen: set[str] = set()
+    for recipient in recipients:
+        address = (recipient.email or "").strip()
+        if not address or address.casefold() in seen:
+            continue
+        seen.add(address.casefold())
+        person = recipient if isinstance(recipient, Person) else None
+        lang = _language(person)
+        tr = translator(lang)
+        name = person.full_name if person else recipient.name  # type: ignore[union-attr]
+        fields = {"number": number, "name": name, **values}
+        subject = _one_line(tr(tpl.subject).format(**fields))
+        body = tr(tpl.body).format(**fields)
+        ui = translator(settings.current().notification_language)
+        entry = journal(
+            session,
+            record_kind=record_kind,
+            record_id=record_id,
+            kind="notification",
+            author=author,
+            summary=ui(N_("Notification queued: {what} to {address}")).format(what=ui(tpl.label), address=address),
+            body=subject,
+        )
+        msg = OutboxMessage(
+            template=template,
+            language=lang,
+            to_address=address,
+            to_person_id=person.id if person else None,
+            subject=subject,
+            body=body,
+            record_kind=record_kind,
+            record_id=record_id,
+            journal_entry_id=entry.id,
+        )
+        session.add(msg)
+        queued.append(msg)
+    return queued
+
+
+def group_members(session: Session, group_id: int) -> list[Person]:
+    stmt = (
+        select(Person)
+        .join(GroupMember, GroupMember.person_id == Person.id)
+        .where(GroupMember.group_id == group_id, Person.active.is_(True))  # type: ignore[attr-defined]
+        .order_by(Person.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def incident_values(session: Session, incident: Incident, **extra: str) -> dict[str, str]:
+    from helpdesk_tui.domain.priority import PRIORITY_LABELS
+
+    group = session.get(WorkGroup, incident.group_id) if incident.group_id else None
+    tr = translator(settings.current().notification_language)
+    return {
+        "title": incident.short_description,
+        "group": group.name if group else "",
+        "priority": tr(PRIORITY_LABELS[incident.priority]) if incident.priority else "—",
+        **extra,
+    }

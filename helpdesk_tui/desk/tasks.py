@@ -1,0 +1,194 @@
+"""Internal tasks for work groups (R21, R29–R31) and external tasks for vendors (R24)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from helpdesk_tui.desk import notify
+from helpdesk_tui.desk.admin import groups_of
+from helpdesk_tui.desk.common import apply_changes, bump, check_version, desk_staff, feed, get_for_update, journal, next_number
+from helpdesk_tui.desk.notes import mark_unread_for_owner
+from helpdesk_tui.domain import lifecycle
+from helpdesk_tui.domain.errors import PermissionDenied, RuleViolation
+from helpdesk_tui.domain.statuses import TASK_DONE, ExternalTaskStatus, IncidentStatus, Role, TaskStatus
+from helpdesk_tui.i18n import _
+from helpdesk_tui.store.models import ExternalTask, Incident, Person, Service, Task, Vendor, WorkGroup
+from helpdesk_tui.store.types import utcnow
+
+
+def _changeable_parent(session: Session, incident_id: int) -> Incident:
+    incident = get_for_update(session, Incident, incident_id, what=_("incident"))
+    lifecycle.ensure_changeable(IncidentStatus(incident.status), incident.number)
+    return incident
+
+
+def create_task(
+    session: Session,
+    actor: Person | None,
+    incident: Incident,
+    *,
+    group: WorkGroup,
+    short_description: str = "",
+    details: str = "",
+) -> Task:
+    """R21: the owner asks another work group for help; the task goes to that group."""
+    actor = desk_staff(session, actor)
+    parent = _changeable_parent(session, incident.id)  # type: ignore[arg-type]
+    if not group.active:
+        raise RuleViolation(_("The work group {group} is not active").format(group=group.name), field="group")
+    title = (short_description or "").strip() or parent.short_description
+    task = Task(
+        number=next_number(session, "task"),
+        incident_id=parent.id,
+        group_id=group.id,  # type: ignore[arg-type]
+        short_description=title[:200],
+        details=(details or "").strip(),
+        created_by_id=actor.id,
+    )
+    session.add(task)
+    session.flush()
+    journal(session, record_kind="task", record_id=task.id, kind="status", author=actor,  # type: ignore[arg-type]
+            summary=_("Task created for {group}").format(group=group.name), body=task.details,
+            status_to=task.status, diff=[("group", None, group.name), ("short_description", None, task.short_description)],
+            record_version=1)
+    journal(session, record_kind="incident", record_id=parent.id, kind="task", author=actor,  # type: ignore[arg-type]
+            summary=_("Task {number} created for {group}").format(number=task.number, group=group.name), body=task.details)
+    members = [m for m in notify.group_members(session, group.id) if m.id != actor.id]  # type: ignore[arg-type]
+    notify.queue(session, template="task_to_group", record_kind="task", record_id=task.id,  # type: ignore[arg-type]
+                 number=task.number, recipients=members, author=actor,
+                 values={"title": task.short_description, "group": group.name, "parent": parent.number,
+                         "text": task.details})
+    feed(session, "task", task.id, "created", actor)  # type: ignore[arg-type]
+    feed(session, "incident", parent.id, "updated", actor)  # type: ignore[arg-type]
+    return task
+
+
+def _load_task(session: Session, task: Task, expected_version: int | None) -> Task:
+    fresh = get_for_update(session, Task, task.id, what=task.number)  # type: ignore[arg-type]
+    if TaskStatus(fresh.status) in TASK_DONE:
+        raise RuleViolation(
+            _("{number} is already «{status}»").format(number=fresh.number, status=TaskStatus(fresh.status).label)
+        )
+    check_version(session, fresh, "task", expected_version)
+    return fresh
+
+
+def _may_work_on(session: Session, actor: Person, task: Task) -> None:
+    from helpdesk_tui.desk.common import roles_of
+
+    if task.group_id in groups_of(session, actor.id) or Role.ADMIN in roles_of(session, actor):  # type: ignore[arg-type]
+        return
+    group = session.get(WorkGroup, task.group_id)
+    raise PermissionDenied(
+        _("{login} is not a member of {group}, to whom {number} belongs").format(
+            login=actor.login, group=group.name if group else "?", number=task.number
+        )
+    )
+
+
+def _move_task(session: Session, actor: Person, task: Task, target: TaskStatus, body: str, **fields: object) -> Task:
+    old = TaskStatus(task.status)
+    diff = apply_changes(task, {"status": target.value, **fields})
+    bump(task)
+    journal(session, record_kind="task", record_id=task.id, kind="status", author=actor,  # type: ignore[arg-type]
+            summary=_("Status: {old} → {new}").format(old=old.label, new=target.label), body=body,
+            diff=[d for d in diff if d[0] not in ("accepted_at", "completed_at")],
+            status_from=old.value, status_to=target.value, record_version=task.version)
+    if task.incident_id and target in TASK_DONE:
+        entry = journal(session, record_kind="incident", record_id=task.incident_id, kind="task", author=actor,
+                        summary=_("Task {number}: {status}").format(number=task.number, status=target.label), body=body)
+        mark_unread_for_owner(session, actor, "incident", task.incident_id, entry)
+        feed(session, "incident", task.incident_id, "updated", actor)
+    feed(session, "task", task.id, "status", actor)  # type: ignore[arg-type]
+    return task
+
+
+def accept_task(session: Session, actor: Person | None, task: Task, *, expected_version: int | None = None) -> Task:
+    """R29 «Прийняти»: I become the task's owner."""
+    actor = desk_staff(session, actor)
+    task = _load_task(session, task, expected_version)
+    _may_work_on(session, actor, task)
+    if TaskStatus(task.status) is TaskStatus.ACCEPTED and task.owner_id == actor.id:
+        return task
+    return _move_task(session, actor, task, TaskStatus.ACCEPTED, "", owner_id=actor.id, accepted_at=utcnow())
+
+
+def complete_task(session: Session, actor: Person | None, task: Task, *, comment: str,
+                  expected_version: int | None = None) -> Task:
+    """R29 «Завершено», with a completion comment."""
+    actor = desk_staff(session, actor)
+    if not (comment or "").strip():
+        raise RuleViolation(_("Completing a task needs a comment"), field="comment")
+    task = _load_task(session, task, expected_version)
+    _may_work_on(session, actor, task)
+    return _move_task(session, actor, task, TaskStatus.COMPLETED, comment.strip(),
+                      completion_comment=comment.strip(), completed_at=utcnow(),
+                      owner_id=task.owner_id or actor.id)
+
+
+def cancel_task(session: Session, actor: Person | None, task: Task, *, reason: str = "",
+                expected_version: int | None = None) -> Task:
+    """R29 «Скасувати»."""
+    actor = desk_staff(session, actor)
+    task = _load_task(session, task, expected_version)
+    _may_work_on(session, actor, task)
+    return _move_task(session, actor, task, TaskStatus.CANCELLED, (reason or "").strip(), completed_at=utcnow())
+
+
+def create_external_task(
+    session: Session,
+    actor: Person | None,
+    incident: Incident,
+    *,
+    vendor: Vendor,
+    short_description: str,
+    details: str = "",
+    service: Service | None = None,
+    _locked: bool = False,
+) -> ExternalTask:
+    """R24: «Зовнішнє завдання» for a vendor; the vendor is told by e-mail when it has an address."""
+    actor = desk_staff(session, actor)
+    parent = incident if _locked else _changeable_parent(session, incident.id)  # type: ignore[arg-type]
+    if not (short_description or "").strip():
+        raise RuleViolation(_("An external task needs a short description"), field="short_description")
+    task = ExternalTask(
+        number=next_number(session, "external_task"),
+        incident_id=parent.id,  # type: ignore[arg-type]
+        vendor_id=vendor.id,  # type: ignore[arg-type]
+        service_id=(service.id if service else parent.service_id),
+        short_description=short_description.strip()[:200],
+        details=(details or "").strip(),
+        created_by_id=actor.id,
+    )
+    session.add(task)
+    session.flush()
+    journal(session, record_kind="incident", record_id=parent.id, kind="task", author=actor,  # type: ignore[arg-type]
+            summary=_("External task {number} for {vendor}").format(number=task.number, vendor=vendor.name),
+            body=f"{task.short_description}\n\n{task.details}".strip())
+    notify.queue(session, template="vendor_handoff", record_kind="incident", record_id=parent.id,  # type: ignore[arg-type]
+                 number=parent.number, recipients=[vendor], author=actor,
+                 values={"vendor": vendor.name, "title": task.short_description, "text": task.details})
+    feed(session, "external_task", task.id, "created", actor)  # type: ignore[arg-type]
+    feed(session, "incident", parent.id, "updated", actor)  # type: ignore[arg-type]
+    return task
+
+
+def complete_external_task(session: Session, actor: Person | None, task: ExternalTask, *, vendor_answer: str,
+                           _locked: bool = False) -> ExternalTask:
+    """R24: record the vendor's answer and mark the external task «Завершено»."""
+    actor = desk_staff(session, actor)
+    if not (vendor_answer or "").strip():
+        raise RuleViolation(_("Record the vendor's answer"), field="vendor_answer")
+    task = get_for_update(session, ExternalTask, task.id, what=task.number)  # type: ignore[arg-type]
+    if not _locked:
+        _changeable_parent(session, task.incident_id)
+    if task.status != ExternalTaskStatus.OPEN.value:
+        raise RuleViolation(_("{number} is not open").format(number=task.number))
+    diff = apply_changes(task, {"status": ExternalTaskStatus.COMPLETED.value, "vendor_answer": vendor_answer.strip(),
+                                "completed_at": utcnow()})
+    bump(task)
+    journal(session, record_kind="incident", record_id=task.incident_id, kind="task", author=actor,
+            summary=_("External task {number} completed").format(number=task.number), body=vendor_answer.strip(),
+            diff=[d for d in diff if d[0] == "status"])
+    feed(session, "external_task", task.id, "status", actor)  # type: ignore[arg-type]
+    return task

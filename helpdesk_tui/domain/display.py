@@ -1,0 +1,32 @@
+"""How values are written for people: dates in the deployment's zone and the language's format."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from helpdesk_tui.i18n import current_language
+
+_zone = ZoneInfo("Europe/Kyiv")
+
+
+def set_zone(name: str) -> None:
+    global _zone
+    _zone = ZoneInfo(name)
+
+
+def zone() -> ZoneInfo:
+    return _zone
+
+
+def local(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(_zone) if moment is not None else None
+
+
+def when(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    moment = moment.astimezone(_zone)
+    if current_language() == "uk":
+        return moment.strftime("%d.%m.%Y %H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,67 @@
+"""Translations: gettext catalogs for Ukrainian and English.
+
+Source strings are English; the Ukrainian catalog is complete (R44). The language is chosen once
+per process (`--lang`, HELPDESK_LANG, the config file or the locale) and can be switched later.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext as _gettext
+import os
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "helpdesk"
+LANGUAGES = ("uk", "en")
+DEFAULT_LANGUAGE = "uk"
+
+_current: _gettext.NullTranslations = _gettext.NullTranslations()
+_current_lang = "en"
+
+
+def language_from_locale(environ: dict[str, str] | None = None) -> str:
+    """The language the locale asks for; Ukrainian unless it clearly asks for English."""
+    env = os.environ if environ is None else environ
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if not value:
+            continue
+        first = value.split(":")[0].lower()
+        if first.startswith("en"):
+            return "en"
+        if first.startswith("uk"):
+            return "uk"
+    return DEFAULT_LANGUAGE
+
+
+def set_language(lang: str) -> None:
+    global _current, _current_lang
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    _current = _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+    _current_lang = lang
+
+
+def current_language() -> str:
+    return _current_lang
+
+
+def _(message: str) -> str:
+    return _current.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _current.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+@functools.lru_cache(maxsize=8)
+def translator(lang: str):  # type: ignore[no-untyped-def]
+    """A gettext function for one language, independent of the interface's language
+    (notifications go out in the recipient's language)."""
+    return _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True).gettext

@@ -1,0 +1,1 @@
+"""The store: SQLModel tables, engines, queries, search and migrations."""

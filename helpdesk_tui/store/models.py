@@ -1,0 +1,477 @@
+"""The tables. Every record that analysts edit carries a `version` for optimistic locking (R43).
+
+Times are aware UTC (rule 5). Journal entries, read markers, links and the change feed name
+their record by (record_kind, record_id), so service requests and later record kinds use them
+without reshaping anything.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from helpdesk_tui.store.types import JSONText, UTCDateTime, utcnow
+
+# The partial indexes' predicates; queries repeat them literally so that the planners (which
+# cannot prove anything about bound parameters) use those indexes.
+OPEN_INCIDENT_SQL = "status NOT IN ('closed', 'cancelled')"
+OPEN_TASK_SQL = "status IN ('open', 'accepted')"
+_OPEN = OPEN_INCIDENT_SQL
+
+
+def _when(**kw: Any) -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, **kw)
+
+
+def _maybe_when(**kw: Any) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, **kw)
+
+
+def _fk(target: str, **kw: Any) -> Any:
+    return Field(default=None, foreign_key=target, **kw)
+
+
+# --- people, groups, organisations ---------------------------------------------------------
+
+
+class Organisation(SQLModel, table=True):
+    """A client organisation (R41: its monthly subscription limits service-desk hours)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    email_domain: str | None = None
+    subscription_minutes: int = 0
+    active: bool = True
+    created_at: datetime = _when()
+    version: int = 1
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(unique=True)
+    full_name: str
+    # The name case-folded (Cyrillic too), so pickers and look-ups match «петренко» to «Петренко».
+    name_key: str = Field(index=True)
+    email: str | None = Field(default=None, index=True)
+    phone: str | None = None
+    # The phone's digits only, so «067 123-45-67» finds «+380 67 123 45 67».
+    phone_key: str | None = Field(default=None, index=True)
+    organisation_id: int | None = _fk("organisation.id")
+    active: bool = True
+    password_hash: str | None = None
+    language: str | None = None
+    created_at: datetime = _when()
+    version: int = 1
+
+
+class PersonRole(SQLModel, table=True):
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    role: str = Field(primary_key=True)
+
+
+class WorkGroup(SQLModel, table=True):
+    __tablename__ = "work_group"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    email: str | None = None
+    description: str = ""
+    active: bool = True
+    version: int = 1
+
+
+class GroupMember(SQLModel, table=True):
+    __tablename__ = "group_member"
+    group_id: int = Field(foreign_key="work_group.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+
+
+# --- catalogue of what the desk supports ---------------------------------------------------
+
+
+class Service(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    description: str = ""
+    default_group_id: int | None = _fk("work_group.id")
+    active: bool = True
+    version: int = 1
+
+
+class Category(SQLModel, table=True):
+    """R36: `kind` tells an incident from a change request (outside the subscription)."""
+
+    __table_args__ = (UniqueConstraint("service_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    service_id: int | None = _fk("service.id")
+    kind: str = "incident"
+    active: bool = True
+
+
+class ConfigurationItem(SQLModel, table=True):
+    __tablename__ = "configuration_item"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    service_id: int | None = _fk("service.id")
+    description: str = ""
+    active: bool = True
+
+
+class Vendor(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    email: str | None = None
+    phone: str | None = None
+    active: bool = True
+
+
+# --- incidents and their work --------------------------------------------------------------
+
+
+class Incident(SQLModel, table=True):
+    __table_args__ = (
+        # One partial index per dashboard tab (R9, R10): each first page is an index range.
+        Index("ix_incident_unclassified", "created_at", "id",
+              sqlite_where=text(f"priority IS NULL AND {_OPEN}"),
+              postgresql_where=text(f"priority IS NULL AND {_OPEN}")),
+        Index("ix_incident_group_unassigned", "group_id", "created_at", "id",
+              sqlite_where=text(f"owner_id IS NULL AND {_OPEN}"),
+              postgresql_where=text(f"owner_id IS NULL AND {_OPEN}")),
+        Index("ix_incident_group_open", "group_id", "created_at", "id",
+              sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
+        Index("ix_incident_owner_open", "owner_id", "status", "created_at", "id",
+              sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
+        Index("ix_incident_resolution_due", "resolution_due",
+              sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
+        Index("ix_incident_status_created", "status", "created_at", "id"),
+        Index("ix_incident_created", "created_at", "id"),
+    )  # fmt: skip
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    caller_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    organisation_id: int | None = _fk("organisation.id")
+    channel: str = "phone"
+    short_description: str
+    description: str = ""
+    service_id: int | None = _fk("service.id")
+    category_id: int | None = _fk("category.id")
+    impact: int | None = None
+    urgency: int | None = None
+    priority: int | None = None
+    priority_overridden: bool = False
+    criticality: str | None = None
+    urgent_reason: str | None = None
+    status: str = "registered"
+    group_id: int | None = _fk("work_group.id")
+    owner_id: int | None = _fk("person.id")
+    opened_by_id: int | None = _fk("person.id")
+    solution: str | None = None
+    reason_code: str | None = None
+    configuration_item_id: int | None = _fk("configuration_item.id")
+    # R40: whose turn it is: "desk" (the caller wrote last and waits for us) or "caller".
+    waiting_on: str = "desk"
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+    responded_at: datetime | None = _maybe_when()
+    resolved_at: datetime | None = _maybe_when()
+    closed_at: datetime | None = _maybe_when()
+    response_due: datetime | None = _maybe_when()
+    resolution_due: datetime | None = _maybe_when()
+    version: int = 1
+
+
+class Task(SQLModel, table=True):
+    """An internal task for a work group, of an incident or of a service request (R21, R29)."""
+
+    __table_args__ = (
+        Index("ix_task_group_open", "group_id", "owner_id", "created_at", "id",
+              sqlite_where=text(OPEN_TASK_SQL), postgresql_where=text(OPEN_TASK_SQL)),
+        Index("ix_task_owner", "owner_id", "status", "created_at", "id"),
+    )  # fmt: skip
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
+    request_id: int | None = Field(default=None, foreign_key="service_request.id", index=True)
+    group_id: int = Field(foreign_key="work_group.id")
+    owner_id: int | None = _fk("person.id")
+    short_description: str
+    details: str = ""
+    status: str = "open"
+    automatic: bool = False
+    sequence: int | None = None
+    completion_comment: str | None = None
+    created_by_id: int | None = _fk("person.id")
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+    accepted_at: datetime | None = _maybe_when()
+    completed_at: datetime | None = _maybe_when()
+    version: int = 1
+
+
+class ExternalTask(SQLModel, table=True):
+    """Work handed to a vendor (R24)."""
+
+    __tablename__ = "external_task"
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    incident_id: int = Field(foreign_key="incident.id", index=True)
+    service_id: int | None = _fk("service.id")
+    vendor_id: int = Field(foreign_key="vendor.id")
+    short_description: str
+    details: str = ""
+    vendor_answer: str | None = None
+    status: str = "open"
+    created_by_id: int | None = _fk("person.id")
+    created_at: datetime = _when()
+    completed_at: datetime | None = _maybe_when()
+    version: int = 1
+
+
+# --- the journal: notes, status and field changes, notifications, e-mail ----------------------
+
+
+class JournalEntry(SQLModel, table=True):
+    __tablename__ = "journal_entry"
+    __table_args__ = (Index("ix_journal_record", "record_kind", "record_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    record_kind: str
+    record_id: int
+    # note | status | change | notification | email | task | system
+    kind: str
+    author_id: int | None = _fk("person.id")
+    created_at: datetime = _when()
+    summary: str = ""
+    body: str = ""
+    # R23: a published note is visible to the caller and e-mailed to them.
+    published: bool = False
+    status_from: str | None = None
+    status_to: str | None = None
+    # The record's version after this change, so a stale save can be shown what changed since.
+    record_version: int | None = None
+
+
+class FieldChange(SQLModel, table=True):
+    """R42: one field's old and new value, under the journal entry of the change."""
+
+    __tablename__ = "field_change"
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="journal_entry.id", index=True)
+    field: str
+    old_value: str | None = None
+    new_value: str | None = None
+
+
+class UnreadMarker(SQLModel, table=True):
+    """R16: a journal entry that a person has not read yet (its existence is the blue bar)."""
+
+    __tablename__ = "unread_marker"
+    __table_args__ = (Index("ix_unread_person_record", "person_id", "record_kind", "record_id"),)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    entry_id: int = Field(foreign_key="journal_entry.id", primary_key=True)
+    record_kind: str
+    record_id: int
+
+
+class RecordLink(SQLModel, table=True):
+    """R4: a knowledge article, problem or incident related to a record."""
+
+    __tablename__ = "record_link"
+    __table_args__ = (UniqueConstraint("from_kind", "from_id", "to_kind", "to_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    from_kind: str
+    from_id: int = Field(index=True)
+    to_kind: str
+    to_id: int
+    relation: str = "related"
+    created_by_id: int | None = _fk("person.id")
+    created_at: datetime = _when()
+
+
+class KnowledgeArticle(SQLModel, table=True):
+    __tablename__ = "knowledge_article"
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    title: str
+    body: str = ""
+    solution: str = ""
+    service_id: int | None = _fk("service.id")
+    published: bool = True
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+    version: int = 1
+
+
+class Problem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    short_description: str
+    description: str = ""
+    workaround: str = ""
+    status: str = "open"
+    service_id: int | None = _fk("service.id")
+    created_at: datetime = _when()
+    version: int = 1
+
+
+# --- searches ------------------------------------------------------------------------------
+
+
+class SavedSearch(SQLModel, table=True):
+    """R14: conditions are [{field, op, value}], compiled against a whitelist of fields."""
+
+    __tablename__ = "saved_search"
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    name: str
+    record_kind: str = "incident"
+    conditions: Any = Field(default_factory=list, sa_column=Column(JSONText, nullable=False))
+    text: str = ""
+    sort_field: str | None = None
+    sort_desc: bool = True
+    created_at: datetime = _when()
+    version: int = 1
+
+
+class SavedSearchFavourite(SQLModel, table=True):
+    __tablename__ = "saved_search_favourite"
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    search_id: int = Field(foreign_key="saved_search.id", primary_key=True)
+
+
+# --- plumbing: numbers, change feed, leases, outbox ------------------------------------------
+
+
+class NumberSequence(SQLModel, table=True):
+    __tablename__ = "number_sequence"
+    name: str = Field(primary_key=True)
+    next_value: int = 1
+
+
+class ChangeFeed(SQLModel, table=True):
+    """What changed, in order; running apps poll its high-water mark (R43)."""
+
+    __tablename__ = "change_feed"
+    id: int | None = Field(default=None, primary_key=True)
+    record_kind: str
+    record_id: int
+    change: str
+    actor_id: int | None = None
+    at: datetime = _when()
+
+
+class JobLease(SQLModel, table=True):
+    __tablename__ = "job_lease"
+    name: str = Field(primary_key=True)
+    holder: str
+    acquired_at: datetime = _when()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A notification waiting to be sent (R5); sending comes with the mail issue."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    template: str
+    language: str = "uk"
+    to_address: str
+    to_person_id: int | None = _fk("person.id")
+    subject: str
+    body: str
+    record_kind: str | None = None
+    record_id: int | None = None
+    journal_entry_id: int | None = _fk("journal_entry.id")
+    status: str = "queued"
+    attempts: int = 0
+    next_attempt_at: datetime = _when()
+    last_error: str | None = None
+    message_id: str | None = None
+    created_at: datetime = _when()
+    sent_at: datetime | None = _maybe_when()
+
+
+# --- service requests, catalogue, approvals, time (used by later issues) ---------------------
+
+
+class CatalogItem(SQLModel, table=True):
+    """R27, R29: what can be requested, its own fields and the tasks it creates."""
+
+    __tablename__ = "catalog_item"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    description: str = ""
+    service_id: int | None = _fk("service.id")
+    group_id: int | None = _fk("work_group.id")
+    fields: Any = Field(default_factory=list, sa_column=Column(JSONText, nullable=False))
+    needs_approval: bool = False
+    active: bool = True
+    version: int = 1
+
+
+class CatalogTaskTemplate(SQLModel, table=True):
+    __tablename__ = "catalog_task_template"
+    id: int | None = Field(default=None, primary_key=True)
+    catalog_item_id: int = Field(foreign_key="catalog_item.id", index=True)
+    sequence: int
+    group_id: int = Field(foreign_key="work_group.id")
+    short_description: str
+    details: str = ""
+
+
+class CatalogApprover(SQLModel, table=True):
+    __tablename__ = "catalog_approver"
+    catalog_item_id: int = Field(foreign_key="catalog_item.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+
+
+class ServiceRequest(SQLModel, table=True):
+    __tablename__ = "service_request"
+    __table_args__ = (
+        Index("ix_request_group_status", "group_id", "status", "created_at", "id"),
+        Index("ix_request_owner_status", "owner_id", "status", "created_at", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    requester_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    catalog_item_id: int | None = _fk("catalog_item.id")
+    parameters: Any = Field(default_factory=dict, sa_column=Column(JSONText, nullable=False))
+    short_description: str = ""
+    channel: str = "phone"
+    status: str = "registered"
+    group_id: int | None = _fk("work_group.id")
+    owner_id: int | None = _fk("person.id")
+    opened_by_id: int | None = _fk("person.id")
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+    due_at: datetime | None = _maybe_when()
+    closed_at: datetime | None = _maybe_when()
+    version: int = 1
+
+
+class Approval(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="service_request.id", index=True)
+    approver_id: int = Field(foreign_key="person.id", index=True)
+    state: str = "requested"
+    comment: str = ""
+    created_at: datetime = _when()
+    decided_at: datetime | None = _maybe_when()
+
+
+class TimeEntry(SQLModel, table=True):
+    """R41: time spent on a ticket, for the monthly statement per client."""
+
+    __tablename__ = "time_entry"
+    __table_args__ = (Index("ix_time_record", "record_kind", "record_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    record_kind: str
+    record_id: int
+    person_id: int = Field(foreign_key="person.id")
+    minutes: int
+    work_date: date
+    note: str = ""
+    created_at: datetime = _when()

@@ -1,0 +1,137 @@
+"""One record with everything a record view shows: fields by name, journal, tasks, links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from helpdesk_tui.store.models import (
+    Category,
+    ConfigurationItem,
+    ExternalTask,
+    FieldChange,
+    Incident,
+    JournalEntry,
+    KnowledgeArticle,
+    Organisation,
+    Person,
+    Problem,
+    RecordLink,
+    Service,
+    Task,
+    UnreadMarker,
+    Vendor,
+    WorkGroup,
+)
+
+
+def _name(session: Session, model: Any, record_id: int | None, attr: str = "name") -> str | None:
+    if record_id is None:
+        return None
+    obj = session.get(model, record_id)
+    return getattr(obj, attr) if obj is not None else None
+
+
+def journal_entries(session: Session, record_kind: str, record_id: int, viewer_id: int | None = None,
+                    kinds: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    stmt = (
+        select(JournalEntry, Person.full_name)
+        .outerjoin(Person, Person.id == JournalEntry.author_id)
+        .where(JournalEntry.record_kind == record_kind, JournalEntry.record_id == record_id)
+        .order_by(JournalEntry.id)
+    )
+    if kinds:
+        stmt = stmt.where(JournalEntry.kind.in_(kinds))  # type: ignore[attr-defined]
+    rows = session.execute(stmt).all()
+    ids = [e.id for e, _n in rows]
+    changes: dict[int, list[dict[str, Any]]] = {}
+    if ids:
+        for fc in session.execute(select(FieldChange).where(FieldChange.entry_id.in_(ids)).order_by(FieldChange.id)).scalars():  # type: ignore[attr-defined]
+            changes.setdefault(fc.entry_id, []).append({"field": fc.field, "old": fc.old_value, "new": fc.new_value})
+    unread: set[int] = set()
+    if viewer_id is not None and ids:
+        unread = set(session.execute(select(UnreadMarker.entry_id).where(
+            UnreadMarker.person_id == viewer_id, UnreadMarker.entry_id.in_(ids))).scalars())  # type: ignore[attr-defined]
+    return [
+        {
+            "id": e.id, "kind": e.kind, "author": author, "created_at": e.created_at, "summary": e.summary,
+            "body": e.body, "published": e.published, "status_from": e.status_from, "status_to": e.status_to,
+            "changes": changes.get(e.id, []), "unread": e.id in unread,  # type: ignore[arg-type]
+        }
+        for e, author in rows
+    ]
+
+
+def incident_detail(session: Session, incident: Incident, viewer_id: int | None = None) -> dict[str, Any]:
+    caller = session.get(Person, incident.caller_id) if incident.caller_id else None
+    tasks = session.execute(select(Task).where(Task.incident_id == incident.id).order_by(Task.id)).scalars()
+    ext = session.execute(select(ExternalTask, Vendor.name).join(Vendor, Vendor.id == ExternalTask.vendor_id)
+                          .where(ExternalTask.incident_id == incident.id).order_by(ExternalTask.id)).all()
+    links = []
+    for link in session.execute(select(RecordLink).where(RecordLink.from_kind == "incident",
+                                                         RecordLink.from_id == incident.id)).scalars():
+        model = {"incident": Incident, "knowledge_article": KnowledgeArticle, "problem": Problem}.get(link.to_kind)
+        target = session.get(model, link.to_id) if model else None
+        title = getattr(target, "short_description", None) or getattr(target, "title", "")
+        links.append({"kind": link.to_kind, "number": getattr(target, "number", None), "title": title})
+    return {
+        "id": incident.id,
+        "number": incident.number,
+        "version": incident.version,
+        "status": incident.status,
+        "short_description": incident.short_description,
+        "description": incident.description,
+        "caller": caller.full_name if caller else None,
+        "caller_login": caller.login if caller else None,
+        "caller_email": caller.email if caller else None,
+        "caller_phone": caller.phone if caller else None,
+        "organisation": _name(session, Organisation, incident.organisation_id),
+        "channel": incident.channel,
+        "service": _name(session, Service, incident.service_id),
+        "category": _name(session, Category, incident.category_id),
+        "impact": incident.impact,
+        "urgency": incident.urgency,
+        "priority": incident.priority,
+        "priority_overridden": incident.priority_overridden,
+        "group": _name(session, WorkGroup, incident.group_id),
+        "owner": _name(session, Person, incident.owner_id, "full_name"),
+        "owner_login": _name(session, Person, incident.owner_id, "login"),
+        "opened_by": _name(session, Person, incident.opened_by_id, "login"),
+        "solution": incident.solution,
+        "reason_code": incident.reason_code,
+        "configuration_item": _name(session, ConfigurationItem, incident.configuration_item_id),
+        "waiting_on": incident.waiting_on,
+        "created_at": incident.created_at,
+        "updated_at": incident.updated_at,
+        "responded_at": incident.responded_at,
+        "resolved_at": incident.resolved_at,
+        "closed_at": incident.closed_at,
+        "response_due": incident.response_due,
+        "resolution_due": incident.resolution_due,
+        "tasks": [
+            {"number": t.number, "status": t.status, "group": _name(session, WorkGroup, t.group_id),
+             "owner": _name(session, Person, t.owner_id, "login"), "short_description": t.short_description}
+            for t in tasks
+        ],
+        "external_tasks": [
+            {"number": t.number, "status": t.status, "vendor": vendor, "short_description": t.short_description,
+             "vendor_answer": t.vendor_answer}
+            for t, vendor in ext
+        ],
+        "related": links,
+        "journal": journal_entries(session, "incident", incident.id, viewer_id),  # type: ignore[arg-type]
+    }
+
+
+def task_detail(session: Session, task: Task, viewer_id: int | None = None) -> dict[str, Any]:
+    parent = session.get(Incident, task.incident_id) if task.incident_id else None
+    return {
+        "id": task.id, "number": task.number, "version": task.version, "status": task.status,
+        "short_description": task.short_description, "details": task.details,
+        "group": _name(session, WorkGroup, task.group_id), "owner": _name(session, Person, task.owner_id, "login"),
+        "parent": parent.number if parent else None, "completion_comment": task.completion_comment,
+        "created_at": task.created_at, "completed_at": task.completed_at,
+        "journal": journal_entries(session, "task", task.id, viewer_id),  # type: ignore[arg-type]
+    }

@@ -1,0 +1,196 @@
+"""Dashboard tabs, keyset pages, sorting, grouping, filters and saved searches (R9–R15)."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpdesk_tui.desk import incidents, searches, tasks
+from helpdesk_tui.desk.searches import parse_for
+from helpdesk_tui.domain.errors import PermissionDenied, RuleViolation
+from helpdesk_tui.domain.statuses import IncidentStatus as S
+from helpdesk_tui.store import queries
+from helpdesk_tui.store.queries import Viewer
+from tests.world import seed
+
+
+@pytest.fixture
+def desk(db):
+    """Known incidents: the analyst owns some in each state, the team has some unassigned."""
+    w = seed(db)
+    made = {}
+    with db.write() as s:
+        def new(key, **kw):
+            kw.setdefault("caller", w.caller)
+            made[key] = incidents.register_incident(s, w.analyst, short_description=kw.pop("short", key), **kw)
+            return made[key]
+
+        new("unclassified", group=w.first_line)  # no priority, no owner
+        new("classified-unassigned", group=w.first_line, impact=1, urgency=1)
+        mine = new("mine-registered", group=w.first_line, owner=w.analyst, impact=2, urgency=2)
+        waiting = new("mine-waiting", group=w.first_line, owner=w.analyst, impact=3, urgency=3)
+        incidents.change_status(s, w.analyst, waiting, S.INFO_NEEDED, question="?")
+        resolved = new("mine-resolved", group=w.first_line, owner=w.analyst, impact=2, urgency=3)
+        incidents.resolve_incident(s, w.analyst, resolved, solution="ok", reason_code="advice")
+        closed = new("mine-closed", group=w.first_line, owner=w.analyst, impact=2, urgency=2)
+        incidents.resolve_incident(s, w.analyst, closed, solution="ok", reason_code="advice")
+        incidents.close_incident(s, w.analyst, closed)
+        new("colleagues", group=w.first_line, owner=w.colleague, impact=2, urgency=2)
+        new("other-team", group=w.second_line, impact=2, urgency=2, short="Принтер у 204")
+        tasks.create_task(s, w.analyst, mine, group=w.second_line, short_description="Перевірити мережу")
+        tasks.create_task(s, w.analyst, mine, group=w.first_line, short_description="Подзвонити")
+    return db, w, made
+
+
+def _tab(db, w, board, tab, who=None):
+    who = who or w.analyst
+    with db.read() as s:
+        viewer = Viewer.load(s, who.id)
+        page = queries.tab_page(s, board, tab, viewer, with_total=True)
+    return [r["short_description"] for r in page.rows], page.total
+
+
+def test_analyst_dashboard_tabs(desk):
+    db, w, _ = desk
+    assert _tab(db, w, "analyst", "unclassified") == (["unclassified"], 1)
+    assert _tab(db, w, "analyst", "team-unassigned") == (["classified-unassigned", "unclassified"], 2)
+    assert _tab(db, w, "analyst", "my-action") == (["mine-registered"], 1)
+    assert _tab(db, w, "analyst", "awaiting") == (["mine-resolved", "mine-waiting"], 2)
+    # The colleague sees their own work, not the analyst's.
+    assert _tab(db, w, "analyst", "my-action", w.colleague) == (["colleagues"], 1)
+    # The second line sees its own team only.
+    assert _tab(db, w, "analyst", "team-unassigned", w.specialist) == (["Принтер у 204"], 1)
+
+
+def test_team_dashboard_and_tab_counts(desk):
+    db, w, _ = desk
+    names, total = _tab(db, w, "incidents-requests", "team-incidents")
+    assert total == 6 and "mine-closed" not in names and "Принтер у 204" not in names
+    assert _tab(db, w, "incidents-requests", "team-tasks") == (["Подзвонити"], 1)
+    with db.read() as s:
+        counts = queries.tab_counts(s, "tasks", Viewer.load(s, w.specialist.id))
+    assert counts == {"team-unassigned": 1, "team-assigned": 0, "my-active": 0, "my-done": 0}
+
+
+def test_unread_bar_only_for_the_owner(desk):
+    db, w, made = desk
+    from helpdesk_tui.desk import notes
+
+    with db.write() as s:
+        notes.add_note(s, w.colleague, made["mine-registered"], summary="", text="Гляньте логи")
+    with db.read() as s:
+        rows = queries.tab_page(s, "analyst", "my-action", Viewer.load(s, w.analyst.id)).rows
+        theirs = queries.page(s, "incident", None, viewer=Viewer.load(s, w.colleague.id)).rows
+    assert rows[0]["unread"]
+    assert not any(r["unread"] for r in theirs)
+
+
+@pytest.mark.parametrize("column", list(queries.INCIDENTS.columns))
+@pytest.mark.parametrize("desc", [False, True])
+def test_keyset_pages_cover_every_row_once_in_order(desk, column, desc):
+    db, w, _ = desk
+    with db.read() as s:
+        whole = queries.page(s, "incident", None, sort=column, desc=desc, limit=1000).rows
+        seen, cursor = [], None
+        while True:
+            page = queries.page(s, "incident", None, sort=column, desc=desc, after=cursor, limit=3)
+            seen += page.rows
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        # And back again from the end.
+        back = queries.page(s, "incident", None, sort=column, desc=desc, before=page.prev_cursor, limit=3) \
+            if page.prev_cursor else None
+    assert [r["id"] for r in seen] == [r["id"] for r in whole]
+    values = [r[column] for r in whole if r[column] is not None]
+    assert values == sorted(values, reverse=desc)
+    assert all(r[column] is not None for r in whole[: len(values)])  # empty values come last
+    if back is not None:
+        assert [r["id"] for r in back.rows] == [r["id"] for r in seen[-len(page.rows) - len(back.rows):-len(page.rows)]]
+
+
+def test_group_by_a_column_with_counts(desk):
+    db, w, _ = desk
+    with db.read() as s:
+        groups = {g.value: g.count for g in queries.group_counts(s, "incident", "status")}
+    assert groups == {"registered": 5, "info_needed": 1, "resolved": 1, "closed": 1}
+
+
+def _filter(db, w, line, kind="incident"):
+    with db.read() as s:
+        viewer = Viewer.load(s, w.analyst.id)
+        where = queries.compile_filter(s, kind, parse_for(kind, line), viewer)
+        return sorted(r["short_description"] for r in queries.page(s, kind, where, viewer=viewer).rows)
+
+
+def test_filters_fold_ukrainian_case_and_resolve_names(desk):
+    db, w, _ = desk
+    assert _filter(db, w, "принтер") == ["Принтер у 204"]
+    assert _filter(db, w, "ПРИНТЕР") == ["Принтер у 204"]
+    assert _filter(db, w, 'status:Зареєстровано group:"перша лінія підтримки контакт-центр" owner:me') == ["mine-registered"]
+    assert _filter(db, w, "priority<=1") == ["classified-unassigned"]
+    assert _filter(db, w, "owner: -status:closed,cancelled group~перша") == ["classified-unassigned", "unclassified"]
+    assert _filter(db, w, "status:info_needed,resolved") == ["mine-resolved", "mine-waiting"]
+    assert _filter(db, w, "status:Завершено", kind="task") == []
+
+
+def test_filters_refuse_unknown_fields_and_values(desk):
+    db, w, _ = desk
+    with db.read() as s:
+        from helpdesk_tui.domain.filters import Condition, Filter
+
+        with pytest.raises(RuleViolation, match="Unknown field"):
+            queries.compile_filter(s, "incident", Filter((Condition("password_hash", "=", "x"),)))
+        with pytest.raises(RuleViolation, match="status"):
+            queries.compile_filter(s, "incident", parse_for("incident", "status:nonsense"))
+        with pytest.raises(RuleViolation, match="number"):
+            queries.compile_filter(s, "incident", parse_for("incident", "priority:high"))
+
+
+def test_saved_searches_personal_predefined_and_favourites(desk):
+    db, w, _ = desk
+    with db.write() as s:
+        searches.install_predefined(s)
+        mine = searches.save_search(s, w.analyst, name="Мої зареєстровані", kind="incident",
+                                    flt=parse_for("incident", "status:registered owner:me"))
+        searches.save_search(s, w.colleague, name="Її пошук", kind="incident", flt=parse_for("incident", "priority:1"))
+        searches.set_favourite(s, w.analyst, mine, True)
+    with db.read() as s:
+        visible = searches.visible_searches(s, w.analyst)
+    names = [x.name for x, _fav in visible]
+    assert names[0] == "Мої зареєстровані" and visible[0][1] is True
+    assert "Її пошук" not in names and "Registered, first line" in names
+    with db.read() as s:
+        search = searches.find_search(s, w.analyst, "мої зареєстровані")
+        where = queries.compile_filter(s, "incident", searches.search_filter(search), Viewer.load(s, w.analyst.id))
+        rows = queries.page(s, "incident", where).rows
+    assert [r["short_description"] for r in rows] == ["mine-registered"]
+    with pytest.raises(PermissionDenied), db.write() as s:
+        theirs = searches.find_search(s, w.colleague, "Її пошук")
+        searches.delete_search(s, w.analyst, theirs)
+    with db.write() as s:
+        searches.rename_search(s, w.analyst, searches.find_search(s, w.analyst, "Мої зареєстровані"), "Нові мої")
+        searches.delete_search(s, w.analyst, searches.find_search(s, w.analyst, "Нові мої"))
+    with db.read() as s:
+        assert "Нові мої" not in [x.name for x, _f in searches.visible_searches(s, w.analyst)]
+
+
+def test_the_manuals_predefined_search_finds_the_first_line_registered(desk):
+    db, w, _ = desk
+    with db.write() as s:
+        searches.install_predefined(s)
+        assert searches.install_predefined(s) == 0  # idempotent
+    with db.read() as s:
+        search = searches.find_search(s, w.analyst, "Registered, first line")
+        where = queries.compile_filter(s, "incident", searches.search_filter(search), Viewer.load(s, w.analyst.id))
+        names = sorted(r["short_description"] for r in queries.page(s, "incident", where).rows)
+    assert names == ["classified-unassigned", "colleagues", "mine-registered", "unclassified"]
+
+
+def test_cursor_round_trip_and_damage():
+    from datetime import UTC, datetime
+
+    moment = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    assert queries.decode_cursor(queries.encode_cursor((moment, 5))) == (moment, 5)
+    assert queries.decode_cursor(queries.encode_cursor(("Зареєстровано", 7))) == ("Зареєстровано", 7)
+    with pytest.raises(RuleViolation):
+        queries.decode_cursor("not-a-cursor")
