@@ -25,13 +25,34 @@ def _machine() -> str:
 
 
 def foundation(args: argparse.Namespace) -> None:
+    print(f"machine: {_machine()}")
+    targets = [] if args.only_pg else [("sqlite", None)]
+    server = None
+    if args.pg:
+        # A durable server of our own (fsync on), on disk, for the run's length.
+        from tests.pg_server import PgCluster, PgServer, find_bindir
+
+        bindir = find_bindir()
+        if bindir is None:
+            raise SystemExit("--pg needs PostgreSQL's server binaries (apt-get install postgresql)")
+        server = PgServer(bindir, settings=("shared_buffers=512MB", "max_wal_size=4GB"), scratch="/var/tmp")
+        server.start()
+        cluster = PgCluster(server.url)
+        cluster.create_database("bench")
+        args.pg_url = cluster.url_for("bench")
+    if args.pg_url:
+        targets.append(("postgresql", args.pg_url))
+    try:
+        _run_targets(args, targets)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _run_targets(args: argparse.Namespace, targets: list[tuple[str, str | None]]) -> None:
     from benchmarks import foundation as fb
     from helpdesk_tui.store.db import Database
 
-    print(f"machine: {_machine()}")
-    targets = [("sqlite", None)]
-    if args.pg_url:
-        targets.append(("postgresql", args.pg_url))
     for engine, url in targets:
         with tempfile.TemporaryDirectory() as tmp:
             db = Database(url or f"sqlite:///{Path(tmp) / 'bench.db'}")
@@ -57,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     f.add_argument("--incidents", type=int, default=1_000_000)
     f.add_argument("--repeat", type=int, default=200)
     f.add_argument("--pg-url", help="also measure on this (empty) PostgreSQL database")
+    f.add_argument("--pg", action="store_true", help="also measure on a PostgreSQL server started for the run")
+    f.add_argument("--only-pg", action="store_true", help="skip SQLite")
     f.set_defaults(run=foundation)
     args = parser.parse_args(argv)
     args.run(args)

@@ -19,7 +19,6 @@ from helpdesk_tui.store import bulk, migrate, queries
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import Person
 
-CHUNK = 250_000
 
 
 def prepare(db: Database, seed: int = 3) -> dict[str, Any]:
@@ -41,10 +40,9 @@ def bulk_import(db: Database, ref: dict[str, Any], n: int) -> dict[str, float]:
     """Rows/s through the bulk path, and raw sqlite3.executemany of the same rows beside it."""
     rows = incident_rows(n, groups=ref["groups"], staff_by_group=ref["staff_by_group"], callers=ref["callers"],
                          services=ref["services"], categories=ref["categories"])
-    tuples = bulk.incident_tuples(rows, db.dialect)
     t0 = time.perf_counter()
-    for i in range(0, len(tuples), CHUNK):
-        bulk.insert_incidents(db, tuples[i:i + CHUNK], rebuild_indexes=(i == 0 and len(tuples) >= bulk.REBUILD_INDEXES_FROM))
+    tuples = bulk.incident_tuples(rows, db.dialect)
+    bulk.insert_incidents(db, tuples)
     elapsed = time.perf_counter() - t0
     result = {"rows": float(n), "seconds": elapsed, "rows_per_s": n / elapsed}
     if db.dialect == "sqlite":

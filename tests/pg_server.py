@@ -124,8 +124,11 @@ def _ensure_server_user() -> pwd.struct_passwd:
 class PgServer:
     """One initdb'd cluster in a temporary directory; `start()` then `stop()`."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, settings: tuple[str, ...] | None = None, scratch: str | None = None) -> None:
         self.bindir = bindir
+        # Tests trade durability for speed; benchmarks pass durable settings and a disk directory.
+        self.settings = SERVER_SETTINGS if settings is None else settings
+        self.scratch = scratch
         self.base: Path | None = None
         self.port: int | None = None
         self._running = False
@@ -161,7 +164,7 @@ class PgServer:
             return "(no server log)"
 
     def start(self) -> None:
-        self.base = Path(tempfile.mkdtemp(prefix="helpdesk-pg-", dir=_scratch_parent()))
+        self.base = Path(tempfile.mkdtemp(prefix="helpdesk-pg-", dir=self.scratch or _scratch_parent()))
         atexit.register(self.stop)
         if _is_root():
             user = _ensure_server_user()
@@ -175,7 +178,7 @@ class PgServer:
             self.port = _free_port()
             options = " ".join(
                 [f"-p {self.port}", "-c listen_addresses=127.0.0.1", f"-c unix_socket_directories={self.base}"]
-                + [f"-c {s}" for s in SERVER_SETTINGS]
+                + [f"-c {s}" for s in self.settings]
             )
             started = self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w",
                                 "-t", "60", "-o", options, "start")

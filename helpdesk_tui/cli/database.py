@@ -77,7 +77,7 @@ def db_restore(
 
 def demo(
     no_tui: Annotated[bool, typer.Option("--no-tui", help="Only create the data; do not open the interface.")] = False,
-    incidents: Annotated[int, typer.Option("--incidents", help="How many incidents to create.")] = 2500,
+    incidents: Annotated[int, typer.Option("--incidents", help="How many incidents to create.")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed, for the same data every time.")] = 7,
 ) -> None:
     """Create a demo database with realistic Ukrainian data (and open it)."""
@@ -97,7 +97,14 @@ def demo(
         say(_("{url} already has {n} incidents; the demo data is not added twice").format(url=state.db.describe(), n=existing))
     else:
         _init()
-        summary = build_demo(state.db, incidents=incidents, seed=seed)
+        from rich.progress import Progress
+
+        from helpdesk_tui.cli.output import errors
+
+        with Progress(console=errors, transient=True) as bar:
+            task = bar.add_task(_("Creating demo incidents"), total=incidents)
+            summary = build_demo(state.db, incidents=incidents, seed=seed,
+                                 progress=lambda done, total: bar.update(task, completed=done))
         say(_("Demo data created in {url}: {summary}").format(url=state.db.describe(), summary=summary))
         say(_("Sign in as «{login}» (password «{password}»)").format(login="analyst", password="demo-password"))
     if not no_tui:

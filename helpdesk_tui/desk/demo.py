@@ -4,6 +4,7 @@ in every status, made through the same operations analysts use, on a simulated c
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
@@ -93,13 +94,19 @@ _OUTCOMES = (
 )
 
 
-def _one_incident(session: Session, rng: random.Random, clock: _Clock, ref: dict[str, list], outcome: IncidentStatus) -> None:  # type: ignore[type-arg]
+def _one_incident(session: Session, rng: random.Random, clock: _Clock, ref: dict[str, list], outcome: IncidentStatus,  # type: ignore[type-arg]
+                  *, for_demo_analyst: bool = False) -> None:
     si, short, description = rng.choice(data.PROBLEMS_REPORTED)
     service: Service = ref["services"][si]
     category: Category = rng.choice(ref["categories"][si])
     group: WorkGroup = ref["groups"][data.SERVICES[si][1]] if rng.random() < 0.7 else ref["groups"][0]
     members = [p for p in ref["staff"] if p.id in _members(session, group)]
     owner: Person = rng.choice(members) if members else ref["staff"][0]
+    analyst: Person = ref["staff"][0]
+    # The person a newcomer signs in as owns a fair share of the first line's work.
+    if for_demo_analyst or (analyst.id in _members(session, group) and rng.random() < 0.3):
+        group = group if analyst.id in _members(session, group) else ref["groups"][0]
+        owner = analyst
     actor: Person = rng.choice(ref["staff"])
     caller: Person = rng.choice(ref["callers"])
     channel = rng.choices([Channel.PHONE, Channel.EMAIL, Channel.PORTAL, Channel.MESSENGER], [5, 3, 2, 1])[0]
@@ -189,8 +196,10 @@ def _members(session: Session, group: WorkGroup) -> set[int]:
     return _member_cache[group.id]  # type: ignore[index]
 
 
-def build_demo(db: Database, *, incidents: int = 2500, seed: int = 7, now: datetime | None = None) -> str:
-    """Fill an empty, initialised database; returns a one-line summary."""
+def build_demo(db: Database, *, incidents: int = 2000, seed: int = 7, now: datetime | None = None,
+               progress: Callable[[int, int], None] | None = None) -> str:
+    """Fill an empty, initialised database; returns a one-line summary. `progress(done, total)`
+    is called after every batch."""
     rng = random.Random(seed)
     _member_cache.clear()
     end = now or datetime.now(UTC)
@@ -220,8 +229,13 @@ def build_demo(db: Database, *, incidents: int = 2500, seed: int = 7, now: datet
                     outcome = rng.choices(outcomes, weights)[0]
                     if age > 0.3 and outcome not in (IncidentStatus.CLOSED, IncidentStatus.CANCELLED) and rng.random() < 0.9:
                         outcome = IncidentStatus.CLOSED
-                    _one_incident(session, rng, clock, ref, outcome)
+                    newest = incidents - done <= len(outcomes)
+                    if newest:  # every status at least once, on the demo analyst's dashboards
+                        outcome = outcomes[incidents - done - 1]
+                    _one_incident(session, rng, clock, ref, outcome, for_demo_analyst=newest)
                     done += 1
+            if progress is not None:
+                progress(done, incidents)
     finally:
         set_clock(None)
     return _("{groups} work groups, {analysts} analysts, {callers} callers, {incidents} incidents").format(

@@ -16,7 +16,6 @@ from sqlalchemy import Index, text
 
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import Incident
-from helpdesk_tui.store.types import SQLITE_DATETIME_FORMAT
 
 INCIDENT_COLUMNS: tuple[str, ...] = (
     "number", "caller_id", "organisation_id", "channel", "short_description", "description", "service_id",
@@ -25,25 +24,31 @@ INCIDENT_COLUMNS: tuple[str, ...] = (
     "closed_at", "version",
 )
 _TIME_COLUMNS = frozenset({"created_at", "updated_at", "resolved_at", "closed_at"})
+_CREATED = INCIDENT_COLUMNS.index("created_at")
+_UPDATED = INCIDENT_COLUMNS.index("updated_at")
 REBUILD_INDEXES_FROM = 50_000
 
 
 def _sqlite_time(value: datetime | None) -> str | None:
+    """The text SQLAlchemy writes (SQLITE_DATETIME_FORMAT), made the fast way."""
     if value is None:
         return None
-    return value.astimezone(UTC).strftime(SQLITE_DATETIME_FORMAT)
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 def incident_tuples(rows: Iterable[dict[str, Any]], dialect: str) -> list[tuple[Any, ...]]:
-    """Rows in column order, times converted the way SQLAlchemy itself writes them."""
-    out = []
+    """Rows in column order with the tables' defaults, times written the way SQLAlchemy does."""
+    now = datetime.now(UTC)
+    defaults: dict[str, Any] = {"description": "", "channel": "phone", "status": "registered", "waiting_on": "desk",
+                                "priority_overridden": False, "version": 1, "created_at": now}
     time_idx = [i for i, c in enumerate(INCIDENT_COLUMNS) if c in _TIME_COLUMNS]
+    out = []
     for row in rows:
-        values = [row.get(c) for c in INCIDENT_COLUMNS]
-        if values[INCIDENT_COLUMNS.index("version")] is None:
-            values[INCIDENT_COLUMNS.index("version")] = 1
-        if values[INCIDENT_COLUMNS.index("priority_overridden")] is None:
-            values[INCIDENT_COLUMNS.index("priority_overridden")] = False
+        values = [row.get(c, defaults.get(c)) for c in INCIDENT_COLUMNS]
+        if values[_UPDATED] is None:
+            values[_UPDATED] = values[_CREATED]
         if dialect == "sqlite":
             for i in time_idx:
                 values[i] = _sqlite_time(values[i])
@@ -81,8 +86,8 @@ def insert_incidents(db: Database, rows: Sequence[tuple[Any, ...]], *, rebuild_i
             "UPDATE number_sequence SET next_value = (SELECT COALESCE(MAX(CAST(SUBSTR(number, 4) AS INTEGER)), 0) + 1 "
             "FROM incident) WHERE name = 'incident'"
         ))
-        if db.dialect == "postgresql":
-            conn.execute(text("ANALYZE incident"))
-        else:
-            conn.execute(text("ANALYZE"))
+        if db.dialect == "sqlite":
+            # A sampled ANALYZE: seconds saved on a million rows, plans just as good.
+            conn.execute(text("PRAGMA analysis_limit=1000"))
+        conn.execute(text("ANALYZE incident"))
     return len(rows)

@@ -142,7 +142,8 @@ class Incident(SQLModel, table=True):
               postgresql_where=text(f"owner_id IS NULL AND {_OPEN}")),
         Index("ix_incident_group_open", "group_id", "created_at", "id",
               sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
-        Index("ix_incident_owner_open", "owner_id", "status", "created_at", "id",
+        # Status last: the owner's open rows come newest first and the status filter reads the index.
+        Index("ix_incident_owner_open", "owner_id", "created_at", "id", "status",
               sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
         Index("ix_incident_resolution_due", "resolution_due",
               sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),

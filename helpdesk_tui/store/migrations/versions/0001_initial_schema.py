@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 03:05:05.995379
+Create Date: 2026-11-23 03:24:18.545649
 """
 from alembic import op
 import sqlalchemy as sa
@@ -331,7 +331,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_incident_created', ['created_at', 'id'], unique=False)
         batch_op.create_index('ix_incident_group_open', ['group_id', 'created_at', 'id'], unique=False, sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"), postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"))
         batch_op.create_index('ix_incident_group_unassigned', ['group_id', 'created_at', 'id'], unique=False, sqlite_where=sa.text("owner_id IS NULL AND status NOT IN ('closed', 'cancelled')"), postgresql_where=sa.text("owner_id IS NULL AND status NOT IN ('closed', 'cancelled')"))
-        batch_op.create_index('ix_incident_owner_open', ['owner_id', 'status', 'created_at', 'id'], unique=False, sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"), postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"))
+        batch_op.create_index('ix_incident_owner_open', ['owner_id', 'created_at', 'id', 'status'], unique=False, sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"), postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"))
         batch_op.create_index('ix_incident_resolution_due', ['resolution_due'], unique=False, sqlite_where=sa.text("status NOT IN ('closed', 'cancelled')"), postgresql_where=sa.text("status NOT IN ('closed', 'cancelled')"))
         batch_op.create_index('ix_incident_status_created', ['status', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_incident_unclassified', ['created_at', 'id'], unique=False, sqlite_where=sa.text("priority IS NULL AND status NOT IN ('closed', 'cancelled')"), postgresql_where=sa.text("priority IS NULL AND status NOT IN ('closed', 'cancelled')"))

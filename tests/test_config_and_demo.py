@@ -1,0 +1,75 @@
+"""Settings from the file and the environment; the demo data a newcomer explores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from helpdesk_tui.config import ConfigError, load_settings
+from helpdesk_tui.desk.demo import build_demo
+from helpdesk_tui.domain.statuses import IncidentStatus
+from helpdesk_tui.store import queries
+from helpdesk_tui.store.db import normalise_url
+from helpdesk_tui.store.models import Incident, KnowledgeArticle, Person, Task
+
+
+def test_settings_file_then_environment(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[database]\nurl = "postgresql://desk@db/helpdesk"\n[ui]\nlanguage = "en"\n'
+                   '[desk]\ntimezone = "Europe/Kyiv"\npriority_matrix = [[1,1,2],[1,2,3],[2,3,4]]\n', encoding="utf-8")
+    settings = load_settings(cfg, environ={})
+    assert settings.db_url == "postgresql://desk@db/helpdesk" and settings.language == "en"
+    assert settings.priority_matrix == [[1, 1, 2], [1, 2, 3], [2, 3, 4]]
+    overridden = load_settings(cfg, environ={"HELPDESK_DB": "/tmp/x.db", "HELPDESK_LANG": "uk"})
+    assert overridden.db_url == "/tmp/x.db" and overridden.language == "uk"
+
+
+def test_default_database_lives_in_the_xdg_data_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    settings = load_settings(tmp_path / "none.toml", environ={})
+    assert settings.db_url == f"sqlite:///{tmp_path / 'helpdesk-tui' / 'helpdesk.db'}"
+
+
+def test_a_broken_config_file_is_a_clear_error(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("[database\nurl=", encoding="utf-8")
+    with pytest.raises(ConfigError, match="config.toml"):
+        load_settings(cfg, environ={})
+
+
+def test_database_urls_people_paste():
+    assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("/var/lib/desk.db") == "sqlite:////var/lib/desk.db"
+
+
+def test_demo_has_every_status_and_full_dashboards(db):
+    from helpdesk_tui.desk.searches import install_predefined
+
+    with db.write() as s:
+        install_predefined(s)
+    summary = build_demo(db, incidents=150, seed=3)
+    assert "150" in summary
+    with db.read() as s:
+        statuses = set(s.execute(select(Incident.status).distinct()).scalars())
+        analyst = s.execute(select(Person).where(Person.login == "analyst")).scalar_one()
+        viewer = queries.Viewer.load(s, analyst.id)
+        counts = queries.tab_counts(s, "analyst", viewer)
+        assert s.execute(select(func.count()).select_from(KnowledgeArticle)).scalar_one() >= 5
+        assert s.execute(select(func.count()).select_from(Task)).scalar_one() > 0
+        names = list(s.execute(select(Person.full_name).limit(50)).scalars())
+    assert statuses == {st.value for st in IncidentStatus}
+    assert all(n > 0 for n in counts.values()), counts
+    assert any("Коваленко" in n or "Шевченко" in n or "Петренко" in n for n in names)
+
+
+def test_demo_command_refuses_to_add_twice(tmp_path, capsys):
+    from helpdesk_tui.cli import main
+
+    url = f"sqlite:///{Path(tmp_path) / 'demo.db'}"
+    assert main(["--db", url, "--lang", "en", "demo", "--no-tui", "--incidents", "20"]) == 0
+    assert main(["--db", url, "--lang", "en", "demo", "--no-tui"]) == 0
+    out = capsys.readouterr().out
+    assert "already has 20 incidents" in out
