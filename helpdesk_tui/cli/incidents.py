@@ -10,12 +10,13 @@ from helpdesk_tui.cli.listing import print_page, status_label
 from helpdesk_tui.cli.output import emit_json, fields, say, table
 from helpdesk_tui.cli.state import state
 from helpdesk_tui.desk import incidents as ops
-from helpdesk_tui.desk import lookup, notes, tasks
+from helpdesk_tui.desk import lookup, notes, sla, tasks
 from helpdesk_tui.desk.searches import parse_for
 from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.lifecycle import field_label
 from helpdesk_tui.domain.priority import level_label, priority_label
-from helpdesk_tui.domain.statuses import Channel, IncidentStatus, ReasonCode, parse_incident_status
+from helpdesk_tui.domain.sla import URGENT_REASONS
+from helpdesk_tui.domain.statuses import Channel, Criticality, IncidentStatus, ReasonCode, parse_incident_status
 from helpdesk_tui.domain.text import printable
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store import queries
@@ -29,11 +30,14 @@ VersionOpt = Annotated[Optional[int], typer.Option("--version", help="The versio
 Number = Annotated[str, typer.Argument(help="Incident number, e.g. INC0000123 or 123.")]
 
 
+def _detail(s, inc, viewer_id=None):  # type: ignore[no-untyped-def]
+    return {**incident_detail(s, inc, viewer_id), "sla": sla.summary(s, inc)}
+
+
 def _show_after(number: str, as_json: bool, message: str) -> None:
     if as_json:
         with state.read() as s:
-            inc = lookup.find_incident(s, number)
-            emit_json(incident_detail(s, inc))
+            emit_json(_detail(s, lookup.find_incident(s, number)))
     else:
         say(message)
 
@@ -50,6 +54,8 @@ def incident_new(
     category: Annotated[Optional[str], typer.Option("--category")] = None,
     impact: Annotated[Optional[int], typer.Option("--impact", min=1, max=3)] = None,
     urgency: Annotated[Optional[int], typer.Option("--urgency", min=1, max=3)] = None,
+    criticality: Annotated[Optional[Criticality], typer.Option("--criticality", help="The service-desk profile (R34).")] = None,
+    urgent_reason: Annotated[Optional[str], typer.Option("--urgent-reason", help=", ".join(URGENT_REASONS))] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Register an incident (R3)."""
@@ -62,7 +68,8 @@ def incident_new(
             group=lookup.find_group(s, group) if group else None,
             owner=lookup.find_person(s, owner) if owner else None,
             service=svc, category=lookup.find_category(s, category, svc.id if svc else None) if category else None,
-            impact=impact, urgency=urgency,
+            impact=impact, urgency=urgency, criticality=criticality.value if criticality else None,
+            urgent_reason=urgent_reason,
         )
         number = inc.number
     _show_after(number, as_json, _("Registered {number}").format(number=number))
@@ -107,7 +114,7 @@ def incident_show(number: Number, as_json: JsonOpt = False) -> None:
     with state.read() as s:
         actor = state.actor(s, required=False)
         inc = lookup.find_incident(s, number)
-        d = incident_detail(s, inc, actor.id if actor else None)
+        d = _detail(s, inc, actor.id if actor else None)
     if as_json:
         emit_json(d)
         return
@@ -120,8 +127,10 @@ def incident_show(number: Number, as_json: JsonOpt = False) -> None:
         (_("Impact"), level_label(d["impact"])), (_("Urgency"), level_label(d["urgency"])),
         (_("Priority"), priority_label(d["priority"]) + (" " + _("(changed by hand)") if d["priority_overridden"] else "")),
         (_("Work group"), d["group"]), (_("Owner"), d["owner"]),
-        (_("Created"), when(d["created_at"])), (_("Response due"), when(d["response_due"])),
-        (_("Resolution due"), when(d["resolution_due"])), (_("Version"), str(d["version"])),
+        (_("Created"), when(d["created_at"])),
+        (_("Response"), _clock_text(d["sla"]["response"])),
+        (_("Resolution"), _clock_text(d["sla"]["resolution"])),
+        (_("Version"), str(d["version"])),
     ])
     if d["description"]:
         say("\n" + d["description"])
@@ -145,6 +154,17 @@ def incident_show(number: Number, as_json: JsonOpt = False) -> None:
         marks = ("● " if e["unread"] else "") + (_("published") if e["published"] else "")
         rows.append((e["id"], when(e["created_at"]), e["author"] or _("system"), printable(text), marks))
     table(["#", _("When"), _("Who"), _("Journal"), ""], rows, wrap=True)
+
+
+def _clock_text(c: dict) -> str:  # type: ignore[type-arg]
+    """«due 23.11.2026 14:20, 35% used» — or met, breached, paused."""
+    if c["met"] is True:
+        return _("met ({used}% of the target)").format(used=c["used_percent"])
+    if c["breached"]:
+        return _("breached at {due}").format(due=when(c["due"]))
+    if not c["running"]:
+        return _("paused ({used}% used, {left} min left)").format(used=c["used_percent"], left=c["left_minutes"])
+    return _("due {due}, {used}% used").format(due=when(c["due"]), used=c["used_percent"])
 
 
 def _incident(s, number: str):  # type: ignore[no-untyped-def]
@@ -183,6 +203,8 @@ def incident_update(
     urgency: Annotated[Optional[int], typer.Option("--urgency", min=1, max=3)] = None,
     channel: Annotated[Optional[Channel], typer.Option("--channel")] = None,
     ci: Annotated[Optional[str], typer.Option("--ci", help="Configuration item.")] = None,
+    criticality: Annotated[Optional[Criticality], typer.Option("--criticality")] = None,
+    urgent_reason: Annotated[Optional[str], typer.Option("--urgent-reason")] = None,
     version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -205,6 +227,10 @@ def incident_update(
             changes["channel"] = channel
         if ci is not None:
             changes["configuration_item"] = lookup.find_configuration_item(s, ci)
+        if criticality is not None:
+            changes["criticality"] = criticality.value
+        if urgent_reason is not None:
+            changes["urgent_reason"] = urgent_reason
         inc = ops.update_incident(s, state.actor(s), _incident(s, number), expected_version=version, **changes)
         msg = _("{number}: saved (version {version})").format(number=inc.number, version=inc.version)
     _show_after(number, as_json, msg)

@@ -28,6 +28,20 @@ NUMBER_PREFIXES = {
 NUMBER_DIGITS = 7
 
 
+def insert_ignore(session: Session, model: type[SQLModel], **values: Any) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING on either engine; True when the row was added."""
+    table = model.__table__  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    # RETURNING says for sure whether a row went in; rowcount after ON CONFLICT is not reliable
+    # across drivers (psycopg reported 1 for a skipped row here).
+    key = list(table.primary_key.columns)[0]
+    result = session.execute(insert(table).values(**values).on_conflict_do_nothing().returning(key))
+    return result.first() is not None
+
+
 def next_number(session: Session, sequence: str) -> str:
     """The next number of a sequence, unique under concurrent writers on both engines.
 

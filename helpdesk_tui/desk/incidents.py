@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from helpdesk_tui.desk import notify, settings
+from helpdesk_tui.desk.sla import refresh_due
 from helpdesk_tui.desk.common import (
     apply_changes,
     bump,
@@ -27,6 +28,7 @@ from helpdesk_tui.desk.admin import groups_of
 from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.domain.priority import check_level, check_override
+from helpdesk_tui.domain.sla import check_urgent_reason
 from helpdesk_tui.domain.statuses import Channel, ExternalTaskStatus, IncidentStatus, ReasonCode
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.models import (
@@ -125,9 +127,12 @@ def register_incident(
     category: Category | None = None,
     impact: int | None = None,
     urgency: int | None = None,
+    criticality: str | None = None,
+    urgent_reason: str | None = None,
 ) -> Incident:
     """R3: a new incident, usually while the caller is on the phone; R37: with its channel."""
     actor = desk_staff(session, actor)
+    check_urgent_reason(criticality, urgent_reason)
     short_description = _check_text(short_description, "short_description", required=True, limit=SHORT_DESCRIPTION_MAX)
     if caller is not None and not caller.active:
         raise RuleViolation(_("{name} is not active").format(name=caller.full_name), field="caller")
@@ -149,6 +154,8 @@ def register_incident(
         category_id=category.id if category else None,
         impact=impact,
         urgency=urgency,
+        criticality=criticality,
+        urgent_reason=urgent_reason if criticality == "urgent" else None,
         priority=settings.current().matrix.compute(impact, urgency),
         group_id=group.id if group else None,
         owner_id=owner.id if owner else None,
@@ -169,6 +176,8 @@ def register_incident(
             ("impact", impact),
             ("urgency", urgency),
             ("priority", incident.priority),
+            ("criticality", criticality),
+            ("urgent_reason", incident.urgent_reason),
             ("group", group.name if group else None),
             ("owner", owner.login if owner else None),
             ("status", incident.status),
@@ -178,6 +187,7 @@ def register_incident(
     journal(session, record_kind=KIND, record_id=incident.id, kind="status", author=actor,  # type: ignore[arg-type]
             summary=_("Incident registered"), body=incident.description, diff=initial,
             status_to=incident.status, record_version=incident.version)
+    refresh_due(session, incident)
     if caller is not None:
         notify.queue(session, template="registered", record_kind=KIND, record_id=incident.id,  # type: ignore[arg-type]
                      number=incident.number, recipients=[caller], author=actor,
@@ -236,6 +246,8 @@ def update_incident(
             values[name] = value
         elif name == "channel":
             values[name] = Channel(value).value
+        elif name in ("criticality", "urgent_reason"):
+            values[name] = value or None
         elif name in ("service", "category", "configuration_item"):
             values[f"{name}_id"] = value.id if value is not None else None
         else:
@@ -243,6 +255,11 @@ def update_incident(
     service = session.get(Service, values.get("service_id", incident.service_id)) if values.get("service_id", incident.service_id) else None
     category = session.get(Category, values.get("category_id", incident.category_id)) if values.get("category_id", incident.category_id) else None
     _check_category(category, service)
+    if "criticality" in values or "urgent_reason" in values:
+        crit = values.get("criticality", incident.criticality)
+        check_urgent_reason(crit, values.get("urgent_reason", incident.urgent_reason))
+        if crit != "urgent":
+            values["urgent_reason"] = None
     if not incident.priority_overridden:
         values["priority"] = settings.current().matrix.compute(
             values.get("impact", incident.impact), values.get("urgency", incident.urgency)
@@ -252,6 +269,8 @@ def update_incident(
         bump(incident)
         journal(session, record_kind=KIND, record_id=incident.id, kind="change", author=actor,  # type: ignore[arg-type]
                 summary=summary or _("Fields changed"), diff=_named_diff(session, diff), record_version=incident.version)
+        if {"priority", "criticality"} & {f for f, _o, _n in diff}:
+            refresh_due(session, incident)
         feed(session, KIND, incident.id, "updated", actor)  # type: ignore[arg-type]
     return incident
 
@@ -308,6 +327,7 @@ def change_priority(
         journal(session, record_kind=KIND, record_id=incident.id, kind="change", author=actor,  # type: ignore[arg-type]
                 summary=_("Priority changed"), body=justification.strip(),
                 diff=[d for d in diff if d[0] == "priority"], record_version=incident.version)
+        refresh_due(session, incident)
         feed(session, KIND, incident.id, "updated", actor)  # type: ignore[arg-type]
     return incident
 
@@ -437,6 +457,7 @@ def change_status(
             summary=_("Status: {old} → {new}").format(old=current.label, new=target.label), body=body,
             published=published, diff=_named_diff(session, diff), status_from=current.value,
             status_to=target.value, record_version=incident.version)
+    refresh_due(session, incident)
     caller = session.get(Person, incident.caller_id) if incident.caller_id else None
     values = notify.incident_values(session, incident, text=body)
     if target is IncidentStatus.INFO_NEEDED and caller is not None:

@@ -57,6 +57,9 @@ def add_note(
     if published:
         if incident.responded_at is None:
             incident.responded_at = now
+            from helpdesk_tui.desk.sla import refresh_due
+
+            refresh_due(session, incident)
         caller = session.get(Person, incident.caller_id) if incident.caller_id else None
         if caller is not None:
             notify.queue(session, template="published_note", record_kind="incident", record_id=incident.id,  # type: ignore[arg-type]

@@ -72,6 +72,22 @@ TEMPLATES: dict[str, Template] = {
            "If it is not, reply and say what is still wrong: the incident reopens.\n"
            "Without an answer it closes by itself in 5 days."),
     ),
+    "sla_warning": Template(
+        N_("SLA warning"),
+        N_("[{number}] {clock} target at {share}%: {title}"),
+        N_("{number} «{title}» has used {share}% of its {clock} target; it is due {due}.\nPriority: {priority}."),
+    ),
+    "sla_breach": Template(
+        N_("SLA breach"),
+        N_("[{number}] {clock} target breached: {title}"),
+        N_("{number} «{title}» missed its {clock} target ({due}).\nPriority: {priority}."),
+    ),
+    "auto_closed": Template(
+        N_("automatic closure"),
+        N_("[{number}] Closed: {title}"),
+        N_("Hello, {name}.\n\n{number} «{title}» was resolved {days} days ago and nobody answered, so it is "
+           "now closed.\nIf the problem is back, write to us: a new request will be opened and linked to this one."),
+    ),
 }
 
 

@@ -123,6 +123,7 @@ class BusinessCalendar:
         """
         if duration < timedelta(0):
             raise ValueError("working time to add must not be negative")
+        start = start.astimezone(UTC)  # in UTC, so adding is in real time across DST switches
         if self.always:
             return start + duration
         if duration == timedelta(0):
@@ -157,6 +158,8 @@ class BusinessCalendar:
 
     def working_days_after(self, start: datetime, days: int) -> datetime:
         """The same wall-clock time `days` working days later (auto-close counted in working days)."""
+        if days < 0:
+            raise ValueError("working days to add must not be negative")
         local = start.astimezone(self.zone)
         day, left = local.date(), days
         for _ in range(MAX_SEARCH_DAYS):

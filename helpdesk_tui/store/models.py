@@ -147,6 +147,14 @@ class Incident(SQLModel, table=True):
               sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
         Index("ix_incident_resolution_due", "resolution_due",
               sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
+        Index("ix_incident_response_due", "response_due",
+              sqlite_where=text(f"responded_at IS NULL AND {_OPEN}"),
+              postgresql_where=text(f"responded_at IS NULL AND {_OPEN}")),
+        Index("ix_incident_resolution_warn", "resolution_warn_at",
+              sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
+        Index("ix_incident_response_warn", "response_warn_at",
+              sqlite_where=text(f"responded_at IS NULL AND {_OPEN}"),
+              postgresql_where=text(f"responded_at IS NULL AND {_OPEN}")),
         Index("ix_incident_status_created", "status", "created_at", "id"),
         Index("ix_incident_created", "created_at", "id"),
     )  # fmt: skip
@@ -181,6 +189,9 @@ class Incident(SQLModel, table=True):
     closed_at: datetime | None = _maybe_when()
     response_due: datetime | None = _maybe_when()
     resolution_due: datetime | None = _maybe_when()
+    # When the clocks cross the warning share (desk/sla.py keeps these with the due times).
+    response_warn_at: datetime | None = _maybe_when()
+    resolution_warn_at: datetime | None = _maybe_when()
     version: int = 1
 
 
@@ -476,3 +487,62 @@ class TimeEntry(SQLModel, table=True):
     work_date: date
     note: str = ""
     created_at: datetime = _when()
+
+
+# --- SLA: calendars, policies, settings, the ticker's record of what it did --------------------
+
+
+class BusinessCalendarRow(SQLModel, table=True):
+    """A business calendar (R33): weekly periods as minutes from local midnight, per weekday."""
+
+    __tablename__ = "business_calendar"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    timezone: str = "Europe/Kyiv"
+    week: Any = Field(default_factory=dict, sa_column=Column(JSONText, nullable=False))
+    always: bool = False
+    version: int = 1
+
+
+class CalendarDay(SQLModel, table=True):
+    """A holiday (working=False) or an extra working day with its periods."""
+
+    __tablename__ = "calendar_day"
+    calendar_id: int = Field(foreign_key="business_calendar.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    working: bool = False
+    periods: Any = Field(default=None, sa_column=Column(JSONText, nullable=True))
+    note: str = ""
+
+
+class SlaPolicy(SQLModel, table=True):
+    """Targets in working minutes for a priority (1..5) or a criticality (low..urgent)."""
+
+    __tablename__ = "sla_policy"
+    __table_args__ = (UniqueConstraint("profile", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    profile: str  # priority | criticality
+    key: str
+    response_minutes: int
+    resolution_minutes: int
+    calendar_id: int = Field(foreign_key="business_calendar.id")
+    version: int = 1
+
+
+class DeskSetting(SQLModel, table=True):
+    """Deployment-wide settings kept with the data (pause statuses, warning share, auto-close)."""
+
+    __tablename__ = "desk_setting"
+    key: str = Field(primary_key=True)
+    value: Any = Field(default=None, sa_column=Column(JSONText, nullable=True))
+
+
+class SlaEvent(SQLModel, table=True):
+    """What the ticker has done for an incident: each kind once, whoever ticks (idempotence)."""
+
+    __tablename__ = "sla_event"
+    __table_args__ = (UniqueConstraint("incident_id", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incident.id")
+    kind: str  # response_warning | response_breach | resolution_warning | resolution_breach
+    at: datetime = _when()

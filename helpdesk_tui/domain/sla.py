@@ -1,0 +1,192 @@
+"""SLA clocks computed from the status history (rule 6, R6, R22, R33, R34).
+
+Compute-on-read: give the history and the targets, get the clocks; a changed calendar or policy
+is replayed over the same history. The response clock starts at registration and stops at the
+first thing the caller sees. The resolution clock runs in working time, pauses in the pause
+statuses (by default «Потрібна інформація», «Передано третій стороні», «Вирішено»), resumes on
+reopening and stops for good at «Закрито» or «Скасовано».
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from helpdesk_tui.domain.calendar import BusinessCalendar
+from helpdesk_tui.domain.errors import RuleViolation
+from helpdesk_tui.domain.statuses import Criticality, IncidentStatus
+from helpdesk_tui.i18n import N_, _
+
+MINUTE = timedelta(minutes=1)
+DEFAULT_PAUSE = frozenset({IncidentStatus.INFO_NEEDED.value, IncidentStatus.THIRD_PARTY.value,
+                           IncidentStatus.RESOLVED.value})
+STOPPED = frozenset({IncidentStatus.CLOSED.value, IncidentStatus.CANCELLED.value})
+WORKING_DAY = 8 * 60  # minutes in the default calendar's day
+
+# Working minutes (response, resolution). ITIL priorities: P1 1 h / 4 h … P5 3 days / 10 days.
+DEFAULT_PRIORITY_TARGETS: dict[int, tuple[int, int]] = {
+    1: (60, 4 * 60),
+    2: (2 * 60, WORKING_DAY),
+    3: (4 * 60, 3 * WORKING_DAY),
+    4: (WORKING_DAY, 5 * WORKING_DAY),
+    5: (3 * WORKING_DAY, 10 * WORKING_DAY),
+}
+# R34: urgent within 1 working hour; the rest within 24 hours, read as one working day (the
+# desk does not work at night: a ticket from Friday 16:00 is answered by Monday 16:00).
+DEFAULT_CRITICALITY_TARGETS: dict[str, tuple[int, int]] = {
+    Criticality.URGENT.value: (60, WORKING_DAY),
+    Criticality.HIGH.value: (WORKING_DAY, 3 * WORKING_DAY),
+    Criticality.MEDIUM.value: (WORKING_DAY, 5 * WORKING_DAY),
+    Criticality.LOW.value: (WORKING_DAY, 10 * WORKING_DAY),
+}
+UNCLASSIFIED_PRIORITY = 3  # until an incident is classified, it is measured as moderate
+
+URGENT_REASONS: dict[str, str] = {
+    # R35: the three reasons an urgent request must name.
+    "operational_work_blocked": N_("A user cannot do urgent operational work (a till receipt, a retail shipment, a report due now)"),
+    "most_users_affected": N_("Most users cannot work"),
+    "management_affected": N_("The company's management cannot work"),
+}
+
+
+def check_urgent_reason(criticality: str | None, reason: str | None) -> None:
+    """R35: an urgent ticket names one of the three reasons; other tickets need none."""
+    if criticality == Criticality.URGENT.value:
+        if reason not in URGENT_REASONS:
+            raise RuleViolation(
+                _("An urgent request must name its reason: {reasons}").format(reasons=", ".join(URGENT_REASONS)),
+                field="urgent_reason",
+            )
+    elif criticality is not None and criticality not in {c.value for c in Criticality}:
+        raise RuleViolation(_("Unknown criticality «{value}»").format(value=criticality), field="criticality")
+
+
+@dataclass(frozen=True)
+class Targets:
+    response: timedelta
+    resolution: timedelta
+    calendar: str = "standard"
+
+
+@dataclass(frozen=True)
+class SlaRules:
+    """Everything the clocks need besides the history: targets, calendars, pauses, warnings."""
+
+    by_priority: Mapping[int, Targets]
+    by_criticality: Mapping[str, Targets]
+    calendars: Mapping[str, BusinessCalendar]
+    pause_statuses: frozenset[str] = DEFAULT_PAUSE
+    warn_share: float = 0.75
+
+    def targets(self, priority: int | None, criticality: str | None) -> Targets:
+        if criticality and criticality in self.by_criticality:
+            return self.by_criticality[criticality]
+        return self.by_priority.get(priority if priority is not None else UNCLASSIFIED_PRIORITY) \
+            or self.by_priority[UNCLASSIFIED_PRIORITY]
+
+    def calendar(self, targets: Targets) -> BusinessCalendar:
+        return self.calendars.get(targets.calendar) or next(iter(self.calendars.values()))
+
+
+def default_rules(calendars: Mapping[str, BusinessCalendar]) -> SlaRules:
+    def t(pair: tuple[int, int]) -> Targets:
+        return Targets(pair[0] * MINUTE, pair[1] * MINUTE, "standard")
+
+    return SlaRules({k: t(v) for k, v in DEFAULT_PRIORITY_TARGETS.items()},
+                    {k: t(v) for k, v in DEFAULT_CRITICALITY_TARGETS.items()}, calendars)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    at: datetime
+    status: str
+
+
+@dataclass(frozen=True)
+class Clock:
+    target: timedelta
+    elapsed: timedelta  # working time used
+    due: datetime | None  # when it breaches (or breached); None while paused or once stopped in time
+    warn_at: datetime | None  # when it crosses the warning share, while it can still
+    running: bool
+    met: bool | None  # True: stopped in time; False: breached; None: still open and in time
+    stopped_at: datetime | None = None
+
+    @property
+    def left(self) -> timedelta:
+        return self.target - self.elapsed
+
+    @property
+    def used(self) -> float:
+        return self.elapsed / self.target if self.target else 1.0
+
+    @property
+    def breached(self) -> bool:
+        return self.met is False
+
+
+@dataclass(frozen=True)
+class SlaState:
+    response: Clock
+    resolution: Clock
+    targets: Targets = field(repr=False)
+
+    def warning(self, share: float) -> bool:
+        return any(c.met is None and c.used >= share for c in (self.response, self.resolution))
+
+
+def response_clock(cal: BusinessCalendar, created: datetime, responded: datetime | None, target: timedelta,
+                   now: datetime, warn_share: float = 0.75) -> Clock:
+    due = cal.add(created, target)
+    end = responded if responded is not None else now
+    elapsed = cal.between(created, end)
+    if responded is not None:
+        return Clock(target, elapsed, None if responded <= due else due, None, False, responded <= due, responded)
+    warn_at = cal.add(created, target * warn_share)
+    return Clock(target, elapsed, due, warn_at, True, False if now > due else None)
+
+
+def resolution_clock(cal: BusinessCalendar, history: Sequence[StatusChange], target: timedelta, now: datetime,
+                     pause: frozenset[str] = DEFAULT_PAUSE, warn_share: float = 0.75) -> Clock:
+    """Walk the status history: running segments add working time; the first moment the total
+    reaches the target is the breach."""
+    if not history:
+        raise ValueError("a resolution clock needs at least the registration in its history")
+    elapsed = timedelta(0)
+    breach_at: datetime | None = None
+    changes = sorted(history, key=lambda c: c.at)
+    status, since = changes[0].status, changes[0].at
+    for change in [*changes[1:], StatusChange(max(now, changes[-1].at), "")]:
+        if status not in pause and status not in STOPPED:
+            segment = cal.between(since, change.at)
+            if breach_at is None and elapsed + segment > target:
+                breach_at = cal.add(since, target - elapsed)
+            elapsed += segment
+        if not change.status:
+            break
+        status, since = change.status, change.at
+    running = status not in pause and status not in STOPPED
+    stopped_at = since if status in STOPPED or status == IncidentStatus.RESOLVED.value else None
+    if breach_at is not None:
+        return Clock(target, elapsed, breach_at, None, running, False, stopped_at)
+    if status in STOPPED or status == IncidentStatus.RESOLVED.value:
+        return Clock(target, elapsed, None, None, False, True, stopped_at)
+    if not running:  # paused, waiting for the caller or a vendor
+        return Clock(target, elapsed, None, None, False, None)
+    before = elapsed - cal.between(since, max(now, since))
+    due = cal.add(since, target - before)
+    # A share crossed in an earlier running stretch warns at once (if nobody was warned yet).
+    warn = cal.add(since, max(target * warn_share - before, timedelta(0)))
+    return Clock(target, elapsed, due, warn, True, None)
+
+
+def sla_state(rules: SlaRules, *, priority: int | None, criticality: str | None, created: datetime,
+              responded: datetime | None, history: Sequence[StatusChange], now: datetime) -> SlaState:
+    targets = rules.targets(priority, criticality)
+    cal = rules.calendar(targets)
+    return SlaState(
+        response_clock(cal, created, responded, targets.response, now, rules.warn_share),
+        resolution_clock(cal, history, targets.resolution, now, rules.pause_statuses, rules.warn_share),
+        targets,
+    )
