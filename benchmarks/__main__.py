@@ -71,6 +71,26 @@ def _run_targets(args: argparse.Namespace, targets: list[tuple[str, str | None]]
             db.dispose()
 
 
+def sla(args: argparse.Namespace) -> None:
+    from benchmarks import foundation as fb
+    from benchmarks import sla as sb
+    from helpdesk_tui.store.db import Database
+
+    print(f"machine: {_machine()}")
+    pure = sb.pure_states(args.open)
+    print(f"SLA state (domain only) for {pure['incidents']:,} open incidents: {pure['seconds']:.2f} s", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        ref = fb.prepare(db)
+        fb.bulk_import(db, ref, args.incidents)
+        full = sb.recompute_all(db)
+        print(f"sqlite: load + compute + store due times of {full['incidents']:,} open incidents "
+              f"(of {args.incidents:,}): {full['seconds']:.2f} s", flush=True)
+        q = sb.breaching_query(db, args.repeat)
+        print(f"sqlite: breaching within 2 h ({q['rows']} rows): p50 {q['p50']:.2f} ms, p95 {q['p95']:.2f} ms")
+        db.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="what", required=True)
@@ -81,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     f.add_argument("--pg", action="store_true", help="also measure on a PostgreSQL server started for the run")
     f.add_argument("--only-pg", action="store_true", help="skip SQLite")
     f.set_defaults(run=foundation)
+    g = sub.add_parser("sla", help="SLA clocks and the breaching query (issue 3)")
+    g.add_argument("--incidents", type=int, default=1_000_000)
+    g.add_argument("--open", type=int, default=100_000, help="open incidents for the domain-only figure")
+    g.add_argument("--repeat", type=int, default=200)
+    g.set_defaults(run=sla)
     args = parser.parse_args(argv)
     args.run(args)
     return 0

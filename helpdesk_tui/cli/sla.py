@@ -174,6 +174,39 @@ def sla_breaching(within: Annotated[str, typer.Option("--within", help="e.g. 2h,
           styles=["red" if r["breached"] else None for r in rows])
 
 
+@sla_app.command("settings")
+def sla_settings(
+    pause: Annotated[Optional[str], typer.Option("--pause", help="Statuses that pause the clock, comma-separated codes.")] = None,
+    warn: Annotated[Optional[int], typer.Option("--warn", help="Warn at this % of a target.")] = None,
+    autoclose_days: Annotated[Optional[int], typer.Option("--autoclose-days")] = None,
+    working_days: Annotated[Optional[bool], typer.Option("--autoclose-working-days/--autoclose-calendar-days")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show or change: pause statuses, the warning share, auto-close after N days."""
+    with state.write() as s:
+        if any(v is not None for v in (pause, warn, autoclose_days, working_days)):
+            current = ops.set_settings(s, state.actor(s, required=False),
+                                       pause_statuses=[p.strip() for p in pause.split(",") if p.strip()] if pause is not None else None,
+                                       warn_percent=warn, autoclose_days=autoclose_days, autoclose_working_days=working_days)
+            ops.recompute_open(s)
+        else:
+            current = ops.current_settings(s)
+    if as_json:
+        emit_json(current)
+        return
+    from helpdesk_tui.domain.statuses import IncidentStatus
+
+    fields_shown = [
+        (_("Statuses that pause the clock"), ", ".join(IncidentStatus(p).label for p in current["pause_statuses"])),
+        (_("Warn at"), f"{current['warn_percent']} %"),
+        (_("Resolved incidents close after"), _("{n} working days").format(n=current["autoclose_days"])
+         if current["autoclose_working_days"] else _("{n} days").format(n=current["autoclose_days"])),
+    ]
+    from helpdesk_tui.cli.output import fields
+
+    fields(fields_shown)
+
+
 @sla_app.command("recompute")
 def sla_recompute() -> None:
     """Recompute the stored due times of every open incident."""

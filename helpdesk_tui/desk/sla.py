@@ -244,3 +244,47 @@ def summary(session: Session, incident: Incident, now: datetime | None = None) -
         }
 
     return {"calendar": state.targets.calendar, "response": clock(state.response), "resolution": clock(state.resolution)}
+
+
+def set_settings(session: Session, actor: Person | None, *, pause_statuses: list[str] | None = None,
+                 warn_percent: int | None = None, autoclose_days: int | None = None,
+                 autoclose_working_days: bool | None = None) -> dict[str, Any]:
+    """Which statuses pause the clock, when to warn, when resolved incidents close themselves."""
+    require_admin(session, actor)
+    changes: dict[str, Any] = {}
+    if pause_statuses is not None:
+        known = {s.value for s in IncidentStatus} - {IncidentStatus.CLOSED.value, IncidentStatus.CANCELLED.value}
+        unknown = [s for s in pause_statuses if s not in known]
+        if unknown:
+            raise RuleViolation(_("These statuses cannot pause the clock: {names}").format(names=", ".join(unknown)))
+        changes["sla.pause_statuses"] = sorted(set(pause_statuses))
+    if warn_percent is not None:
+        if not 1 <= warn_percent <= 99:
+            raise RuleViolation(_("The warning share is a percentage from 1 to 99"), field="warn")
+        changes["sla.warn_share"] = warn_percent / 100
+    if autoclose_days is not None:
+        if not 1 <= autoclose_days <= 365:
+            raise RuleViolation(_("Auto-close takes 1 to 365 days"), field="autoclose_days")
+        changes["autoclose.days"] = autoclose_days
+    if autoclose_working_days is not None:
+        changes["autoclose.working_days"] = autoclose_working_days
+    for key, value in changes.items():
+        row = session.get(DeskSetting, key)
+        old = row.value if row else None
+        if row is None:
+            session.add(DeskSetting(key=key, value=value))
+        else:
+            row.value = value
+        journal(session, record_kind="desk_setting", record_id=0, kind="change", author=actor,
+                summary=_("Setting changed"), diff=[(key, None if old is None else str(old), str(value))])
+    forget_rules(session)
+    return current_settings(session)
+
+
+def current_settings(session: Session) -> dict[str, Any]:
+    return {
+        "pause_statuses": setting(session, "sla.pause_statuses", sorted(DEFAULT_PAUSE)),
+        "warn_percent": round(float(setting(session, "sla.warn_share", 0.75)) * 100),
+        "autoclose_days": int(setting(session, "autoclose.days", 5)),
+        "autoclose_working_days": bool(setting(session, "autoclose.working_days", False)),
+    }

@@ -2,9 +2,10 @@
 working days. Pure arithmetic on aware datetimes, exact to the microsecond, across lunch,
 weekends, holidays and daylight-saving switches.
 
-Working time is measured as an offset on the calendar's own time line: the working seconds
-from an epoch to a moment. `between(a, b)` is a subtraction and `add(t, d)` a search in the
-cumulative table of day starts, so an SLA sweep over 100k incidents does no day-by-day walks.
+Working time is measured as an offset on the calendar's own time line: the working
+microseconds from an epoch to a moment, in integers (exact). `between(a, b)` is a subtraction
+and `add(t, d)` a bisection in the cumulative table of days, so an SLA sweep over 100k
+incidents does no day-by-day walks and no time-zone conversions.
 """
 
 from __future__ import annotations
@@ -13,12 +14,19 @@ import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 Period = tuple[int, int]  # minutes from local midnight, end exclusive; (0, 1440) is the whole day
 EPOCH = date(2000, 1, 1)
+EPOCH_UTC = datetime(2000, 1, 1, tzinfo=UTC)
+_ONE_US = timedelta(microseconds=1)
 MAX_SEARCH_DAYS = 366 * 20
 _DAY = timedelta(days=1)
+
+
+def _us(moment: datetime) -> int:
+    return (moment - EPOCH_UTC) // _ONE_US
 
 
 def default_week() -> dict[int, tuple[Period, ...]]:
@@ -42,7 +50,7 @@ class BusinessCalendar:
     holidays: frozenset[date] = frozenset()
     extra_working_days: Mapping[date, tuple[Period, ...]] = field(default_factory=dict)
     always: bool = False  # 24×7: every moment is working time
-    _cache: dict[str, list[int]] = field(default_factory=dict, compare=False, repr=False, hash=False)
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:
         for periods in list(self.week.values()) + list(self.extra_working_days.values()):
@@ -72,48 +80,77 @@ class BusinessCalendar:
         local = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=self.zone)
         return local.astimezone(UTC)
 
-    def _spans(self, day: date) -> list[tuple[datetime, datetime]]:
-        return [(self._at(day, s), self._at(day, e)) for s, e in self.periods(day)]
-
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
 
-    # --- the working-time line -----------------------------------------------------------------
+    # --- the working-time line, in integer microseconds since EPOCH_UTC ------------------------
+    # One table row per local day: when the day starts (UTC), the working time before it, and
+    # its working periods; bisect finds a moment's day and a target's day in C.
 
-    def _day_seconds(self, day: date) -> int:
-        return sum(int((e - s).total_seconds()) for s, e in self._spans(day))
+    def _table(self) -> dict[str, Any]:
+        table = self._cache.get("table")
+        if table is None:
+            first = EPOCH + timedelta(days=365 * 24)  # 2024-…, extended on demand either way
+            table = self._cache["table"] = {"first": first, "starts": [], "cum": [], "spans": []}
+            self._append(table)
+        return table  # type: ignore[no-any-return]
 
-    def _cumulative(self, day: date) -> int:
-        """Working seconds from EPOCH to the start of `day` (negative before it)."""
-        index = (day - EPOCH).days
-        table = self._cache.setdefault("cum", [0])  # table[i]: start of EPOCH + (lo + i) days
-        lo = self._cache.setdefault("lo", [0])
-        while index < lo[0]:
-            first = EPOCH + timedelta(days=lo[0] - 1)
-            table.insert(0, table[0] - self._day_seconds(first))
-            lo[0] -= 1
-        while index - lo[0] >= len(table):
-            last = EPOCH + timedelta(days=lo[0] + len(table) - 1)
-            table.append(table[-1] + self._day_seconds(last))
-        return table[index - lo[0]]
+    def _row(self, day: date) -> tuple[int, list[tuple[int, int]]]:
+        start = _us(self._at(day, 0))
+        spans = [(_us(self._at(day, s)), _us(self._at(day, e))) for s, e in self.periods(day)]
+        return start, spans
+
+    def _append(self, table: dict[str, Any]) -> None:
+        day = table["first"] + timedelta(days=len(table["starts"]))
+        start, spans = self._row(day)
+        cum = table["cum"][-1] + sum(e - s for s, e in table["spans"][-1]) if table["cum"] else 0
+        table["starts"].append(start)
+        table["cum"].append(cum)
+        table["spans"].append(spans)
+
+    def _prepend(self, table: dict[str, Any]) -> None:
+        day = table["first"] - _DAY
+        start, spans = self._row(day)
+        table["first"] = day
+        table["starts"].insert(0, start)
+        table["cum"].insert(0, table["cum"][0] - sum(e - s for s, e in spans))
+        table["spans"].insert(0, spans)
+
+    def _cover(self, table: dict[str, Any], moment_us: int) -> None:
+        while moment_us < table["starts"][0]:
+            self._prepend(table)
+        while moment_us >= table["starts"][-1]:
+            self._append(table)
+            if len(table["starts"]) > MAX_SEARCH_DAYS * 2:
+                raise ValueError("a moment too far from today for a business calendar")
+
+    def _offset_us(self, moment_us: int) -> int:
+        table = self._cache.get("table") or self._table()
+        starts = table["starts"]
+        if not starts[0] <= moment_us < starts[-1]:
+            self._cover(table, moment_us)
+        i = bisect.bisect_right(starts, moment_us) - 1
+        total = table["cum"][i]
+        for s, e in table["spans"][i]:
+            if moment_us <= s:
+                break
+            total += (moment_us if moment_us < e else e) - s
+        return total  # type: ignore[no-any-return]
 
     def offset(self, moment: datetime) -> timedelta:
         """Working time from the calendar's epoch to `moment` (exact, microseconds included)."""
         if self.always:
-            return moment - datetime.combine(EPOCH, time(), tzinfo=UTC)
-        day = self.local_date(moment)
-        seconds = timedelta(seconds=self._cumulative(day))
-        for start, end in self._spans(day):
-            if moment <= start:
-                break
-            seconds += min(moment, end) - start
-        return seconds
+            return moment - EPOCH_UTC
+        return timedelta(microseconds=self._offset_us(_us(moment)))
 
     def between(self, a: datetime, b: datetime) -> timedelta:
         """Working time from `a` to `b`; zero when `b` is not after `a`."""
         if b <= a:
             return timedelta(0)
-        return self.offset(b) - self.offset(a)
+        if self.always:
+            # Aware datetimes sharing a tzinfo subtract as wall clocks; in UTC they subtract as time.
+            return b.astimezone(UTC) - a.astimezone(UTC)
+        return timedelta(microseconds=self._offset_us(_us(b)) - self._offset_us(_us(a)))
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The moment `duration` of working time after `start`.
@@ -124,37 +161,42 @@ class BusinessCalendar:
         if duration < timedelta(0):
             raise ValueError("working time to add must not be negative")
         start = start.astimezone(UTC)  # in UTC, so adding is in real time across DST switches
-        if self.always:
+        if self.always or duration == timedelta(0):
             return start + duration
-        if duration == timedelta(0):
-            return start
-        target = self.offset(start) + duration
-        target_s = target.total_seconds()
-        day = self.local_date(start)
-        # Find the day whose working time contains the target: binary search over day starts.
-        lo_day, hi_day = day, day + _DAY
-        steps = 1
-        while self._cumulative(hi_day) < target_s:
-            steps *= 2
-            hi_day = day + timedelta(days=steps)
-            if steps > MAX_SEARCH_DAYS:
-                raise ValueError(f"calendar «{self.name}» has no working time left to add {duration}")
-        ords = range((lo_day - EPOCH).days, (hi_day - EPOCH).days + 1)
-        i = bisect.bisect_left(ords, target_s, key=lambda o: self._cumulative(EPOCH + timedelta(days=o)))
-        found = EPOCH + timedelta(days=ords[max(i - 1, 0)])
-        remaining = target - timedelta(seconds=self._cumulative(found))
+        return self.moment_at(self._offset_us(_us(start)) + duration // _ONE_US)
+
+    # The same line for callers that do many sums (the SLA clocks): offsets in, moments out.
+
+    def offset_us(self, moment: datetime) -> int:
+        return _us(moment) if self.always else self._offset_us(_us(moment))
+
+    def moment_at(self, offset_us: int) -> datetime:
+        """The earliest moment whose working-time offset is `offset_us`."""
+        if self.always:
+            return EPOCH_UTC + timedelta(microseconds=offset_us)
+        table = self._table()
+        cum = table["cum"]
+        while cum[-1] < offset_us:
+            self._append(table)
+            if len(cum) > MAX_SEARCH_DAYS * 2:
+                raise ValueError(f"calendar «{self.name}» has no working time that far")
+        while cum[0] >= offset_us:
+            self._prepend(table)
+        # The day before the first one that starts at or beyond the target holds it.
+        i = bisect.bisect_left(cum, offset_us) - 1
+        remaining = offset_us - cum[i]
         while True:
-            for s, e in self._spans(found):
-                span = e - s
-                if remaining <= span:
-                    return s + remaining
-                remaining -= span
-            found += _DAY  # only when the target is the very end of the previous day
+            for s, e in table["spans"][i]:
+                if remaining <= e - s:
+                    return EPOCH_UTC + timedelta(microseconds=s + remaining)
+                remaining -= e - s
+            i += 1  # only when the target is the very end of the day before
 
     def is_working(self, moment: datetime) -> bool:
         if self.always:
             return True
-        return any(s <= moment < e for s, e in self._spans(self.local_date(moment)))
+        day = self.local_date(moment)
+        return any(self._at(day, s) <= moment < self._at(day, e) for s, e in self.periods(day))
 
     def working_days_after(self, start: datetime, days: int) -> datetime:
         """The same wall-clock time `days` working days later (auto-close counted in working days)."""
