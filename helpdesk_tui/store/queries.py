@@ -547,7 +547,8 @@ def page(
         ids = select(id_col).where(*conds).order_by(*order).limit(limit + 1)
         stmt = stmt.where(id_col.in_(ids.scalar_subquery()))
     stmt = stmt.order_by(*order).limit(limit + 1)
-    rows = [dict(r) for r in session.execute(stmt).mappings()]
+    # Core execution: these are plain columns, and the ORM layer would cost a third of the page.
+    rows = [dict(r) for r in session.connection().execute(stmt).mappings().all()]
     more = len(rows) > limit
     rows = rows[:limit]
     if backwards:
