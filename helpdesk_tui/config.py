@@ -31,12 +31,31 @@ def default_db_url() -> str:
 
 
 @dataclass
+class ServerSettings:
+    """An IMAP or SMTP server; its password comes from mail/credentials.py, never from here."""
+
+    host: str = ""
+    port: int = 0
+    security: str = "starttls"  # none | starttls | ssl
+    user: str = ""
+    password_file: str | None = None
+    password_command: str | None = None
+    timeout: float = 30.0
+
+
+@dataclass
 class Settings:
     db_url: str = field(default_factory=default_db_url)
     language: str | None = None
     timezone: str = "Europe/Kyiv"
     priority_matrix: list[list[int]] | None = None
     sender_address: str = "helpdesk@localhost"
+    smtp: ServerSettings = field(default_factory=lambda: ServerSettings(port=587))
+    imap: ServerSettings = field(default_factory=lambda: ServerSettings(port=993, security="ssl"))
+    mailbox: str = "INBOX"
+    processed_folder: str | None = "Processed"
+    intake_service: str | None = None
+    intake_group: str | None = None
     source: Path | None = None
 
 
@@ -63,6 +82,20 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
         settings.timezone = desk.get("timezone", settings.timezone)
         settings.priority_matrix = desk.get("priority_matrix", settings.priority_matrix)
         settings.sender_address = mail.get("from", settings.sender_address)
+        settings.mailbox = mail.get("mailbox", settings.mailbox)
+        settings.processed_folder = mail.get("processed_folder", settings.processed_folder)
+        settings.intake_service = mail.get("service", settings.intake_service)
+        settings.intake_group = mail.get("group", settings.intake_group)
+        for name in ("smtp", "imap"):
+            section = mail.get(name, {})
+            server = getattr(settings, name)
+            for key, value in section.items():
+                if key == "password":
+                    raise ConfigError(f"{path}: [mail.{name}] password: keep passwords out of the config file "
+                                      "(use the keyring, HELPDESK_{name.upper()}_PASSWORD, password_file or password_command)")
+                if not hasattr(server, key):
+                    raise ConfigError(f"{path}: [mail.{name}] has no setting «{key}»")
+                setattr(server, key, value)
     settings.db_url = env.get("HELPDESK_DB", settings.db_url)
     settings.language = env.get("HELPDESK_LANG", settings.language)
     settings.timezone = env.get("HELPDESK_TZ", settings.timezone)

@@ -190,3 +190,48 @@ def sqlite_db(make_db: Callable[[str], Database]) -> Database:
 @pytest.fixture
 def pg_db(make_db: Callable[[str], Database]) -> Database:
     return make_db("postgresql")
+
+
+# --- a real IMAP server (Dovecot) for the mail tests --------------------------------------------
+
+DOVECOT_HINT = "Dovecot is not installed; `apt-get install dovecot-imapd` lets the IMAP tests run"
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator["DovecotServer"]:
+    from tests.imap_server import DovecotServer
+
+    if not DovecotServer.available():
+        if _in_ci():
+            pytest.fail(f"CI=true and {DOVECOT_HINT}", pytrace=False)
+        pytest.skip(DOVECOT_HINT)
+    server = DovecotServer()
+    try:
+        server.start()
+    except RuntimeError as exc:
+        server.stop()
+        pytest.fail(f"could not start Dovecot: {exc}", pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap(dovecot: "DovecotServer") -> "DovecotServer":
+    """The Dovecot server with an empty mailbox."""
+    dovecot.reset()
+    return dovecot
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_settings() -> Iterator[None]:
+    """The CLI sets the language and the desk settings for the process; no test inherits them."""
+    from helpdesk_tui.desk import settings as desk_settings
+    from helpdesk_tui.domain.display import set_zone
+    from helpdesk_tui.i18n import set_language
+
+    set_language("en")
+    desk_settings.configure(desk_settings.DeskSettings())
+    set_zone("Europe/Kyiv")
+    yield
+    set_language("en")
+    desk_settings.configure(desk_settings.DeskSettings())

@@ -63,9 +63,9 @@ def _global(
 
 
 def _register() -> None:
-    from helpdesk_tui.cli import admin, database, incidents, sla, tasks, views
+    from helpdesk_tui.cli import admin, database, incidents, mail, sla, tasks, views
 
-    for module in (database, admin, incidents, tasks, views, sla):
+    for module in (database, admin, incidents, tasks, views, sla, mail):
         module.register(app)
 
 

@@ -224,7 +224,14 @@ def jobs_run(once: Annotated[bool, typer.Option("--once", help="One round, then 
     try:
         while True:
             report = jobs.tick(db, holder)
-            say(f"{when(utcnow())} {report}")
+            line = f"{when(utcnow())} {report}"
+            if state.settings.smtp.host:
+                from helpdesk_tui.mail.outbox import send_due
+
+                sent = send_due(db, state.settings.smtp, state.settings.sender_address, holder=holder)
+                line += "; " + _("mail sent {n}, to retry {r}, failed {f}").format(n=sent.sent, r=sent.retried, f=sent.failed)
+                line += "".join(f"; {e}" for e in sent.errors)
+            say(line)
             if once:
                 return
             time.sleep(interval)

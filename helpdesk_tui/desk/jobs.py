@@ -18,15 +18,15 @@ from helpdesk_tui.desk import notify
 from helpdesk_tui.desk.common import feed, get_for_update, insert_ignore, journal
 from helpdesk_tui.desk.incidents import change_status
 from helpdesk_tui.desk.sla import load_rules, setting, state_of
+from helpdesk_tui.desk.system import system_person
 from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import DeskError
-from helpdesk_tui.domain.statuses import IncidentStatus, Role
+from helpdesk_tui.domain.statuses import IncidentStatus
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.db import Database
-from helpdesk_tui.store.models import OPEN_INCIDENT_SQL, Incident, JobLease, Person, PersonRole, SlaEvent
+from helpdesk_tui.store.models import OPEN_INCIDENT_SQL, Incident, JobLease, Person, SlaEvent
 from helpdesk_tui.store.types import utcnow
 
-SYSTEM_LOGIN = "helpdesk-system"
 LEASE_TTL = timedelta(seconds=90)
 TICKER = "sla-ticker"
 BATCH = 200
@@ -52,18 +52,6 @@ def acquire_lease(session: Session, name: str, holder: str, ttl: timedelta = LEA
 def release_lease(session: Session, name: str, holder: str) -> None:
     session.execute(update(JobLease).where(JobLease.name == name, JobLease.holder == holder)
                     .values(expires_at=utcnow() - timedelta(seconds=1)))
-
-
-def system_person(session: Session) -> Person:
-    """Who the jobs act as in the journal: «helpdesk-system», created on first use (by
-    whichever process gets there first)."""
-    person = session.execute(select(Person).where(Person.login == SYSTEM_LOGIN)).scalar_one_or_none()
-    if person is None:
-        insert_ignore(session, Person, login=SYSTEM_LOGIN, full_name="HELP DESK", name_key="help desk", active=True,
-                      created_at=utcnow(), version=1)
-        person = session.execute(select(Person).where(Person.login == SYSTEM_LOGIN)).scalar_one()
-        insert_ignore(session, PersonRole, person_id=person.id, role=Role.ANALYST.value)
-    return person
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.utils import make_msgid
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -91,6 +92,12 @@ TEMPLATES: dict[str, Template] = {
 }
 
 
+def new_message_id(number: str) -> str:
+    """A Message-ID of ours, without the angle brackets (as parsed ids are kept)."""
+    domain = settings.current().sender_address.rpartition("@")[2] or "helpdesk.invalid"
+    return make_msgid(idstring=number, domain=domain).strip("<>")
+
+
 def _one_line(text: str) -> str:
     """Subjects are headers: no line breaks or control characters may reach them."""
     return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
@@ -138,6 +145,8 @@ def queue(
             body=subject,
         )
         msg = OutboxMessage(
+            # Our Message-ID is known from the start, so a reply threads even before we send.
+            message_id=new_message_id(number),
             template=template,
             language=lang,
             to_address=address,

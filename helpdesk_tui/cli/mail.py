@@ -1,0 +1,234 @@
+"""`helpdesk mail ...`: the inbox and outbox (R7, R8), ingesting files, reprocessing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from sqlalchemy import select
+
+from helpdesk_tui.cli.output import emit_json, fields, say, table
+from helpdesk_tui.cli.state import state
+from helpdesk_tui.desk import mailbox
+from helpdesk_tui.domain.display import when
+from helpdesk_tui.i18n import _
+from helpdesk_tui.store.models import Incident, InboundMail, MailAttachment, OutboxMessage
+from helpdesk_tui.store.types import utcnow
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+mail_app = typer.Typer(help="Mail: inbox and outbox, ingest, reprocess, create incidents.", no_args_is_help=True)
+
+STATUS_LABELS = {
+    "new": "new", "incident": "incident", "linked": "linked", "waiting": "waiting", "ignored": "ignored",
+    "quarantined": "quarantined",
+}
+
+
+@mail_app.command("list")
+def mail_list(
+    outbox: Annotated[bool, typer.Option("--outbox/--inbox", help="«Вихідні» instead of «Вхідні».")] = False,
+    waiting: Annotated[bool, typer.Option("--waiting", help="Only messages waiting for an analyst.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """«Вхідні» and «Вихідні» (R8)."""
+    with state.read() as s:
+        if outbox:
+            rows = list(s.execute(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)).scalars())
+            data = [{"id": m.id, "to": m.to_address, "subject": m.subject, "status": m.status, "template": m.template,
+                     "created_at": m.created_at, "sent_at": m.sent_at, "error": m.last_error,
+                     "record_kind": m.record_kind, "record_id": m.record_id} for m in rows]
+            if as_json:
+                emit_json(data)
+            else:
+                table(["#", _("To"), _("Subject"), _("Status"), _("Created")],
+                      [(d["id"], d["to"], d["subject"], d["status"], d["created_at"]) for d in data])
+            return
+        stmt = select(InboundMail, Incident.number).outerjoin(Incident, Incident.id == InboundMail.incident_id)
+        if waiting:
+            stmt = stmt.where(mailbox.waiting_mail_filter())
+        rows2 = s.execute(stmt.order_by(InboundMail.id.desc()).limit(limit)).all()
+    data = [{"id": m.id, "from": m.from_address, "name": m.from_name, "subject": m.subject, "status": m.status,
+             "auto": m.auto, "incident": number, "received_at": m.received_at, "error": m.error} for m, number in rows2]
+    if as_json:
+        emit_json(data)
+    else:
+        table(["#", _("From"), _("Subject"), _("Status"), _("Incident"), _("Received")],
+              [(d["id"], d["from"], d["subject"], d["status"] + (f" ({d['auto']})" if d["auto"] else ""), d["incident"],
+                d["received_at"]) for d in data])
+
+
+@mail_app.command("show")
+def mail_show(mail_id: int, raw: Annotated[bool, typer.Option("--raw", help="The message's source.")] = False,
+              as_json: JsonOpt = False) -> None:
+    """One received message: headers, text, attachments; its source on demand."""
+    with state.read() as s:
+        m = mailbox.find_mail(s, mail_id)
+        number = s.get(Incident, m.incident_id).number if m.incident_id else None  # type: ignore[union-attr]
+        attachments = list(s.execute(select(MailAttachment).where(MailAttachment.mail_id == m.id)).scalars())
+    if raw:
+        import sys
+
+        sys.stdout.write(m.raw.decode("utf-8", errors="replace"))
+        return
+    data = {"id": m.id, "from": m.from_address, "name": m.from_name, "to": m.to_addresses, "subject": m.subject,
+            "date": m.sent_at, "received_at": m.received_at, "status": m.status, "auto": m.auto, "incident": number,
+            "message_id": m.message_id, "text": m.text, "error": m.error, "defects": m.defects.splitlines(),
+            "attachments": [{"filename": a.filename, "content_type": a.content_type, "size": a.size,
+                             "truncated": a.truncated} for a in attachments]}
+    if as_json:
+        emit_json(data)
+        return
+    fields([(_("From"), f"{m.from_name} <{m.from_address}>"), (_("To"), m.to_addresses), (_("Subject"), m.subject),
+            (_("Date"), when(m.sent_at)), (_("Status"), m.status), (_("Incident"), number or "")])
+    say("\n" + (m.text or m.error or ""))
+    if attachments:
+        table([_("Attachment"), _("Type"), _("Size")], [(a.filename, a.content_type, a.size) for a in attachments])
+
+
+@mail_app.command("ingest")
+def mail_ingest(files: Annotated[list[Path], typer.Argument(help=".eml files to take in as if they had arrived.")],
+                as_json: JsonOpt = False) -> None:
+    """Take in message files (an import, or a test of the intake rules)."""
+    from helpdesk_tui.mail.intake import ingest
+
+    results = []
+    for file in files:
+        with state.write() as s:
+            r = ingest(s, file.read_bytes())
+        results.append({"file": str(file), "mail": r.mail_id, "outcome": r.outcome, "incident": r.incident})
+    if as_json:
+        emit_json(results)
+    else:
+        table([_("File"), "#", _("Outcome"), _("Incident")], [(r["file"], r["mail"], r["outcome"], r["incident"]) for r in results])
+
+
+@mail_app.command("reprocess")
+def mail_reprocess(mail_id: int) -> None:
+    """Parse a quarantined message again (after a fix) and do what it asks."""
+    from helpdesk_tui.mail.intake import IntakeSettings, route
+    from helpdesk_tui.mail.parse import UnparseableMail, parse_mail
+
+    with state.write() as s:
+        m = mailbox.find_mail(s, mail_id)
+        mailbox.ensure_waiting(m)
+        try:
+            parsed = parse_mail(m.raw)
+        except UnparseableMail as exc:
+            m.error = str(exc)
+            say(_("Still unreadable: {error}").format(error=exc))
+            return
+        m.status, m.error = "new", None
+        mailbox.refill(s, m, parsed)
+        result = route(s, m, IntakeSettings())
+    say(_("{outcome}: {incident}").format(outcome=result.outcome, incident=result.incident or "—"))
+
+
+@mail_app.command("create-incident")
+def mail_create_incident(
+    mail_id: int,
+    register_sender: Annotated[bool, typer.Option("--register-sender", help="Add the unknown sender as a person.")] = False,
+    caller: Annotated[Optional[str], typer.Option("--caller", help="Or name the caller.")] = None,
+) -> None:
+    """«Створити інцидент» from a waiting message (R7)."""
+    from helpdesk_tui.desk.lookup import find_person
+    from helpdesk_tui.mail.intake import create_incident_from_mail
+
+    with state.write() as s:
+        m = mailbox.find_mail(s, mail_id)
+        incident = create_incident_from_mail(s, state.actor(s), m, caller=find_person(s, caller) if caller else None,
+                                             register_sender=register_sender)
+        number = incident.number
+    say(_("Registered {number}").format(number=number))
+
+
+def _intake_settings():  # type: ignore[no-untyped-def]
+    from helpdesk_tui.mail.intake import IntakeSettings
+
+    cfg = state.settings
+    return IntakeSettings(mailbox=cfg.mailbox, service=cfg.intake_service, group=cfg.intake_group,
+                          own_addresses=frozenset({cfg.sender_address.lower()}))
+
+
+@mail_app.command("poll")
+def mail_poll(once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
+              interval: Annotated[float, typer.Option("--interval", help="Seconds between rounds without IDLE.")] = 60.0) -> None:
+    """Read the help-desk mailbox: new mail becomes incidents, answers, or waits (R7)."""
+    import threading
+
+    from helpdesk_tui.desk.jobs import holder_id
+    from helpdesk_tui.mail import poller
+
+    imap = state.settings.imap
+    if not imap.host:
+        raise mailbox.RuleViolation(_("No IMAP server configured ([mail.imap] host in the config file)"))
+    db = state.ready_db()
+
+    def show(report: poller.PollReport) -> None:
+        if report.error:
+            say(f"{when(utcnow())} IMAP: {report.error}")
+        elif report.fetched:
+            say(f"{when(utcnow())} " + ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items())))
+
+    if once:
+        client = poller.connect(imap)
+        try:
+            show(poller.poll_once(db, client, _intake_settings(), holder=holder_id(),
+                                  processed_folder=state.settings.processed_folder))
+        finally:
+            client.logout()
+        return
+    stop = threading.Event()
+    try:
+        poller.run(db, imap, _intake_settings(), holder=holder_id(), stop=stop,
+                   processed_folder=state.settings.processed_folder, interval=interval, report=show)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@mail_app.command("send")
+def mail_send() -> None:
+    """Send the notifications that are due now."""
+    from helpdesk_tui.desk.jobs import holder_id
+    from helpdesk_tui.mail.outbox import send_due
+
+    if not state.settings.smtp.host:
+        raise mailbox.RuleViolation(_("No SMTP server configured ([mail.smtp] host in the config file)"))
+    report = send_due(state.ready_db(), state.settings.smtp, state.settings.sender_address, holder=holder_id())
+    say(_("mail sent {n}, to retry {r}, failed {f}").format(n=report.sent, r=report.retried, f=report.failed))
+    for error in report.errors:
+        say(error)
+
+
+@mail_app.command("check")
+def mail_check() -> None:
+    """Which password source answers, and whether the SMTP server accepts us."""
+    import smtplib
+
+    from helpdesk_tui.mail.credentials import CredentialError, password_for
+    from helpdesk_tui.mail.outbox import _connect
+
+    smtp = state.settings.smtp
+    if not smtp.host:
+        say(_("SMTP: not configured"))
+        return
+    password = None
+    if smtp.user:
+        try:
+            found = password_for("smtp", smtp)
+            password = found.password
+            say(_("SMTP password: from {source}").format(source=found.source))
+        except CredentialError as exc:
+            say(f"SMTP: {exc}")
+            raise typer.Exit(1) from None
+    try:
+        _connect(smtp, password).quit()
+    except (OSError, smtplib.SMTPException) as exc:
+        say(f"SMTP {smtp.host}:{smtp.port}: {exc}")
+        raise typer.Exit(1) from None
+    say(_("SMTP {host}:{port}: connected").format(host=smtp.host, port=smtp.port))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(mail_app, name="mail")

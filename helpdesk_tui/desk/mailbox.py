@@ -1,0 +1,150 @@
+"""Mail in the desk (R7, R8): received messages stored once, threaded to their incidents, turned
+into incidents or answers. `mail/intake.py` decides; these operations write.
+
+A parsed message comes in as any object with ParsedMail's attributes (mail/parse.py), so the
+desk does not depend on the mail package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlmodel import Session
+
+from helpdesk_tui.desk.common import feed, journal
+from helpdesk_tui.desk.notes import mark_unread_for_owner
+from helpdesk_tui.domain.errors import NotFound, RuleViolation  # noqa: F401  (RuleViolation used by the CLI too)
+from helpdesk_tui.domain.text import printable
+from helpdesk_tui.i18n import _
+from helpdesk_tui.store.models import Incident, InboundMail, JournalEntry, MailAttachment, OutboxMessage, Person
+from helpdesk_tui.store.types import utcnow
+
+SUBJECT_TAG = re.compile(r"\[(INC\d{7})\]", re.IGNORECASE)
+
+
+def digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def find_stored(session: Session, *, mailbox: str, uidvalidity: int | None, uid: int | None, message_id: str | None,
+                sha256: str) -> InboundMail | None:
+    """The same message taken before: by its place in the mailbox, or by id and content
+    (senders reuse Message-IDs, so the id alone is not enough)."""
+    if uid is not None:
+        found = session.execute(select(InboundMail).where(
+            InboundMail.mailbox == mailbox, InboundMail.uidvalidity == uidvalidity, InboundMail.uid == uid)).scalar_one_or_none()
+        if found is not None:
+            return found
+    stmt = select(InboundMail).where(InboundMail.sha256 == sha256)
+    stmt = stmt.where(InboundMail.message_id == message_id) if message_id else stmt.where(InboundMail.message_id.is_(None))
+    return session.execute(stmt.limit(1)).scalar_one_or_none()
+
+
+def store_inbound(session: Session, *, raw: bytes, parsed: Any | None, error: str | None = None, mailbox: str = "INBOX",
+                  uidvalidity: int | None = None, uid: int | None = None) -> tuple[InboundMail, bool]:
+    """Keep a received message (its bytes always); returns (row, whether it is new)."""
+    sha = digest(raw)
+    message_id = parsed.message_id if parsed is not None else None
+    existing = find_stored(session, mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, message_id=message_id, sha256=sha)
+    if existing is not None:
+        return existing, False
+    mail = InboundMail(mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, size=len(raw), raw=raw,
+                       status="quarantined" if parsed is None else "new", error=error)
+    if parsed is not None:
+        refill(session, mail, parsed)
+    session.add(mail)
+    session.flush()
+    if parsed is not None:
+        for a in parsed.attachments:
+            session.add(MailAttachment(mail_id=mail.id, filename=a.filename, content_type=a.content_type, size=a.size,  # type: ignore[arg-type]
+                                       inline=a.inline, content_id=a.content_id, truncated=a.truncated, data=a.data))
+    feed(session, "inbound_mail", mail.id, "received", None)  # type: ignore[arg-type]
+    return mail, True
+
+
+def refill(session: Session, mail: InboundMail, parsed: Any) -> None:
+    """A quarantined message read again: its fields from the new parse."""
+    mail.message_id, mail.sent_at, mail.from_address = parsed.message_id, parsed.date, parsed.from_address
+    mail.from_name, mail.to_addresses, mail.subject = parsed.from_name or "", ", ".join(parsed.to), parsed.subject or ""
+    mail.text, mail.html, mail.in_reply_to = parsed.text or "", parsed.html, parsed.in_reply_to
+    mail.references, mail.auto, mail.defects = " ".join(parsed.references), parsed.auto, "\n".join(parsed.defects)
+
+
+def thread_of(session: Session, mail: InboundMail) -> Incident | None:
+    """R8's parent: In-Reply-To and References against every Message-ID we received or sent,
+    then the subject tag [INC0000123]."""
+    ids = [i for i in ([mail.in_reply_to] if mail.in_reply_to else []) + mail.references.split()[::-1] if i]
+    if ids:
+        found = session.execute(select(InboundMail.incident_id).where(
+            InboundMail.message_id.in_(ids), InboundMail.incident_id.is_not(None), InboundMail.id != mail.id)
+            .order_by(InboundMail.id.desc()).limit(1)).scalar_one_or_none()
+        if found is None:
+            found = session.execute(select(OutboxMessage.record_id).where(
+                OutboxMessage.message_id.in_(ids), OutboxMessage.record_kind == "incident")
+                .order_by(OutboxMessage.id.desc()).limit(1)).scalar_one_or_none()
+        if found is not None:
+            return session.get(Incident, found)
+    tag = SUBJECT_TAG.search(mail.subject or "")
+    if tag:
+        return session.execute(select(Incident).where(Incident.number == tag.group(1).upper())).scalar_one_or_none()
+    return None
+
+
+def sender_of(session: Session, mail: InboundMail) -> Person | None:
+    if not mail.from_address:
+        return None
+    return session.execute(select(Person).where(func.lower(Person.email) == mail.from_address.lower(),
+                                                Person.active.is_(True)).limit(1)).scalar_one_or_none()
+
+
+def record_email(session: Session, mail: InboundMail, incident: Incident, *, sender: Person | None,
+                 text: str | None = None, status: str = "linked") -> JournalEntry:
+    """The message in the incident's journal, from its sender, unread for the owner (R16)."""
+    entry = journal(session, record_kind="incident", record_id=incident.id, kind="email", author=sender,  # type: ignore[arg-type]
+                    summary=_("E-mail from {sender}: {subject}").format(
+                        sender=mail.from_name or mail.from_address or "?", subject=printable(mail.subject, one_line=True)),
+                    body=text if text is not None else mail.text, published=True)
+    mark_unread_for_owner(session, sender, "incident", incident.id, entry)  # type: ignore[arg-type]
+    mail.incident_id = incident.id
+    mail.status = status
+    incident.updated_at = utcnow()
+    feed(session, "incident", incident.id, "email", sender)  # type: ignore[arg-type]
+    return entry
+
+
+def new_incidents_from(session: Session, address: str, since_minutes: int = 60) -> int:
+    """How many incidents this sender's mail opened lately (the rate limit's count)."""
+    from datetime import timedelta
+
+    return int(session.execute(select(func.count()).select_from(InboundMail).where(
+        func.lower(InboundMail.from_address) == address.lower(), InboundMail.status == "incident",
+        InboundMail.received_at >= utcnow() - timedelta(minutes=since_minutes))).scalar_one())
+
+
+def find_mail(session: Session, mail_id: int) -> InboundMail:
+    mail = session.get(InboundMail, mail_id)
+    if mail is None:
+        raise NotFound(_("No received message {id}").format(id=mail_id))
+    return mail
+
+
+def login_for(session: Session, address: str) -> str:
+    """A free login from an address's local part, for a sender registered from the inbox."""
+    base = re.sub(r"[^a-z0-9._-]", "", address.split("@")[0].lower()) or "user"
+    login, n = base, 1
+    while session.execute(select(Person.id).where(Person.login == login)).first() is not None:
+        n += 1
+        login = f"{base}{n}"
+    return login
+
+
+def waiting_mail_filter() -> Any:
+    return or_(InboundMail.status == "waiting", InboundMail.status == "quarantined")
+
+
+def ensure_waiting(mail: InboundMail) -> None:
+    if mail.status not in ("waiting", "quarantined", "new"):
+        raise RuleViolation(_("This message already belongs to {what}").format(what=mail.status))

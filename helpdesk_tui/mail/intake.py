@@ -1,0 +1,148 @@
+"""Parsed mail -> desk operations (R5, R7, R8, R22, R26, R37).
+
+- A reply in a thread goes to its incident: to «Потрібна інформація» it is the answer and sets
+  «Інформацію надано» (R22); to «Вирішено» it reopens, unless it only confirms (the resolution
+  mail asks for the word ЗАКРИТИ/CLOSE), which closes (R26); to a closed incident it opens a new
+  incident linked to the closed one, which stays unchanged.
+- A registered sender's new message opens an incident with channel e-mail; the mailbox may preset
+  service and work group (R19). An unknown sender's waits for «Створити інцидент» (R7).
+- Machine mail (auto-replies, bulk and list mail, bounces, our own mail coming back) is kept and
+  shown in its thread but never answered and never reopens anything (no mail loops).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from helpdesk_tui.desk import incidents, mailbox, notes
+from helpdesk_tui.desk.admin import create_person
+from helpdesk_tui.desk.system import system_person
+from helpdesk_tui.domain.statuses import Channel, IncidentStatus
+from helpdesk_tui.i18n import _
+from helpdesk_tui.mail.parse import UnparseableMail, parse_mail, strip_quoted_reply
+from helpdesk_tui.store.models import Incident, InboundMail, Person, Service, WorkGroup
+
+CONFIRMATIONS = frozenset({"закрити", "закрийте", "close", "закрыть", "підтверджую", "confirm"})
+SUBJECT_MAX = 200
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    mailbox: str = "INBOX"
+    service: str | None = None  # presets for what this mailbox receives (R19)
+    group: str | None = None
+    rate_limit_per_hour: int = 20
+    max_attachment_bytes: int = 25 * 1024 * 1024
+    own_addresses: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    mail_id: int
+    outcome: str  # duplicate | quarantined | ignored | incident | linked | answered | reopened | closed | waiting
+    incident: str | None = None
+
+
+def is_confirmation(reply: str) -> bool:
+    first = next((line for line in reply.splitlines() if line.strip()), "")
+    word = re.sub(r"[^\w]", "", first.casefold())
+    return word in CONFIRMATIONS
+
+
+def _title(mail: InboundMail) -> str:
+    subject = re.sub(r"^\s*((re|fw|fwd|відп|переслати|ответ)\s*:\s*)+", "", mail.subject or "", flags=re.IGNORECASE)
+    subject = mailbox.SUBJECT_TAG.sub("", subject).strip()
+    return (subject or _("(no subject)"))[:SUBJECT_MAX]
+
+
+def ingest(session: Session, raw: bytes, settings: IntakeSettings = IntakeSettings(), *,
+           uidvalidity: int | None = None, uid: int | None = None) -> IntakeResult:
+    """Store one message and do what it asks; everything in the caller's transaction."""
+    try:
+        parsed = parse_mail(raw, max_attachment_bytes=settings.max_attachment_bytes, own_addresses=settings.own_addresses)
+        error = None
+    except UnparseableMail as exc:
+        parsed, error = None, str(exc)
+    mail, new = mailbox.store_inbound(session, raw=raw, parsed=parsed, error=error, mailbox=settings.mailbox,
+                                      uidvalidity=uidvalidity, uid=uid)
+    if not new:
+        return IntakeResult(mail.id, "duplicate", None)  # type: ignore[arg-type]
+    if parsed is None:
+        return IntakeResult(mail.id, "quarantined")  # type: ignore[arg-type]
+    return route(session, mail, settings)
+
+
+def route(session: Session, mail: InboundMail, settings: IntakeSettings) -> IntakeResult:
+    system = system_person(session)
+    thread = mailbox.thread_of(session, mail)
+    sender = mailbox.sender_of(session, mail)
+    if mail.auto:
+        if thread is not None:  # shown where it belongs, changing nothing
+            mailbox.record_email(session, mail, thread, sender=sender, status="ignored")
+        else:
+            mail.status = "ignored"
+        return IntakeResult(mail.id, "ignored", thread.number if thread else None)  # type: ignore[arg-type]
+    reply = strip_quoted_reply(mail.text)
+    if thread is not None:
+        status = IncidentStatus(thread.status)
+        if status in (IncidentStatus.CLOSED, IncidentStatus.CANCELLED):
+            return _new_incident(session, system, mail, sender, settings, related=thread)
+        mailbox.record_email(session, mail, thread, sender=sender, text=reply)
+        thread.waiting_on = "desk"
+        if status is IncidentStatus.INFO_NEEDED:
+            incidents.change_status(session, system, thread, IncidentStatus.INFO_PROVIDED,
+                                    answer=reply or mail.text or _("(see the e-mail)"))
+            return IntakeResult(mail.id, "answered", thread.number)  # type: ignore[arg-type]
+        if status is IncidentStatus.RESOLVED:
+            if is_confirmation(reply):
+                incidents.close_incident(session, system, thread)
+                return IntakeResult(mail.id, "closed", thread.number)  # type: ignore[arg-type]
+            incidents.reopen_incident(session, system, thread, reason=reply or _("The caller replied to the resolution"))
+            return IntakeResult(mail.id, "reopened", thread.number)  # type: ignore[arg-type]
+        return IntakeResult(mail.id, "linked", thread.number)  # type: ignore[arg-type]
+    return _new_incident(session, system, mail, sender, settings)
+
+
+def _new_incident(session: Session, system: Person, mail: InboundMail, sender: Person | None, settings: IntakeSettings,
+                  related: Incident | None = None) -> IntakeResult:
+    if sender is None:
+        mail.status = "waiting"  # R7: an analyst decides
+        return IntakeResult(mail.id, "waiting")  # type: ignore[arg-type]
+    if mailbox.new_incidents_from(session, sender.email or "") >= settings.rate_limit_per_hour:
+        mail.status = "waiting"
+        mail.error = _("More than {n} new incidents from this sender in an hour: waiting for an analyst").format(
+            n=settings.rate_limit_per_hour)
+        return IntakeResult(mail.id, "waiting")  # type: ignore[arg-type]
+    incident = create_incident_from_mail(session, system, mail, caller=sender, settings=settings)
+    if related is not None:
+        notes.link_records(session, system, incident, to_kind="incident", to_id=related.id)  # type: ignore[arg-type]
+    return IntakeResult(mail.id, "incident", incident.number)  # type: ignore[arg-type]
+
+
+def create_incident_from_mail(session: Session, actor: Person, mail: InboundMail, *, caller: Person | None = None,
+                              register_sender: bool = False, settings: IntakeSettings = IntakeSettings()) -> Incident:
+    """«Створити інцидент» (R7): from a waiting message, optionally registering its sender."""
+    mailbox.ensure_waiting(mail)
+    if caller is None:
+        caller = mailbox.sender_of(session, mail)
+    if caller is None and register_sender and mail.from_address:
+        caller = create_person(session, actor, login=mailbox.login_for(session, mail.from_address),
+                               full_name=mail.from_name or mail.from_address, email=mail.from_address)
+    service = _named(session, Service, settings.service)
+    group = _named(session, WorkGroup, settings.group)
+    incident = incidents.register_incident(session, actor, caller=caller, short_description=_title(mail),
+                                           description=strip_quoted_reply(mail.text) or mail.text,
+                                           channel=Channel.EMAIL, service=service, group=group)
+    mailbox.record_email(session, mail, incident, sender=caller, status="incident")
+    return incident
+
+
+def _named(session: Session, model: type, name: str | None):  # type: ignore[no-untyped-def]
+    if not name:
+        return None
+    from sqlalchemy import select
+
+    return session.execute(select(model).where(model.name == name)).scalar_one_or_none()  # type: ignore[attr-defined]

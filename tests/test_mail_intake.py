@@ -1,0 +1,178 @@
+"""What each kind of incoming mail does (R7, R8, R22, R26), and that no mail loop starts."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from helpdesk_tui.desk import incidents
+from helpdesk_tui.domain.statuses import IncidentStatus as S
+from helpdesk_tui.mail.intake import IntakeSettings, create_incident_from_mail, ingest
+from helpdesk_tui.store.models import Incident, InboundMail, JournalEntry, OutboxMessage, Person, RecordLink, UnreadMarker
+from tests.mail_builders import auto_reply, message
+from tests.world import FIRST_LINE, seed
+
+CALLER = "olena@client.example"
+
+
+def _ingest(db, raw, settings=IntakeSettings(), **kw):
+    with db.write() as s:
+        return ingest(s, raw, settings, **kw)
+
+
+def _incident(db, number):
+    with db.read() as s:
+        return s.execute(select(Incident).where(Incident.number == number)).scalar_one()
+
+
+def _outbox_ids(db, number):
+    with db.read() as s:
+        inc = s.execute(select(Incident).where(Incident.number == number)).scalar_one()
+        return [m.message_id for m in s.execute(select(OutboxMessage).where(OutboxMessage.record_id == inc.id)
+                                                .order_by(OutboxMessage.id)).scalars()]
+
+
+def _count(db, model, *where):
+    with db.read() as s:
+        return s.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
+
+
+def test_a_registered_sender_opens_an_incident_preset_by_the_mailbox(db):
+    seed(db)
+    result = _ingest(db, message(sender=CALLER, name="Олена Шевченко", subject="Не працює ЕТС",
+                                 body="Після оновлення не відкривається."),
+                     IntakeSettings(service="ЕТС", group=FIRST_LINE))
+    assert (result.outcome, result.incident) == ("incident", "INC0000001")
+    inc = _incident(db, "INC0000001")
+    assert (inc.channel, inc.short_description, inc.status) == ("email", "Не працює ЕТС", "registered")
+    assert "не відкривається" in inc.description
+    with db.read() as s:
+        caller = s.get(Person, inc.caller_id)
+        mail = s.get(InboundMail, result.mail_id)
+        templates = [m.template for m in s.execute(select(OutboxMessage)).scalars()]
+    assert caller.email == CALLER and mail.status == "incident" and mail.incident_id == inc.id
+    assert inc.service_id is not None and inc.group_id is not None  # R19: the mailbox's presets
+    assert "registered" in templates  # R5: the caller gets the number
+
+
+def test_an_unknown_sender_waits_until_an_analyst_creates_the_incident(db):
+    w = seed(db)
+    result = _ingest(db, message(sender="stranger@other.example", name="Петро Гнатюк", subject="Допоможіть", body="Текст"))
+    assert (result.outcome, result.incident) == ("waiting", None)
+    assert _count(db, Incident) == 0
+    with db.write() as s:
+        mail = s.get(InboundMail, result.mail_id)
+        inc = create_incident_from_mail(s, w.analyst, mail, register_sender=True)
+        assert inc.number == "INC0000001"
+    with db.read() as s:
+        person = s.execute(select(Person).where(Person.email == "stranger@other.example")).scalar_one()
+    assert person.full_name == "Петро Гнатюк" and person.login == "stranger"
+
+
+def test_an_answer_to_the_question_sets_information_provided(db):
+    w = seed(db)
+    with db.write() as s:
+        inc = incidents.register_incident(s, w.analyst, caller=w.caller, owner=w.analyst, group=w.first_line,
+                                          short_description="Не працює ЕТС")
+        inc = incidents.change_status(s, w.analyst, inc, S.INFO_NEEDED, question="Який номер кабінету?")
+    question_id = _outbox_ids(db, "INC0000001")[-1]
+    reply = message(sender=CALLER, subject="Re: [INC0000001] Потрібна інформація", in_reply_to=question_id,
+                    body="Кабінет 204.\n\n> Який номер кабінету?\n")
+    result = _ingest(db, reply)
+    assert (result.outcome, result.incident) == ("answered", "INC0000001")
+    inc = _incident(db, "INC0000001")
+    assert inc.status == "info_provided" and inc.waiting_on == "desk"
+    with db.read() as s:
+        answer = s.execute(select(JournalEntry).where(JournalEntry.status_to == "info_provided")).scalar_one()
+        unread = s.execute(select(func.count()).select_from(UnreadMarker).where(UnreadMarker.person_id == w.analyst.id)).scalar_one()
+    assert answer.body == "Кабінет 204."  # the quoted question is not part of the answer
+    assert unread >= 1  # R16: the owner sees a blue bar
+
+
+def test_the_subject_tag_threads_when_headers_do_not(db):
+    w = seed(db)
+    with db.write() as s:
+        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Принтер")
+    result = _ingest(db, message(sender=CALLER, subject="RE: [inc0000001] Принтер", body="Ще не друкує"))
+    assert (result.outcome, result.incident) == ("linked", "INC0000001")
+
+
+@pytest.mark.parametrize("reply, outcome, status", [
+    ("ЗАКРИТИ", "closed", "closed"),
+    ("close", "closed", "closed"),
+    ("Знову не працює після обіду", "reopened", "reopened"),
+])
+def test_replies_to_a_resolution(db, reply, outcome, status):
+    w = seed(db)
+    with db.write() as s:
+        inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта")
+        incidents.resolve_incident(s, w.analyst, inc, solution="Очищено скриньку", reason_code="permanent_fix")
+    resolution_id = _outbox_ids(db, "INC0000001")[-1]
+    result = _ingest(db, message(sender=CALLER, subject="Re: [INC0000001] Вирішено", in_reply_to=resolution_id,
+                                 body=f"{reply}\n\n> Очищено скриньку"))
+    assert result.outcome == outcome and _incident(db, "INC0000001").status == status
+
+
+def test_a_reply_to_a_closed_incident_opens_a_new_one_linked_to_it(db):
+    w = seed(db)
+    with db.write() as s:
+        inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта")
+        inc = incidents.resolve_incident(s, w.analyst, inc, solution="ok", reason_code="advice")
+        incidents.close_incident(s, w.analyst, inc)
+    closed_version = _incident(db, "INC0000001").version
+    result = _ingest(db, message(sender=CALLER, subject="Re: [INC0000001] Пошта", body="Знову те саме"))
+    assert (result.outcome, result.incident) == ("incident", "INC0000002")
+    assert _incident(db, "INC0000001").version == closed_version  # the closed one is untouched
+    with db.read() as s:
+        link = s.execute(select(RecordLink)).scalar_one()
+    assert (link.to_kind, link.to_id) == ("incident", _incident(db, "INC0000001").id)
+
+
+def test_machine_mail_never_answers_and_never_reopens(db):
+    w = seed(db)
+    with db.write() as s:
+        inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта")
+        incidents.resolve_incident(s, w.analyst, inc, solution="ok", reason_code="advice")
+    queued = _count(db, OutboxMessage)
+    notification = _outbox_ids(db, "INC0000001")[-1]
+    result = _ingest(db, auto_reply(sender=CALLER, in_reply_to=notification, subject="[INC0000001] Вирішено"))
+    assert (result.outcome, result.incident) == ("ignored", "INC0000001")
+    assert _incident(db, "INC0000001").status == "resolved"
+    assert _count(db, OutboxMessage) == queued  # nothing sent back: the loop stops here
+
+
+def test_an_auto_responder_answering_every_notification_stops(db):
+    """A loop: every notification we send gets an auto-reply; the conversation must end."""
+    w = seed(db)
+    with db.write() as s:
+        incidents.register_incident(s, w.analyst, caller=w.caller, owner=w.analyst, group=w.first_line,
+                                    short_description="Пошта")
+    answered: set[str] = set()
+    for _round in range(5):
+        pending = [m for m in _outbox_ids(db, "INC0000001") if m not in answered]
+        if not pending:
+            break
+        for message_id in pending:
+            answered.add(message_id)
+            _ingest(db, auto_reply(sender=CALLER, in_reply_to=message_id, subject="[INC0000001] Пошта"))
+    assert _round <= 1 and len(_outbox_ids(db, "INC0000001")) == len(answered)
+    assert _incident(db, "INC0000001").status == "registered"
+
+
+def test_the_same_message_twice_is_taken_once(db):
+    seed(db)
+    raw = message(sender=CALLER, subject="Дубль", body="x", message_id="same@client.example")
+    first = _ingest(db, raw, uidvalidity=7, uid=1)
+    assert _ingest(db, raw, uidvalidity=7, uid=1).outcome == "duplicate"
+    assert _ingest(db, raw).outcome == "duplicate"  # by Message-ID and content, whatever its UID
+    # Senders reuse Message-IDs: a different message with the same id is a message of its own.
+    other = _ingest(db, message(sender=CALLER, subject="Інше", body="y", message_id="same@client.example"))
+    assert other.outcome == "incident" and other.mail_id != first.mail_id
+    assert _count(db, Incident) == 2
+
+
+def test_new_incidents_per_sender_are_rate_limited(db):
+    seed(db)
+    settings = IntakeSettings(rate_limit_per_hour=3)
+    outcomes = [_ingest(db, message(sender=CALLER, subject=f"Лист {i}", body="x"), settings).outcome for i in range(5)]
+    assert outcomes == ["incident"] * 3 + ["waiting"] * 2
