@@ -176,3 +176,26 @@ def test_new_incidents_per_sender_are_rate_limited(db):
     settings = IntakeSettings(rate_limit_per_hour=3)
     outcomes = [_ingest(db, message(sender=CALLER, subject=f"Лист {i}", body="x"), settings).outcome for i in range(5)]
     assert outcomes == ["incident"] * 3 + ["waiting"] * 2
+
+
+def test_a_bounce_is_attached_to_the_incident_whose_notification_bounced(db):
+    w = seed(db)
+    with db.write() as s:
+        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта")
+    notification = _outbox_ids(db, "INC0000001")[0]
+    report = (
+        "From: MAILER-DAEMON@mx.client.example\r\nTo: helpdesk@desk.example\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+        "Message-ID: <bounce-1@mx.client.example>\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
+        "--B\r\nContent-Type: text/plain\r\n\r\nThe mail system could not deliver your message.\r\n"
+        "--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.client.example\r\n\r\n"
+        "Final-Recipient: rfc822; olena@client.example\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        f"--B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <{notification}>\r\nSubject: [INC0000001] x\r\n"
+        "--B--\r\n"
+    ).encode()
+    result = _ingest(db, report)
+    assert (result.outcome, result.incident) == ("ignored", "INC0000001")
+    with db.read() as s:
+        bounced = s.execute(select(OutboxMessage).where(OutboxMessage.message_id == notification)).scalar_one()
+    assert bounced.status == "bounced" and "Undelivered" in bounced.last_error
+    assert _incident(db, "INC0000001").status == "registered"

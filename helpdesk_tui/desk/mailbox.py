@@ -93,6 +93,22 @@ def thread_of(session: Session, mail: InboundMail) -> Incident | None:
     return None
 
 
+_MESSAGE_ID_HEADER = re.compile(rb"^Message-ID:\s*<([^>\s]+)>", re.IGNORECASE | re.MULTILINE)
+
+
+def bounced_notification(session: Session, mail: InboundMail) -> OutboxMessage | None:
+    """The notification a bounce is about: its Message-ID is in the returned headers, which
+    the report carries as an attachment (message/rfc822 or text/rfc822-headers)."""
+    ids = [i for i in ([mail.in_reply_to] if mail.in_reply_to else []) + mail.references.split() if i]
+    for attachment in session.execute(select(MailAttachment).where(MailAttachment.mail_id == mail.id)).scalars():
+        if attachment.data and attachment.content_type in ("message/rfc822", "text/rfc822-headers"):
+            ids += [m.decode("ascii", "replace") for m in _MESSAGE_ID_HEADER.findall(attachment.data)]
+    if not ids:
+        return None
+    return session.execute(select(OutboxMessage).where(OutboxMessage.message_id.in_(ids))
+                           .order_by(OutboxMessage.id.desc()).limit(1)).scalar_one_or_none()
+
+
 def sender_of(session: Session, mail: InboundMail) -> Person | None:
     if not mail.from_address:
         return None

@@ -37,6 +37,7 @@ from helpdesk_tui.store.models import (
 from helpdesk_tui.store.types import utcnow
 
 _RULES_KEY = "sla_rules"
+_PROCESS_RULES: dict[str, tuple[Any, SlaRules]] = {}
 
 
 def setting(session: Session, key: str, default: Any) -> Any:
@@ -59,11 +60,25 @@ def load_rules(session: Session) -> SlaRules:
         return cached
     rows = list(session.execute(select(BusinessCalendarRow)).scalars())
     days = list(session.execute(select(CalendarDay)).scalars())
+    policies = list(session.execute(select(SlaPolicy)).scalars())
+    pause = setting(session, "sla.pause_statuses", sorted(DEFAULT_PAUSE))
+    share = float(setting(session, "sla.warn_share", 0.75))
+    # The same rules as last time keep their calendars, whose day tables are already built.
+    fingerprint = (
+        tuple((r.id, r.name, r.timezone, str(r.week), r.always) for r in rows),
+        tuple((d.calendar_id, d.day, d.working, str(d.periods)) for d in days),
+        tuple((p.profile, p.key, p.response_minutes, p.resolution_minutes, p.calendar_id) for p in policies),
+        tuple(pause), share,
+    )
+    known = _PROCESS_RULES.get("rules")
+    if known is not None and known[0] == fingerprint:
+        session.info[_RULES_KEY] = known[1]
+        return known[1]
     calendars = {r.name: _calendar(r, [d for d in days if d.calendar_id == r.id]) for r in rows}
     names = {r.id: r.name for r in rows}
     by_priority: dict[int, Targets] = {}
     by_criticality: dict[str, Targets] = {}
-    for p in session.execute(select(SlaPolicy)).scalars():
+    for p in policies:
         targets = Targets(p.response_minutes * MINUTE, p.resolution_minutes * MINUTE, names.get(p.calendar_id, "standard"))
         if p.profile == "priority":
             by_priority[int(p.key)] = targets
@@ -71,10 +86,9 @@ def load_rules(session: Session) -> SlaRules:
             by_criticality[p.key] = targets
     if not calendars or 3 not in by_priority:
         raise RuleViolation(_("The SLA policies are missing; run `helpdesk init`"))
-    rules = SlaRules(by_priority, by_criticality, calendars,
-                     frozenset(setting(session, "sla.pause_statuses", sorted(DEFAULT_PAUSE))),
-                     float(setting(session, "sla.warn_share", 0.75)))
+    rules = SlaRules(by_priority, by_criticality, calendars, frozenset(pause), share)
     session.info[_RULES_KEY] = rules
+    _PROCESS_RULES["rules"] = (fingerprint, rules)
     return rules
 
 

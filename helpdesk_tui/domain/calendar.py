@@ -87,10 +87,13 @@ class BusinessCalendar:
     # One table row per local day: when the day starts (UTC), the working time before it, and
     # its working periods; bisect finds a moment's day and a target's day in C.
 
-    def _table(self) -> dict[str, Any]:
+    def _table(self, near_us: int | None = None) -> dict[str, Any]:
+        """The day table, started a week before the first moment asked about and grown both
+        ways on demand (offsets are relative, so where it starts does not matter)."""
         table = self._cache.get("table")
         if table is None:
-            first = EPOCH + timedelta(days=365 * 24)  # 2024-…, extended on demand either way
+            near = EPOCH_UTC + timedelta(microseconds=near_us) if near_us is not None else datetime.now(UTC)
+            first = self.local_date(near) - timedelta(days=7)
             table = self._cache["table"] = {"first": first, "starts": [], "cum": [], "spans": []}
             self._append(table)
         return table  # type: ignore[no-any-return]
@@ -125,7 +128,7 @@ class BusinessCalendar:
                 raise ValueError("a moment too far from today for a business calendar")
 
     def _offset_us(self, moment_us: int) -> int:
-        table = self._cache.get("table") or self._table()
+        table = self._cache.get("table") or self._table(moment_us)
         starts = table["starts"]
         if not starts[0] <= moment_us < starts[-1]:
             self._cover(table, moment_us)
@@ -174,7 +177,7 @@ class BusinessCalendar:
         """The earliest moment whose working-time offset is `offset_us`."""
         if self.always:
             return EPOCH_UTC + timedelta(microseconds=offset_us)
-        table = self._table()
+        table = self._cache.get("table") or self._table()
         cum = table["cum"]
         while cum[-1] < offset_us:
             self._append(table)

@@ -79,6 +79,12 @@ def route(session: Session, mail: InboundMail, settings: IntakeSettings) -> Inta
     system = system_person(session)
     thread = mailbox.thread_of(session, mail)
     sender = mailbox.sender_of(session, mail)
+    if mail.auto == "bounce":
+        bounced = mailbox.bounced_notification(session, mail)
+        if bounced is not None:
+            bounced.status, bounced.last_error = "bounced", _("returned: {subject}").format(subject=mail.subject)
+            if thread is None and bounced.record_kind == "incident" and bounced.record_id is not None:
+                thread = session.get(Incident, bounced.record_id)
     if mail.auto:
         if thread is not None:  # shown where it belongs, changing nothing
             mailbox.record_email(session, mail, thread, sender=sender, status="ignored")

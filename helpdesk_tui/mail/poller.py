@@ -22,13 +22,14 @@ from helpdesk_tui.config import ServerSettings
 from helpdesk_tui.desk.common import insert_ignore
 from helpdesk_tui.desk.jobs import acquire_lease
 from helpdesk_tui.mail.credentials import password_for
-from helpdesk_tui.mail.intake import IntakeSettings, ingest
+from helpdesk_tui.desk.mailbox import store_inbound
+from helpdesk_tui.mail.intake import IntakeResult, IntakeSettings, ingest
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import MailboxState
 from helpdesk_tui.store.types import utcnow
 
 LEASE = "mail-poller"
-HEADER_BATCH = 100
+BATCH = 50
 MAX_MESSAGE_BYTES = 40 * 1024 * 1024
 
 
@@ -82,29 +83,42 @@ def poll_once(db: Database, client: IMAPClient, intake: IntakeSettings, *, holde
         stored = [u for u in client.search(["UID", f"1:{last_uid}"]) if u <= last_uid]
         if stored:
             _file_away(client, stored, processed_folder, move)
-    for start in range(0, len(uids), HEADER_BATCH):
-        batch = uids[start:start + HEADER_BATCH]
+    for start in range(0, len(uids), BATCH):
+        batch = uids[start:start + BATCH]
         sizes = client.fetch(batch, ["RFC822.SIZE"])
-        for uid in batch:
-            size = int(sizes.get(uid, {}).get(b"RFC822.SIZE", 0))
-            if size > max_bytes:
-                raw = client.fetch([uid], ["BODY.PEEK[HEADER]"])[uid][b"BODY[HEADER]"]
-                raw += f"\r\n[helpdesk-tui: the message is {size} bytes, over the {max_bytes}-byte limit; its body was left on the server]\r\n".encode()
-            else:
-                raw = client.fetch([uid], ["BODY.PEEK[]"])[uid][b"BODY[]"]
-            with db.write() as session:
-                result = ingest(session, raw, intake, uidvalidity=uidvalidity, uid=uid)
-                state = _state(session, intake.mailbox)
-                state.last_uid = max(state.last_uid, uid)
-                state.last_poll_at = utcnow()
-            report.fetched += 1
-            report.outcomes[result.outcome] = report.outcomes.get(result.outcome, 0) + 1
-            if on_stored is not None:
-                on_stored(uid)
-            if processed_folder:
-                _file_away(client, [uid], processed_folder, move)
-            else:
-                client.add_flags([uid], [b"\\Seen"])
+        small = [u for u in batch if int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) <= max_bytes]
+        bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
+        # One transaction for the batch (each message in its own savepoint, so one bad message
+        # cannot take the others down), committed before anything moves on the server.
+        with db.write() as session:
+            for uid in batch:
+                if uid in bodies:
+                    raw = bodies[uid][b"BODY[]"]
+                else:
+                    size = int(sizes.get(uid, {}).get(b"RFC822.SIZE", 0))
+                    raw = client.fetch([uid], ["BODY.PEEK[HEADER]"])[uid][b"BODY[HEADER]"]
+                    raw += (f"\r\n[helpdesk-tui: the message is {size} bytes, over the {max_bytes}-byte limit; "
+                            "its body was left on the server]\r\n").encode()
+                try:
+                    with session.begin_nested():
+                        result = ingest(session, raw, intake, uidvalidity=uidvalidity, uid=uid)
+                except Exception as exc:  # a bug or a surprise in one message: keep it, go on
+                    with session.begin_nested():
+                        mail, _new = store_inbound(session, raw=raw, parsed=None, mailbox=intake.mailbox,
+                                                   uidvalidity=uidvalidity, uid=uid,
+                                                   error=f"intake failed: {type(exc).__name__}: {exc}")
+                    result = IntakeResult(mail.id, "quarantined")  # type: ignore[arg-type]
+                report.fetched += 1
+                report.outcomes[result.outcome] = report.outcomes.get(result.outcome, 0) + 1
+            state = _state(session, intake.mailbox)
+            state.last_uid = max(state.last_uid, batch[-1])
+            state.last_poll_at = utcnow()
+        if on_stored is not None:
+            on_stored(batch[-1])
+        if processed_folder:
+            _file_away(client, batch, processed_folder, move)
+        else:
+            client.add_flags(batch, [b"\\Seen"])
     with db.write() as session:
         state = _state(session, intake.mailbox)
         state.last_poll_at, state.last_error = utcnow(), None
