@@ -29,6 +29,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # --- environment: set before anything imports the application -------------------------------
 
@@ -193,6 +194,9 @@ def pg_db(make_db: Callable[[str], Database]) -> Database:
 
 
 # --- a real IMAP server (Dovecot) for the mail tests --------------------------------------------
+
+if TYPE_CHECKING:
+    from tests.imap_server import DovecotServer
 
 DOVECOT_HINT = "Dovecot is not installed; `apt-get install dovecot-imapd` lets the IMAP tests run"
 
