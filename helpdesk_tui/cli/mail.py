@@ -203,31 +203,46 @@ def mail_send() -> None:
 
 @mail_app.command("check")
 def mail_check() -> None:
-    """Which password source answers, and whether the SMTP server accepts us."""
+    """Which password source answers for each server, and whether IMAP and SMTP accept us."""
     import smtplib
+
+    from imapclient.exceptions import IMAPClientError
 
     from helpdesk_tui.mail.credentials import CredentialError, password_for
     from helpdesk_tui.mail.outbox import _connect
+    from helpdesk_tui.mail.poller import connect
 
-    smtp = state.settings.smtp
-    if not smtp.host:
-        say(_("SMTP: not configured"))
-        return
-    password = None
-    if smtp.user:
-        try:
-            found = password_for("smtp", smtp)
+    failed = False
+    for kind, server in (("imap", state.settings.imap), ("smtp", state.settings.smtp)):
+        label = kind.upper()
+        if not server.host:
+            say(_("{server}: not configured").format(server=label))
+            continue
+        password = None
+        if server.user:
+            try:
+                found = password_for(kind, server)
+            except CredentialError as exc:
+                say(f"{label}: {exc}")
+                failed = True
+                continue
             password = found.password
-            say(_("SMTP password: from {source}").format(source=found.source))
-        except CredentialError as exc:
-            say(f"SMTP: {exc}")
-            raise typer.Exit(1) from None
-    try:
-        _connect(smtp, password).quit()
-    except (OSError, smtplib.SMTPException) as exc:
-        say(f"SMTP {smtp.host}:{smtp.port}: {exc}")
-        raise typer.Exit(1) from None
-    say(_("SMTP {host}:{port}: connected").format(host=smtp.host, port=smtp.port))
+            say(_("{server} password: from {source}").format(server=label, source=found.source))
+        try:
+            if kind == "imap":
+                client = connect(server, password)
+                folders = len(client.list_folders())
+                client.logout()
+                say(_("{server} {host}:{port}: signed in, {n} folders").format(server=label, host=server.host,
+                                                                               port=server.port, n=folders))
+            else:
+                _connect(server, password).quit()
+                say(_("{server} {host}:{port}: connected").format(server=label, host=server.host, port=server.port))
+        except (OSError, smtplib.SMTPException, IMAPClientError) as exc:
+            say(f"{label} {server.host}:{server.port}: {exc}")
+            failed = True
+    if failed:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
