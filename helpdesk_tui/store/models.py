@@ -10,28 +10,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint, text
+from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from helpdesk_tui.store.types import JSONText, UTCDateTime, utcnow
+from helpdesk_tui.store.fields import fk, maybe_when, when
+from helpdesk_tui.store.types import JSONText, UTCDateTime
 
 # The partial indexes' predicates; queries repeat them literally so that the planners (which
 # cannot prove anything about bound parameters) use those indexes.
 OPEN_INCIDENT_SQL = "status NOT IN ('closed', 'cancelled')"
 OPEN_TASK_SQL = "status IN ('open', 'accepted')"
 _OPEN = OPEN_INCIDENT_SQL
-
-
-def _when(**kw: Any) -> Any:
-    return Field(default_factory=utcnow, sa_type=UTCDateTime, **kw)
-
-
-def _maybe_when(**kw: Any) -> Any:
-    return Field(default=None, sa_type=UTCDateTime, **kw)
-
-
-def _fk(target: str, **kw: Any) -> Any:
-    return Field(default=None, foreign_key=target, **kw)
 
 
 # --- people, groups, organisations ---------------------------------------------------------
@@ -45,7 +34,7 @@ class Organisation(SQLModel, table=True):
     email_domain: str | None = None
     subscription_minutes: int = 0
     active: bool = True
-    created_at: datetime = _when()
+    created_at: datetime = when()
     version: int = 1
 
 
@@ -59,11 +48,11 @@ class Person(SQLModel, table=True):
     phone: str | None = None
     # The phone's digits only, so «067 123-45-67» finds «+380 67 123 45 67».
     phone_key: str | None = Field(default=None, index=True)
-    organisation_id: int | None = _fk("organisation.id")
+    organisation_id: int | None = fk("organisation.id")
     active: bool = True
     password_hash: str | None = None
     language: str | None = None
-    created_at: datetime = _when()
+    created_at: datetime = when()
     version: int = 1
 
 
@@ -95,7 +84,7 @@ class Service(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     description: str = ""
-    default_group_id: int | None = _fk("work_group.id")
+    default_group_id: int | None = fk("work_group.id")
     active: bool = True
     version: int = 1
 
@@ -106,7 +95,7 @@ class Category(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("service_id", "name"),)
     id: int | None = Field(default=None, primary_key=True)
     name: str
-    service_id: int | None = _fk("service.id")
+    service_id: int | None = fk("service.id")
     kind: str = "incident"
     active: bool = True
 
@@ -115,7 +104,7 @@ class ConfigurationItem(SQLModel, table=True):
     __tablename__ = "configuration_item"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
-    service_id: int | None = _fk("service.id")
+    service_id: int | None = fk("service.id")
     description: str = ""
     active: bool = True
 
@@ -161,12 +150,12 @@ class Incident(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True)
     caller_id: int | None = Field(default=None, foreign_key="person.id", index=True)
-    organisation_id: int | None = _fk("organisation.id")
+    organisation_id: int | None = fk("organisation.id")
     channel: str = "phone"
     short_description: str
     description: str = ""
-    service_id: int | None = _fk("service.id")
-    category_id: int | None = _fk("category.id")
+    service_id: int | None = fk("service.id")
+    category_id: int | None = fk("category.id")
     impact: int | None = None
     urgency: int | None = None
     priority: int | None = None
@@ -174,24 +163,24 @@ class Incident(SQLModel, table=True):
     criticality: str | None = None
     urgent_reason: str | None = None
     status: str = "registered"
-    group_id: int | None = _fk("work_group.id")
-    owner_id: int | None = _fk("person.id")
-    opened_by_id: int | None = _fk("person.id")
+    group_id: int | None = fk("work_group.id")
+    owner_id: int | None = fk("person.id")
+    opened_by_id: int | None = fk("person.id")
     solution: str | None = None
     reason_code: str | None = None
-    configuration_item_id: int | None = _fk("configuration_item.id")
+    configuration_item_id: int | None = fk("configuration_item.id")
     # R40: whose turn it is: "desk" (the caller wrote last and waits for us) or "caller".
     waiting_on: str = "desk"
-    created_at: datetime = _when()
-    updated_at: datetime = _when()
-    responded_at: datetime | None = _maybe_when()
-    resolved_at: datetime | None = _maybe_when()
-    closed_at: datetime | None = _maybe_when()
-    response_due: datetime | None = _maybe_when()
-    resolution_due: datetime | None = _maybe_when()
+    created_at: datetime = when()
+    updated_at: datetime = when()
+    responded_at: datetime | None = maybe_when()
+    resolved_at: datetime | None = maybe_when()
+    closed_at: datetime | None = maybe_when()
+    response_due: datetime | None = maybe_when()
+    resolution_due: datetime | None = maybe_when()
     # When the clocks cross the warning share (desk/sla.py keeps these with the due times).
-    response_warn_at: datetime | None = _maybe_when()
-    resolution_warn_at: datetime | None = _maybe_when()
+    response_warn_at: datetime | None = maybe_when()
+    resolution_warn_at: datetime | None = maybe_when()
     version: int = 1
 
 
@@ -208,18 +197,18 @@ class Task(SQLModel, table=True):
     incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
     request_id: int | None = Field(default=None, foreign_key="service_request.id", index=True)
     group_id: int = Field(foreign_key="work_group.id")
-    owner_id: int | None = _fk("person.id")
+    owner_id: int | None = fk("person.id")
     short_description: str
     details: str = ""
     status: str = "open"
     automatic: bool = False
     sequence: int | None = None
     completion_comment: str | None = None
-    created_by_id: int | None = _fk("person.id")
-    created_at: datetime = _when()
-    updated_at: datetime = _when()
-    accepted_at: datetime | None = _maybe_when()
-    completed_at: datetime | None = _maybe_when()
+    created_by_id: int | None = fk("person.id")
+    created_at: datetime = when()
+    updated_at: datetime = when()
+    accepted_at: datetime | None = maybe_when()
+    completed_at: datetime | None = maybe_when()
     version: int = 1
 
 
@@ -230,15 +219,15 @@ class ExternalTask(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
-    service_id: int | None = _fk("service.id")
+    service_id: int | None = fk("service.id")
     vendor_id: int = Field(foreign_key="vendor.id")
     short_description: str
     details: str = ""
     vendor_answer: str | None = None
     status: str = "open"
-    created_by_id: int | None = _fk("person.id")
-    created_at: datetime = _when()
-    completed_at: datetime | None = _maybe_when()
+    created_by_id: int | None = fk("person.id")
+    created_at: datetime = when()
+    completed_at: datetime | None = maybe_when()
     version: int = 1
 
 
@@ -253,8 +242,8 @@ class JournalEntry(SQLModel, table=True):
     record_id: int
     # note | status | change | notification | email | task | system
     kind: str
-    author_id: int | None = _fk("person.id")
-    created_at: datetime = _when()
+    author_id: int | None = fk("person.id")
+    created_at: datetime = when()
     summary: str = ""
     body: str = ""
     # R23: a published note is visible to the caller and e-mailed to them.
@@ -298,8 +287,8 @@ class RecordLink(SQLModel, table=True):
     to_kind: str
     to_id: int
     relation: str = "related"
-    created_by_id: int | None = _fk("person.id")
-    created_at: datetime = _when()
+    created_by_id: int | None = fk("person.id")
+    created_at: datetime = when()
 
 
 class KnowledgeArticle(SQLModel, table=True):
@@ -309,10 +298,10 @@ class KnowledgeArticle(SQLModel, table=True):
     title: str
     body: str = ""
     solution: str = ""
-    service_id: int | None = _fk("service.id")
+    service_id: int | None = fk("service.id")
     published: bool = True
-    created_at: datetime = _when()
-    updated_at: datetime = _when()
+    created_at: datetime = when()
+    updated_at: datetime = when()
     version: int = 1
 
 
@@ -323,8 +312,8 @@ class Problem(SQLModel, table=True):
     description: str = ""
     workaround: str = ""
     status: str = "open"
-    service_id: int | None = _fk("service.id")
-    created_at: datetime = _when()
+    service_id: int | None = fk("service.id")
+    created_at: datetime = when()
     version: int = 1
 
 
@@ -343,7 +332,7 @@ class SavedSearch(SQLModel, table=True):
     text: str = ""
     sort_field: str | None = None
     sort_desc: bool = True
-    created_at: datetime = _when()
+    created_at: datetime = when()
     version: int = 1
 
 
@@ -371,14 +360,14 @@ class ChangeFeed(SQLModel, table=True):
     record_id: int
     change: str
     actor_id: int | None = None
-    at: datetime = _when()
+    at: datetime = when()
 
 
 class JobLease(SQLModel, table=True):
     __tablename__ = "job_lease"
     name: str = Field(primary_key=True)
     holder: str
-    acquired_at: datetime = _when()
+    acquired_at: datetime = when()
     expires_at: datetime = Field(sa_type=UTCDateTime)
 
 
@@ -391,19 +380,19 @@ class OutboxMessage(SQLModel, table=True):
     template: str
     language: str = "uk"
     to_address: str
-    to_person_id: int | None = _fk("person.id")
+    to_person_id: int | None = fk("person.id")
     subject: str
     body: str
     record_kind: str | None = None
     record_id: int | None = None
-    journal_entry_id: int | None = _fk("journal_entry.id")
+    journal_entry_id: int | None = fk("journal_entry.id")
     status: str = "queued"
     attempts: int = 0
-    next_attempt_at: datetime = _when()
+    next_attempt_at: datetime = when()
     last_error: str | None = None
     message_id: str | None = None
-    created_at: datetime = _when()
-    sent_at: datetime | None = _maybe_when()
+    created_at: datetime = when()
+    sent_at: datetime | None = maybe_when()
 
 
 # --- service requests, catalogue, approvals, time (used by later issues) ---------------------
@@ -416,8 +405,8 @@ class CatalogItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     description: str = ""
-    service_id: int | None = _fk("service.id")
-    group_id: int | None = _fk("work_group.id")
+    service_id: int | None = fk("service.id")
+    group_id: int | None = fk("work_group.id")
     fields: Any = Field(default_factory=list, sa_column=Column(JSONText, nullable=False))
     needs_approval: bool = False
     active: bool = True
@@ -449,18 +438,18 @@ class ServiceRequest(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True)
     requester_id: int | None = Field(default=None, foreign_key="person.id", index=True)
-    catalog_item_id: int | None = _fk("catalog_item.id")
+    catalog_item_id: int | None = fk("catalog_item.id")
     parameters: Any = Field(default_factory=dict, sa_column=Column(JSONText, nullable=False))
     short_description: str = ""
     channel: str = "phone"
     status: str = "registered"
-    group_id: int | None = _fk("work_group.id")
-    owner_id: int | None = _fk("person.id")
-    opened_by_id: int | None = _fk("person.id")
-    created_at: datetime = _when()
-    updated_at: datetime = _when()
-    due_at: datetime | None = _maybe_when()
-    closed_at: datetime | None = _maybe_when()
+    group_id: int | None = fk("work_group.id")
+    owner_id: int | None = fk("person.id")
+    opened_by_id: int | None = fk("person.id")
+    created_at: datetime = when()
+    updated_at: datetime = when()
+    due_at: datetime | None = maybe_when()
+    closed_at: datetime | None = maybe_when()
     version: int = 1
 
 
@@ -470,8 +459,8 @@ class Approval(SQLModel, table=True):
     approver_id: int = Field(foreign_key="person.id", index=True)
     state: str = "requested"
     comment: str = ""
-    created_at: datetime = _when()
-    decided_at: datetime | None = _maybe_when()
+    created_at: datetime = when()
+    decided_at: datetime | None = maybe_when()
 
 
 class TimeEntry(SQLModel, table=True):
@@ -486,130 +475,16 @@ class TimeEntry(SQLModel, table=True):
     minutes: int
     work_date: date
     note: str = ""
-    created_at: datetime = _when()
+    created_at: datetime = when()
 
 
-# --- SLA: calendars, policies, settings, the ticker's record of what it did --------------------
-
-
-class BusinessCalendarRow(SQLModel, table=True):
-    """A business calendar (R33): weekly periods as minutes from local midnight, per weekday."""
-
-    __tablename__ = "business_calendar"
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(unique=True)
-    timezone: str = "Europe/Kyiv"
-    week: Any = Field(default_factory=dict, sa_column=Column(JSONText, nullable=False))
-    always: bool = False
-    version: int = 1
-
-
-class CalendarDay(SQLModel, table=True):
-    """A holiday (working=False) or an extra working day with its periods."""
-
-    __tablename__ = "calendar_day"
-    calendar_id: int = Field(foreign_key="business_calendar.id", primary_key=True)
-    day: date = Field(primary_key=True)
-    working: bool = False
-    periods: Any = Field(default=None, sa_column=Column(JSONText, nullable=True))
-    note: str = ""
-
-
-class SlaPolicy(SQLModel, table=True):
-    """Targets in working minutes for a priority (1..5) or a criticality (low..urgent)."""
-
-    __tablename__ = "sla_policy"
-    __table_args__ = (UniqueConstraint("profile", "key"),)
-    id: int | None = Field(default=None, primary_key=True)
-    profile: str  # priority | criticality
-    key: str
-    response_minutes: int
-    resolution_minutes: int
-    calendar_id: int = Field(foreign_key="business_calendar.id")
-    version: int = 1
-
-
-class DeskSetting(SQLModel, table=True):
-    """Deployment-wide settings kept with the data (pause statuses, warning share, auto-close)."""
-
-    __tablename__ = "desk_setting"
-    key: str = Field(primary_key=True)
-    value: Any = Field(default=None, sa_column=Column(JSONText, nullable=True))
-
-
-class SlaEvent(SQLModel, table=True):
-    """What the ticker has done for an incident: each kind once, whoever ticks (idempotence)."""
-
-    __tablename__ = "sla_event"
-    __table_args__ = (UniqueConstraint("incident_id", "kind"),)
-    id: int | None = Field(default=None, primary_key=True)
-    incident_id: int = Field(foreign_key="incident.id")
-    kind: str  # response_warning | response_breach | resolution_warning | resolution_breach
-    at: datetime = _when()
-
-
-# --- mail: what came in, where it stands, and how far each mailbox has been read -------------
-
-
-class InboundMail(SQLModel, table=True):
-    """A received message: its raw bytes, what was read from them, and what became of it.
-
-    Stored and committed before the message is flagged or moved on the server, so a crash at
-    any point loses nothing; the unique (mailbox, uidvalidity, uid) and the (message_id,
-    sha256) index keep a message from being taken twice.
-    """
-
-    __tablename__ = "inbound_mail"
-    __table_args__ = (
-        UniqueConstraint("mailbox", "uidvalidity", "uid"),
-        Index("ix_inbound_mail_message", "message_id", "sha256"),
-        Index("ix_inbound_mail_status", "status", "id"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    mailbox: str = "INBOX"
-    uidvalidity: int | None = None
-    uid: int | None = None
-    message_id: str | None = None
-    sha256: str
-    size: int
-    raw: bytes = Field(sa_type=LargeBinary)
-    received_at: datetime = _when()
-    sent_at: datetime | None = _maybe_when()
-    from_address: str | None = Field(default=None, index=True)
-    from_name: str = ""
-    to_addresses: str = ""
-    subject: str = ""
-    text: str = ""
-    html: str | None = None
-    in_reply_to: str | None = None
-    references: str = ""
-    auto: str | None = None  # auto_reply | bulk | list | bounce | loop
-    # new | incident (made one) | linked (added to one) | waiting (unknown sender, R7) | ignored | quarantined
-    status: str = "new"
-    incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
-    error: str | None = None
-    defects: str = ""
-
-
-class MailAttachment(SQLModel, table=True):
-    __tablename__ = "mail_attachment"
-    id: int | None = Field(default=None, primary_key=True)
-    mail_id: int = Field(foreign_key="inbound_mail.id", index=True)
-    filename: str
-    content_type: str
-    size: int
-    inline: bool = False
-    content_id: str | None = None
-    truncated: bool = False
-    data: bytes | None = Field(default=None, sa_type=LargeBinary)
-
-
-class MailboxState(SQLModel, table=True):
-    """How far the poller has read a mailbox (R7): UIDVALIDITY and the last UID taken."""
-
-    __tablename__ = "mailbox_state"
-    mailbox: str = Field(primary_key=True)
-    uidvalidity: int | None = None
-    last_uid: int = 0
-    last_poll_at: datetime | None = _maybe_when()
-    last_error: str | None = None
+# The SLA and mail tables live in their own modules; importing them here registers them with
+# the metadata (Alembic, backups) and keeps `from helpdesk_tui.store.models import X` working.
+from helpdesk_tui.store.mail_tables import InboundMail, MailAttachment, MailboxState  # noqa: E402,F401
+from helpdesk_tui.store.sla_tables import (  # noqa: E402,F401
+    BusinessCalendarRow,
+    CalendarDay,
+    DeskSetting,
+    SlaEvent,
+    SlaPolicy,
+)

@@ -9,227 +9,46 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, literal, not_, or_, select, text, true, tuple_
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, and_, exists, false, func, literal, or_, select, text, tuple_
 from sqlmodel import Session
 
 from helpdesk_tui.domain.errors import RuleViolation
-from helpdesk_tui.domain.filters import Condition, Filter
 from helpdesk_tui.domain.statuses import (
     ACTIVE,
     AWAITING_OTHERS,
     FINAL,
     NEEDS_MY_ACTION,
     TASK_DONE,
-    TASK_STATUS_LABELS,
     IncidentStatus,
-    TaskStatus,
-    names_in_all_languages,
-    parse_incident_status,
 )
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import (
     OPEN_INCIDENT_SQL,
     OPEN_TASK_SQL,
-    Category,
-    GroupMember,
     Incident,
-    Organisation,
-    Person,
-    Service,
     ServiceRequest,
     Task,
     UnreadMarker,
-    WorkGroup,
 )
 
-PAGE_SIZE = 100
-PG_FOLDING_COLLATION = "und-x-icu"
-Cursor = tuple[Any, int]
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is looking: "my" and "my team" in the dashboards mean this person and their groups."""
-
-    person_id: int
-    group_ids: tuple[int, ...]
-
-    @classmethod
-    def load(cls, session: Session, person_id: int) -> Viewer:
-        groups = session.execute(select(GroupMember.group_id).where(GroupMember.person_id == person_id)).scalars()
-        return cls(person_id, tuple(sorted(groups)))
-
-
-# --- record kinds and their columns ---------------------------------------------------------
-
-_caller = aliased(Person, name="caller")
-_owner = aliased(Person, name="owner")
-_requester = aliased(Person, name="requester")
-_towner = aliased(Person, name="towner")
-_rowner = aliased(Person, name="rowner")
-_parent = aliased(Incident, name="parent")
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    name: str
-    label: str
-    expr: Any
-    nullable: bool = True
-    joined: bool = False  # the value comes from a joined table (a name), not the record's own row
-
-
-@dataclass(frozen=True)
-class RefField:
-    """A filter on a referenced record by its name: `group:"Перша лінія"`."""
-
-    column: Any
-    model: Any
-    match: tuple[Any, ...]
-
-
-@dataclass
-class Source:
-    kind: str
-    model: Any
-    columns: dict[str, ColumnSpec]
-    from_clause: Callable[[], Any]
-    default_sort: tuple[str, bool]
-    text_columns: tuple[Any, ...]
-    refs: dict[str, RefField] = field(default_factory=dict)
-    plain: dict[str, Any] = field(default_factory=dict)
-
-    def column(self, name: str) -> ColumnSpec:
-        try:
-            return self.columns[name]
-        except KeyError:
-            raise RuleViolation(
-                _("Unknown column «{name}»; one of: {names}").format(name=name, names=", ".join(self.columns))
-            ) from None
-
-    @property
-    def filter_fields(self) -> set[str]:
-        return set(self.refs) | set(self.plain)
-
-
-def _cols(*specs: ColumnSpec) -> dict[str, ColumnSpec]:
-    return {s.name: s for s in specs}
-
-
-INCIDENTS = Source(
-    kind="incident",
-    model=Incident,
-    columns=_cols(
-        ColumnSpec("number", N_("Number"), Incident.number, False),
-        ColumnSpec("short_description", N_("Short description"), Incident.short_description, False),
-        ColumnSpec("status", N_("Status"), Incident.status, False),
-        ColumnSpec("priority", N_("Priority"), Incident.priority),
-        ColumnSpec("caller", N_("Caller"), _caller.full_name, joined=True),
-        ColumnSpec("group", N_("Work group"), WorkGroup.name, joined=True),
-        ColumnSpec("owner", N_("Owner"), _owner.full_name, joined=True),
-        ColumnSpec("service", N_("Service"), Service.name, joined=True),
-        ColumnSpec("channel", N_("Channel"), Incident.channel, False),
-        ColumnSpec("created_at", N_("Created"), Incident.created_at, False),
-        ColumnSpec("updated_at", N_("Updated"), Incident.updated_at, False),
-        ColumnSpec("resolution_due", N_("Resolution due"), Incident.resolution_due),
-    ),
-    from_clause=lambda: Incident.__table__.outerjoin(_caller, _caller.id == Incident.caller_id)
-    .outerjoin(_owner, _owner.id == Incident.owner_id)
-    .outerjoin(WorkGroup, WorkGroup.id == Incident.group_id)
-    .outerjoin(Service, Service.id == Incident.service_id),
-    default_sort=("created_at", True),
-    text_columns=(Incident.short_description, Incident.number),
-    refs={
-        "group": RefField(Incident.group_id, WorkGroup, (WorkGroup.name,)),
-        "owner": RefField(Incident.owner_id, Person, (Person.login, Person.full_name)),
-        "caller": RefField(Incident.caller_id, Person, (Person.login, Person.full_name, Person.email)),
-        "service": RefField(Incident.service_id, Service, (Service.name,)),
-        "category": RefField(Incident.category_id, Category, (Category.name,)),
-        "organisation": RefField(Incident.organisation_id, Organisation, (Organisation.name,)),
-    },
-    plain={
-        "status": Incident.status,
-        "priority": Incident.priority,
-        "impact": Incident.impact,
-        "urgency": Incident.urgency,
-        "channel": Incident.channel,
-        "number": Incident.number,
-        "short_description": Incident.short_description,
-        "description": Incident.description,
-        "created_at": Incident.created_at,
-        "updated_at": Incident.updated_at,
-        "waiting_on": Incident.waiting_on,
-    },
+from helpdesk_tui.store.filtering import compile_filter  # noqa: F401  (part of this module's interface)
+from helpdesk_tui.store.sources import (  # noqa: F401  (part of this module's interface)
+    INCIDENTS,
+    PAGE_SIZE,
+    REQUESTS,
+    SOURCES,
+    TASKS,
+    ColumnSpec,
+    Cursor,
+    Source,
+    Viewer,
+    source,
 )
-
-TASKS = Source(
-    kind="task",
-    model=Task,
-    columns=_cols(
-        ColumnSpec("number", N_("Number"), Task.number, False),
-        ColumnSpec("short_description", N_("Short description"), Task.short_description, False),
-        ColumnSpec("status", N_("Status"), Task.status, False),
-        ColumnSpec("group", N_("Work group"), WorkGroup.name, joined=True),
-        ColumnSpec("owner", N_("Owner"), _towner.full_name, joined=True),
-        ColumnSpec("parent", N_("Parent"), _parent.number, joined=True),
-        ColumnSpec("created_at", N_("Created"), Task.created_at, False),
-        ColumnSpec("updated_at", N_("Updated"), Task.updated_at, False),
-    ),
-    from_clause=lambda: Task.__table__.outerjoin(WorkGroup, WorkGroup.id == Task.group_id)
-    .outerjoin(_towner, _towner.id == Task.owner_id)
-    .outerjoin(_parent, _parent.id == Task.incident_id),
-    default_sort=("created_at", True),
-    text_columns=(Task.short_description, Task.number),
-    refs={
-        "group": RefField(Task.group_id, WorkGroup, (WorkGroup.name,)),
-        "owner": RefField(Task.owner_id, Person, (Person.login, Person.full_name)),
-    },
-    plain={"status": Task.status, "number": Task.number, "short_description": Task.short_description,
-           "created_at": Task.created_at, "updated_at": Task.updated_at},
-)
-
-REQUESTS = Source(
-    kind="service_request",
-    model=ServiceRequest,
-    columns=_cols(
-        ColumnSpec("number", N_("Number"), ServiceRequest.number, False),
-        ColumnSpec("short_description", N_("Short description"), ServiceRequest.short_description, False),
-        ColumnSpec("status", N_("Status"), ServiceRequest.status, False),
-        ColumnSpec("requester", N_("Requester"), _requester.full_name, joined=True),
-        ColumnSpec("group", N_("Work group"), WorkGroup.name, joined=True),
-        ColumnSpec("owner", N_("Owner"), _rowner.full_name, joined=True),
-        ColumnSpec("created_at", N_("Created"), ServiceRequest.created_at, False),
-        ColumnSpec("due_at", N_("Due"), ServiceRequest.due_at),
-    ),
-    from_clause=lambda: ServiceRequest.__table__.outerjoin(WorkGroup, WorkGroup.id == ServiceRequest.group_id)
-    .outerjoin(_requester, _requester.id == ServiceRequest.requester_id)
-    .outerjoin(_rowner, _rowner.id == ServiceRequest.owner_id),
-    default_sort=("created_at", True),
-    text_columns=(ServiceRequest.short_description, ServiceRequest.number),
-    refs={
-        "group": RefField(ServiceRequest.group_id, WorkGroup, (WorkGroup.name,)),
-        "owner": RefField(ServiceRequest.owner_id, Person, (Person.login, Person.full_name)),
-        "requester": RefField(ServiceRequest.requester_id, Person, (Person.login, Person.full_name)),
-    },
-    plain={"status": ServiceRequest.status, "number": ServiceRequest.number,
-           "short_description": ServiceRequest.short_description, "created_at": ServiceRequest.created_at},
-)
-
-SOURCES = {s.kind: s for s in (INCIDENTS, TASKS, REQUESTS)}
-
-
-def source(kind: str) -> Source:
-    try:
-        return SOURCES[kind]
-    except KeyError:
-        raise RuleViolation(_("Unknown record kind «{kind}»").format(kind=kind)) from None
-
 
 # --- dashboards (R9, R10, R11, R12) ---------------------------------------------------------
 
@@ -337,133 +156,6 @@ def dashboard(key: str) -> Dashboard:
         raise RuleViolation(
             _("Unknown dashboard «{key}»; one of: {keys}").format(key=key, keys=", ".join(DASHBOARDS))
         ) from None
-
-
-# --- filters --------------------------------------------------------------------------------
-
-
-def _fold(session_dialect: str, expr: Any) -> Any:
-    # SQLite's lower() folds ASCII only; hd_fold (registered in db.py) folds Cyrillic too.
-    # PostgreSQL folds by the database's locale, which may be C: the ICU root collation folds
-    # Ukrainian whatever the cluster was created with.
-    if session_dialect == "sqlite":
-        return func.hd_fold(expr)
-    return func.lower(expr.collate(PG_FOLDING_COLLATION))
-
-
-def _like_pattern(text: str) -> str:
-    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _contains(dialect: str, expr: Any, text: str) -> ColumnElement[bool]:
-    return _fold(dialect, expr).like(_like_pattern(text), escape="\\")
-
-
-def _typed(src: Source, name: str, value: str) -> Any:
-    """Turn the text of a condition's value into what its column holds."""
-    if name == "status" and src.kind == "incident":
-        return parse_incident_status(value).value
-    if name == "status" and src.kind == "task":
-        for status in TaskStatus:
-            if value.casefold() == status.value or value.casefold() in names_in_all_languages(TASK_STATUS_LABELS[status]):
-                return status.value
-        raise RuleViolation(_("Unknown status: {name}").format(name=value))
-    if name in ("priority", "impact", "urgency"):
-        try:
-            return int(value.split()[0].rstrip("."))
-        except (ValueError, IndexError):
-            raise RuleViolation(_("{field} takes a number, not «{value}»").format(field=name, value=value)) from None
-    if name in ("created_at", "updated_at", "due_at"):
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            raise RuleViolation(_("«{value}» is not a date (YYYY-MM-DD)").format(value=value)) from None
-        if moment.tzinfo is None:
-            from zoneinfo import ZoneInfo
-
-            moment = moment.replace(tzinfo=ZoneInfo("Europe/Kyiv"))
-        return moment
-    if name == "number":
-        return value.upper()
-    return value
-
-
-def _ref_ids(ref: RefField, op: str, values: Sequence[str], viewer: Viewer | None, dialect: str) -> Any:
-    ids: list[int] = []
-    names: list[str] = []
-    for value in values:
-        if value.casefold() in ("me", "я") and ref.model is Person and viewer is not None:
-            ids.append(viewer.person_id)
-        else:
-            names.append(value)
-    conds = []
-    if ids:
-        conds.append(ref.model.id.in_(ids))
-    for value in names:
-        if op in ("contains", "not contains"):
-            conds.append(or_(*(_contains(dialect, col, value) for col in ref.match)))
-        else:
-            conds.append(or_(*(_fold(dialect, col) == value.casefold() for col in ref.match)))
-    return select(ref.model.id).where(or_(*conds))
-
-
-def _condition(src: Source, cond: Condition, viewer: Viewer | None, dialect: str) -> ColumnElement[bool]:
-    op = cond.op
-    values = cond.value if isinstance(cond.value, list) else ([cond.value] if cond.value is not None else [])
-    if cond.field in src.refs:
-        column = src.refs[cond.field].column
-    elif cond.field in src.plain:
-        column = src.plain[cond.field]
-    else:
-        raise RuleViolation(
-            _("Unknown field «{name}»; one of: {names}").format(name=cond.field, names=", ".join(sorted(src.filter_fields)))
-        )
-    if op == "empty":
-        return column.is_(None) if cond.field in src.refs or cond.field in ("priority", "impact", "urgency") else or_(column.is_(None), column == "")
-    if op == "not empty":
-        return not_(_condition(src, Condition(cond.field, "empty"), viewer, dialect))
-    if not values:
-        raise RuleViolation(_("The condition on «{name}» needs a value").format(name=cond.field))
-    if cond.field in src.refs:
-        ids = _ref_ids(src.refs[cond.field], op, values, viewer, dialect)
-        if op in ("=", "in", "contains"):
-            return column.in_(ids)
-        if op in ("!=", "not in", "not contains"):
-            return or_(column.is_(None), column.not_in(ids))
-        raise RuleViolation(_("«{op}» does not apply to «{name}»").format(op=op, name=cond.field))
-    if op in ("contains", "not contains"):
-        expr = _contains(dialect, column, values[0])
-        return expr if op == "contains" else not_(expr)
-    typed = [_typed(src, cond.field, v) for v in values]
-    match op:
-        case "=":
-            return column == typed[0]
-        case "!=":
-            return or_(column.is_(None), column != typed[0])
-        case "in":
-            return column.in_(typed)
-        case "not in":
-            return or_(column.is_(None), column.not_in(typed))
-        case "<":
-            return column < typed[0]
-        case "<=":
-            return column <= typed[0]
-        case ">":
-            return column > typed[0]
-        case ">=":
-            return column >= typed[0]
-    raise RuleViolation(_("Unknown operator «{op}»").format(op=op))
-
-
-def compile_filter(session: Session, kind: str, flt: Filter, viewer: Viewer | None = None) -> ColumnElement[bool]:
-    """A saved search's or a filter line's conditions as SQL, fields checked against a whitelist."""
-    src = source(kind)
-    dialect = session.get_bind().dialect.name
-    parts = [_condition(src, c, viewer, dialect) for c in flt.conditions]
-    for word in flt.text.split():
-        parts.append(or_(*(_contains(dialect, col, word) for col in src.text_columns)))
-    return and_(true(), *parts)
 
 
 # --- pages ----------------------------------------------------------------------------------

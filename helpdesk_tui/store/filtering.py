@@ -1,0 +1,150 @@
+"""Filters as SQL: the conditions of a filter line or a saved search, checked against each
+record kind's whitelist of fields, with Ukrainian case folding on both engines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
+from sqlmodel import Session
+
+from helpdesk_tui.domain.errors import RuleViolation
+from helpdesk_tui.domain.filters import Condition, Filter
+from helpdesk_tui.domain.statuses import (
+    TASK_STATUS_LABELS,
+    TaskStatus,
+    names_in_all_languages,
+    parse_incident_status,
+)
+from helpdesk_tui.i18n import _
+from helpdesk_tui.store.models import (
+    Person,
+)
+
+from helpdesk_tui.store.sources import PG_FOLDING_COLLATION, RefField, Source, Viewer, source
+
+
+def _fold(session_dialect: str, expr: Any) -> Any:
+    # SQLite's lower() folds ASCII only; hd_fold (registered in db.py) folds Cyrillic too.
+    # PostgreSQL folds by the database's locale, which may be C: the ICU root collation folds
+    # Ukrainian whatever the cluster was created with.
+    if session_dialect == "sqlite":
+        return func.hd_fold(expr)
+    return func.lower(expr.collate(PG_FOLDING_COLLATION))
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _contains(dialect: str, expr: Any, text: str) -> ColumnElement[bool]:
+    return _fold(dialect, expr).like(_like_pattern(text), escape="\\")
+
+
+def _typed(src: Source, name: str, value: str) -> Any:
+    """Turn the text of a condition's value into what its column holds."""
+    if name == "status" and src.kind == "incident":
+        return parse_incident_status(value).value
+    if name == "status" and src.kind == "task":
+        for status in TaskStatus:
+            if value.casefold() == status.value or value.casefold() in names_in_all_languages(TASK_STATUS_LABELS[status]):
+                return status.value
+        raise RuleViolation(_("Unknown status: {name}").format(name=value))
+    if name in ("priority", "impact", "urgency"):
+        try:
+            return int(value.split()[0].rstrip("."))
+        except (ValueError, IndexError):
+            raise RuleViolation(_("{field} takes a number, not «{value}»").format(field=name, value=value)) from None
+    if name in ("created_at", "updated_at", "due_at"):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise RuleViolation(_("«{value}» is not a date (YYYY-MM-DD)").format(value=value)) from None
+        if moment.tzinfo is None:
+            from zoneinfo import ZoneInfo
+
+            moment = moment.replace(tzinfo=ZoneInfo("Europe/Kyiv"))
+        return moment
+    if name == "number":
+        return value.upper()
+    return value
+
+
+def _ref_ids(ref: RefField, op: str, values: Sequence[str], viewer: Viewer | None, dialect: str) -> Any:
+    ids: list[int] = []
+    names: list[str] = []
+    for value in values:
+        if value.casefold() in ("me", "я") and ref.model is Person and viewer is not None:
+            ids.append(viewer.person_id)
+        else:
+            names.append(value)
+    conds = []
+    if ids:
+        conds.append(ref.model.id.in_(ids))
+    for value in names:
+        if op in ("contains", "not contains"):
+            conds.append(or_(*(_contains(dialect, col, value) for col in ref.match)))
+        else:
+            conds.append(or_(*(_fold(dialect, col) == value.casefold() for col in ref.match)))
+    return select(ref.model.id).where(or_(*conds))
+
+
+def _condition(src: Source, cond: Condition, viewer: Viewer | None, dialect: str) -> ColumnElement[bool]:
+    op = cond.op
+    values = cond.value if isinstance(cond.value, list) else ([cond.value] if cond.value is not None else [])
+    if cond.field in src.refs:
+        column = src.refs[cond.field].column
+    elif cond.field in src.plain:
+        column = src.plain[cond.field]
+    else:
+        raise RuleViolation(
+            _("Unknown field «{name}»; one of: {names}").format(name=cond.field, names=", ".join(sorted(src.filter_fields)))
+        )
+    if op == "empty":
+        return column.is_(None) if cond.field in src.refs or cond.field in ("priority", "impact", "urgency") else or_(column.is_(None), column == "")
+    if op == "not empty":
+        return not_(_condition(src, Condition(cond.field, "empty"), viewer, dialect))
+    if not values:
+        raise RuleViolation(_("The condition on «{name}» needs a value").format(name=cond.field))
+    if cond.field in src.refs:
+        ids = _ref_ids(src.refs[cond.field], op, values, viewer, dialect)
+        if op in ("=", "in", "contains"):
+            return column.in_(ids)
+        if op in ("!=", "not in", "not contains"):
+            return or_(column.is_(None), column.not_in(ids))
+        raise RuleViolation(_("«{op}» does not apply to «{name}»").format(op=op, name=cond.field))
+    if op in ("contains", "not contains"):
+        expr = _contains(dialect, column, values[0])
+        return expr if op == "contains" else not_(expr)
+    typed = [_typed(src, cond.field, v) for v in values]
+    match op:
+        case "=":
+            return column == typed[0]
+        case "!=":
+            return or_(column.is_(None), column != typed[0])
+        case "in":
+            return column.in_(typed)
+        case "not in":
+            return or_(column.is_(None), column.not_in(typed))
+        case "<":
+            return column < typed[0]
+        case "<=":
+            return column <= typed[0]
+        case ">":
+            return column > typed[0]
+        case ">=":
+            return column >= typed[0]
+    raise RuleViolation(_("Unknown operator «{op}»").format(op=op))
+
+
+def compile_filter(session: Session, kind: str, flt: Filter, viewer: Viewer | None = None) -> ColumnElement[bool]:
+    """A saved search's or a filter line's conditions as SQL, fields checked against a whitelist."""
+    src = source(kind)
+    dialect = session.get_bind().dialect.name
+    parts = [_condition(src, c, viewer, dialect) for c in flt.conditions]
+    for word in flt.text.split():
+        parts.append(or_(*(_contains(dialect, col, word) for col in src.text_columns)))
+    return and_(true(), *parts)

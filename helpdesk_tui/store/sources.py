@@ -1,0 +1,208 @@
+"""What can be listed: each record kind's columns (for sorting and display) and the fields a
+filter may name (the whitelist saved searches are compiled against), and who is looking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from helpdesk_tui.domain.errors import RuleViolation
+from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.store.models import (
+    Category,
+    GroupMember,
+    Incident,
+    Organisation,
+    Person,
+    Service,
+    ServiceRequest,
+    Task,
+    WorkGroup,
+)
+
+PAGE_SIZE = 100
+PG_FOLDING_COLLATION = "und-x-icu"
+Cursor = tuple[Any, int]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: "my" and "my team" in the dashboards mean this person and their groups."""
+
+    person_id: int
+    group_ids: tuple[int, ...]
+
+    @classmethod
+    def load(cls, session: Session, person_id: int) -> Viewer:
+        groups = session.execute(select(GroupMember.group_id).where(GroupMember.person_id == person_id)).scalars()
+        return cls(person_id, tuple(sorted(groups)))
+
+
+# --- record kinds and their columns ---------------------------------------------------------
+
+_caller = aliased(Person, name="caller")
+_owner = aliased(Person, name="owner")
+_requester = aliased(Person, name="requester")
+_towner = aliased(Person, name="towner")
+_rowner = aliased(Person, name="rowner")
+_parent = aliased(Incident, name="parent")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    label: str
+    expr: Any
+    nullable: bool = True
+    joined: bool = False  # the value comes from a joined table (a name), not the record's own row
+
+
+@dataclass(frozen=True)
+class RefField:
+    """A filter on a referenced record by its name: `group:"Перша лінія"`."""
+
+    column: Any
+    model: Any
+    match: tuple[Any, ...]
+
+
+@dataclass
+class Source:
+    kind: str
+    model: Any
+    columns: dict[str, ColumnSpec]
+    from_clause: Callable[[], Any]
+    default_sort: tuple[str, bool]
+    text_columns: tuple[Any, ...]
+    refs: dict[str, RefField] = field(default_factory=dict)
+    plain: dict[str, Any] = field(default_factory=dict)
+
+    def column(self, name: str) -> ColumnSpec:
+        try:
+            return self.columns[name]
+        except KeyError:
+            raise RuleViolation(
+                _("Unknown column «{name}»; one of: {names}").format(name=name, names=", ".join(self.columns))
+            ) from None
+
+    @property
+    def filter_fields(self) -> set[str]:
+        return set(self.refs) | set(self.plain)
+
+
+def _cols(*specs: ColumnSpec) -> dict[str, ColumnSpec]:
+    return {s.name: s for s in specs}
+
+
+INCIDENTS = Source(
+    kind="incident",
+    model=Incident,
+    columns=_cols(
+        ColumnSpec("number", N_("Number"), Incident.number, False),
+        ColumnSpec("short_description", N_("Short description"), Incident.short_description, False),
+        ColumnSpec("status", N_("Status"), Incident.status, False),
+        ColumnSpec("priority", N_("Priority"), Incident.priority),
+        ColumnSpec("caller", N_("Caller"), _caller.full_name, joined=True),
+        ColumnSpec("group", N_("Work group"), WorkGroup.name, joined=True),
+        ColumnSpec("owner", N_("Owner"), _owner.full_name, joined=True),
+        ColumnSpec("service", N_("Service"), Service.name, joined=True),
+        ColumnSpec("channel", N_("Channel"), Incident.channel, False),
+        ColumnSpec("created_at", N_("Created"), Incident.created_at, False),
+        ColumnSpec("updated_at", N_("Updated"), Incident.updated_at, False),
+        ColumnSpec("resolution_due", N_("Resolution due"), Incident.resolution_due),
+    ),
+    from_clause=lambda: Incident.__table__.outerjoin(_caller, _caller.id == Incident.caller_id)
+    .outerjoin(_owner, _owner.id == Incident.owner_id)
+    .outerjoin(WorkGroup, WorkGroup.id == Incident.group_id)
+    .outerjoin(Service, Service.id == Incident.service_id),
+    default_sort=("created_at", True),
+    text_columns=(Incident.short_description, Incident.number),
+    refs={
+        "group": RefField(Incident.group_id, WorkGroup, (WorkGroup.name,)),
+        "owner": RefField(Incident.owner_id, Person, (Person.login, Person.full_name)),
+        "caller": RefField(Incident.caller_id, Person, (Person.login, Person.full_name, Person.email)),
+        "service": RefField(Incident.service_id, Service, (Service.name,)),
+        "category": RefField(Incident.category_id, Category, (Category.name,)),
+        "organisation": RefField(Incident.organisation_id, Organisation, (Organisation.name,)),
+    },
+    plain={
+        "status": Incident.status,
+        "priority": Incident.priority,
+        "impact": Incident.impact,
+        "urgency": Incident.urgency,
+        "channel": Incident.channel,
+        "number": Incident.number,
+        "short_description": Incident.short_description,
+        "description": Incident.description,
+        "created_at": Incident.created_at,
+        "updated_at": Incident.updated_at,
+        "waiting_on": Incident.waiting_on,
+    },
+)
+
+TASKS = Source(
+    kind="task",
+    model=Task,
+    columns=_cols(
+        ColumnSpec("number", N_("Number"), Task.number, False),
+        ColumnSpec("short_description", N_("Short description"), Task.short_description, False),
+        ColumnSpec("status", N_("Status"), Task.status, False),
+        ColumnSpec("group", N_("Work group"), WorkGroup.name, joined=True),
+        ColumnSpec("owner", N_("Owner"), _towner.full_name, joined=True),
+        ColumnSpec("parent", N_("Parent"), _parent.number, joined=True),
+        ColumnSpec("created_at", N_("Created"), Task.created_at, False),
+        ColumnSpec("updated_at", N_("Updated"), Task.updated_at, False),
+    ),
+    from_clause=lambda: Task.__table__.outerjoin(WorkGroup, WorkGroup.id == Task.group_id)
+    .outerjoin(_towner, _towner.id == Task.owner_id)
+    .outerjoin(_parent, _parent.id == Task.incident_id),
+    default_sort=("created_at", True),
+    text_columns=(Task.short_description, Task.number),
+    refs={
+        "group": RefField(Task.group_id, WorkGroup, (WorkGroup.name,)),
+        "owner": RefField(Task.owner_id, Person, (Person.login, Person.full_name)),
+    },
+    plain={"status": Task.status, "number": Task.number, "short_description": Task.short_description,
+           "created_at": Task.created_at, "updated_at": Task.updated_at},
+)
+
+REQUESTS = Source(
+    kind="service_request",
+    model=ServiceRequest,
+    columns=_cols(
+        ColumnSpec("number", N_("Number"), ServiceRequest.number, False),
+        ColumnSpec("short_description", N_("Short description"), ServiceRequest.short_description, False),
+        ColumnSpec("status", N_("Status"), ServiceRequest.status, False),
+        ColumnSpec("requester", N_("Requester"), _requester.full_name, joined=True),
+        ColumnSpec("group", N_("Work group"), WorkGroup.name, joined=True),
+        ColumnSpec("owner", N_("Owner"), _rowner.full_name, joined=True),
+        ColumnSpec("created_at", N_("Created"), ServiceRequest.created_at, False),
+        ColumnSpec("due_at", N_("Due"), ServiceRequest.due_at),
+    ),
+    from_clause=lambda: ServiceRequest.__table__.outerjoin(WorkGroup, WorkGroup.id == ServiceRequest.group_id)
+    .outerjoin(_requester, _requester.id == ServiceRequest.requester_id)
+    .outerjoin(_rowner, _rowner.id == ServiceRequest.owner_id),
+    default_sort=("created_at", True),
+    text_columns=(ServiceRequest.short_description, ServiceRequest.number),
+    refs={
+        "group": RefField(ServiceRequest.group_id, WorkGroup, (WorkGroup.name,)),
+        "owner": RefField(ServiceRequest.owner_id, Person, (Person.login, Person.full_name)),
+        "requester": RefField(ServiceRequest.requester_id, Person, (Person.login, Person.full_name)),
+    },
+    plain={"status": ServiceRequest.status, "number": ServiceRequest.number,
+           "short_description": ServiceRequest.short_description, "created_at": ServiceRequest.created_at},
+)
+
+SOURCES = {s.kind: s for s in (INCIDENTS, TASKS, REQUESTS)}
+
+
+def source(kind: str) -> Source:
+    try:
+        return SOURCES[kind]
+    except KeyError:
+        raise RuleViolation(_("Unknown record kind «{kind}»").format(kind=kind)) from None
