@@ -1,3 +1,3 @@
-from helpdesk_tui.cli import main
+from helpdesk_tui.launch import main
 
 main()

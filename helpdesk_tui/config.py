@@ -56,6 +56,8 @@ class Settings:
     processed_folder: str | None = "Processed"
     intake_service: str | None = None
     intake_group: str | None = None
+    auth_method: str = "local"  # local | imap | os (R1)
+    keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys (R45)
     source: Path | None = None
 
 
@@ -77,6 +79,12 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
         ui = data.get("ui", {})
         desk = data.get("desk", {})
         mail = data.get("mail", {})
+        auth = data.get("auth", {})
+        settings.auth_method = auth.get("method", settings.auth_method)
+        keys = data.get("keys", {})
+        if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+            raise ConfigError(f"{path}: [keys] maps a binding id to keys, e.g. \"workspace.sort\" = \"o\"")
+        settings.keymap = dict(keys)
         settings.db_url = db.get("url", settings.db_url)
         settings.language = ui.get("language", settings.language)
         settings.timezone = desk.get("timezone", settings.timezone)
@@ -99,4 +107,7 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
     settings.db_url = env.get("HELPDESK_DB", settings.db_url)
     settings.language = env.get("HELPDESK_LANG", settings.language)
     settings.timezone = env.get("HELPDESK_TZ", settings.timezone)
+    settings.auth_method = env.get("HELPDESK_AUTH", settings.auth_method)
+    if settings.auth_method not in ("local", "imap", "os"):
+        raise ConfigError(f"sign-in method {settings.auth_method!r}: choose local, imap or os")
     return settings

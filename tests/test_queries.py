@@ -4,41 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk_tui.desk import incidents, searches, tasks
+from helpdesk_tui.desk import searches
 from helpdesk_tui.desk.searches import parse_for
 from helpdesk_tui.domain.errors import PermissionDenied, RuleViolation
-from helpdesk_tui.domain.statuses import IncidentStatus as S
 from helpdesk_tui.store import queries
 from helpdesk_tui.store.queries import Viewer
-from tests.world import seed
+from tests.world import seed_desk
 
 
 @pytest.fixture
 def desk(db):
-    """Known incidents: the analyst owns some in each state, the team has some unassigned."""
-    w = seed(db)
-    made = {}
-    with db.write() as s:
-        def new(key, **kw):
-            kw.setdefault("caller", w.caller)
-            made[key] = incidents.register_incident(s, w.analyst, short_description=kw.pop("short", key), **kw)
-            return made[key]
-
-        new("unclassified", group=w.first_line)  # no priority, no owner
-        new("classified-unassigned", group=w.first_line, impact=1, urgency=1)
-        mine = new("mine-registered", group=w.first_line, owner=w.analyst, impact=2, urgency=2)
-        waiting = new("mine-waiting", group=w.first_line, owner=w.analyst, impact=3, urgency=3)
-        incidents.change_status(s, w.analyst, waiting, S.INFO_NEEDED, question="?")
-        resolved = new("mine-resolved", group=w.first_line, owner=w.analyst, impact=2, urgency=3)
-        incidents.resolve_incident(s, w.analyst, resolved, solution="ok", reason_code="advice")
-        closed = new("mine-closed", group=w.first_line, owner=w.analyst, impact=2, urgency=2)
-        incidents.resolve_incident(s, w.analyst, closed, solution="ok", reason_code="advice")
-        incidents.close_incident(s, w.analyst, closed)
-        new("colleagues", group=w.first_line, owner=w.colleague, impact=2, urgency=2)
-        new("other-team", group=w.second_line, impact=2, urgency=2, short="Принтер у 204")
-        tasks.create_task(s, w.analyst, mine, group=w.second_line, short_description="Перевірити мережу")
-        tasks.create_task(s, w.analyst, mine, group=w.first_line, short_description="Подзвонити")
-    return db, w, made
+    return seed_desk(db)
 
 
 def _tab(db, w, board, tab, who=None):
@@ -194,3 +170,30 @@ def test_cursor_round_trip_and_damage():
     assert queries.decode_cursor(queries.encode_cursor(("Зареєстровано", 7))) == ("Зареєстровано", 7)
     with pytest.raises(RuleViolation):
         queries.decode_cursor("not-a-cursor")
+
+
+def test_pages_from_the_end_and_from_a_kept_row_on_a_nullable_sort(desk):
+    """The list's End key and a refresh that keeps its place, with nulls last both ways."""
+    db, w, _made = desk
+    with db.read() as s:
+        forward = []
+        page = queries.page(s, "incident", None, sort="priority", limit=3)
+        while True:
+            forward += [(r["priority"], r["id"]) for r in page.rows]
+            if page.next_cursor is None:
+                break
+            page = queries.page(s, "incident", None, sort="priority", after=page.next_cursor, limit=3)
+        assert forward[-1][0] is None and forward[0][0] is not None  # nulls last
+        last = queries.page(s, "incident", None, sort="priority", last=True, limit=3)
+        assert [(r["priority"], r["id"]) for r in last.rows] == forward[-3:]
+        assert last.next_cursor is None and last.prev_cursor is not None
+        back = []
+        page = last
+        while page.prev_cursor is not None:
+            page = queries.page(s, "incident", None, sort="priority", before=page.prev_cursor, limit=3)
+            back = [(r["priority"], r["id"]) for r in page.rows] + back
+        assert back + [(r["priority"], r["id"]) for r in last.rows] == forward
+        again = queries.page(s, "incident", None, sort="priority", start=forward[4], limit=3)
+        assert [(r["priority"], r["id"]) for r in again.rows] == forward[4:7]
+        at_null = queries.page(s, "incident", None, sort="priority", start=forward[-1], limit=3)
+        assert [(r["priority"], r["id"]) for r in at_null.rows] == forward[-1:]

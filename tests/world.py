@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from helpdesk_tui.desk import admin
+from helpdesk_tui.desk import admin, incidents, tasks
+from helpdesk_tui.domain.statuses import IncidentStatus as S
 from helpdesk_tui.domain.statuses import Role
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import Category, ConfigurationItem, Person, Service, Vendor, WorkGroup
@@ -52,3 +53,30 @@ def seed(db: Database) -> World:
         vendor = admin.create_vendor(s, boss, name="ТОВ «Софтсервіс»", email="support@soft.example")
         item = admin.create_configuration_item(s, boss, name="Сервер ЕТС-01", service=service)
     return World(boss, analyst, colleague, specialist, caller, first, second, service, category, other, vendor, item)
+
+
+def seed_desk(db: Database) -> tuple[Database, World, dict]:  # type: ignore[type-arg]
+    """Known incidents: the analyst owns some in each state, the team has some unassigned."""
+    w = seed(db)
+    made = {}
+    with db.write() as s:
+        def new(key, **kw):
+            kw.setdefault("caller", w.caller)
+            made[key] = incidents.register_incident(s, w.analyst, short_description=kw.pop("short", key), **kw)
+            return made[key]
+
+        new("unclassified", group=w.first_line)  # no priority, no owner
+        new("classified-unassigned", group=w.first_line, impact=1, urgency=1)
+        mine = new("mine-registered", group=w.first_line, owner=w.analyst, impact=2, urgency=2)
+        waiting = new("mine-waiting", group=w.first_line, owner=w.analyst, impact=3, urgency=3)
+        incidents.change_status(s, w.analyst, waiting, S.INFO_NEEDED, question="?")
+        resolved = new("mine-resolved", group=w.first_line, owner=w.analyst, impact=2, urgency=3)
+        incidents.resolve_incident(s, w.analyst, resolved, solution="ok", reason_code="advice")
+        closed = new("mine-closed", group=w.first_line, owner=w.analyst, impact=2, urgency=2)
+        incidents.resolve_incident(s, w.analyst, closed, solution="ok", reason_code="advice")
+        incidents.close_incident(s, w.analyst, closed)
+        new("colleagues", group=w.first_line, owner=w.colleague, impact=2, urgency=2)
+        new("other-team", group=w.second_line, impact=2, urgency=2, short="Принтер у 204")
+        tasks.create_task(s, w.analyst, mine, group=w.second_line, short_description="Перевірити мережу")
+        tasks.create_task(s, w.analyst, mine, group=w.first_line, short_description="Подзвонити")
+    return db, w, made

@@ -37,29 +37,21 @@ def _global(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
 ) -> None:
     from helpdesk_tui.config import load_settings
-    from helpdesk_tui.desk import settings as desk_settings
-    from helpdesk_tui.domain.display import set_zone
-    from helpdesk_tui.domain.priority import PriorityMatrix
-    from helpdesk_tui.i18n import language_from_locale, set_language
+    from helpdesk_tui.launch import configure
 
     settings = load_settings()
     if db:
         settings.db_url = db
     if lang:
         settings.language = lang
-    language = settings.language or language_from_locale()
-    set_language(language)
-    set_zone(settings.timezone)
-    matrix = PriorityMatrix.from_rows(settings.priority_matrix) if settings.priority_matrix else PriorityMatrix()
-    desk_settings.configure(desk_settings.DeskSettings(matrix=matrix, notification_language=language,
-                                                       sender_address=settings.sender_address))
+    configure(settings)
     state.settings = settings
     state.acting_login = acting
     state._db = None
     if ctx.invoked_subcommand is None:
-        # The terminal interface comes with its own issue; until then, the commands.
-        print(ctx.get_help())
-        raise typer.Exit(0)
+        from helpdesk_tui.launch import open_interface
+
+        raise typer.Exit(open_interface(settings, login=acting))
 
 
 def _register() -> None:

@@ -108,12 +108,9 @@ def demo(
         say(_("Demo data created in {url}: {summary}").format(url=state.db.describe(), summary=summary))
         say(_("Sign in as «{login}» (password «{password}»)").format(login="analyst", password="demo-password"))
     if not no_tui:
-        # Until the terminal interface lands, show the analyst what the dashboards hold.
-        from helpdesk_tui.cli.views import dashboard
+        from helpdesk_tui.launch import open_interface
 
-        state.acting_login = state.acting_login or "analyst"
-        dashboard(name="analyst", tab=None, sort=None, asc=None, limit=50, after=None, as_json=False)
-        say(_("Try: helpdesk --db {url} --as analyst dashboard analyst --tab my-action").format(url=state.db.describe()))
+        open_interface(state.settings, login=state.acting_login or "analyst", trusted=True, role="analyst")
 
 
 def register(app: typer.Typer) -> None:

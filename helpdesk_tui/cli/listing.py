@@ -6,20 +6,9 @@ from typing import Any
 
 from helpdesk_tui.cli.output import emit_json, say, table
 from helpdesk_tui.domain.priority import priority_label
-from helpdesk_tui.domain.statuses import IncidentStatus, TaskStatus
+from helpdesk_tui.domain.statuses import status_label
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store import queries
-
-
-def status_label(kind: str, code: str) -> str:
-    try:
-        if kind == "incident":
-            return IncidentStatus(code).label
-        if kind == "task":
-            return TaskStatus(code).label
-    except ValueError:
-        pass
-    return code
 
 
 def row_json(kind: str, row: dict[str, Any]) -> dict[str, Any]:

@@ -146,9 +146,7 @@ def mail_create_incident(
 def _intake_settings():  # type: ignore[no-untyped-def]
     from helpdesk_tui.mail.intake import IntakeSettings
 
-    cfg = state.settings
-    return IntakeSettings(mailbox=cfg.mailbox, service=cfg.intake_service, group=cfg.intake_group,
-                          own_addresses=frozenset({cfg.sender_address.lower()}))
+    return IntakeSettings.from_settings(state.settings)
 
 
 @mail_app.command("poll")

@@ -196,3 +196,23 @@ def parse_incident_status(text: str) -> IncidentStatus:
             name=text, names=", ".join(f"{s.value} ({s.label})" for s in IncidentStatus)
         )
     )
+
+
+REQUEST_STATUS_LABELS: dict[str, str] = {
+    "registered": N_("Registered"), "in_progress": N_("In progress"), "awaiting_approval": N_("Awaiting approval"),
+    "implemented": N_("Implemented"), "cancelled": N_("Cancelled"), "closed": N_("Closed"), "rejected": N_("Rejected"),
+}
+
+
+def status_label(kind: str, code: str | None) -> str:
+    """A record's status as people say it; an unknown code as it is."""
+    if code is None:
+        return ""
+    try:
+        if kind == "incident":
+            return IncidentStatus(code).label
+        if kind == "task":
+            return TaskStatus(code).label
+    except ValueError:
+        return code
+    return _(REQUEST_STATUS_LABELS[code]) if code in REQUEST_STATUS_LABELS else code

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from helpdesk_tui.config import Settings
 from helpdesk_tui.desk import incidents, mailbox, notes
 from helpdesk_tui.desk.admin import create_person
 from helpdesk_tui.desk.system import system_person
@@ -37,6 +38,11 @@ class IntakeSettings:
     rate_limit_per_hour: int = 20
     max_attachment_bytes: int = 25 * 1024 * 1024
     own_addresses: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_settings(cls, cfg: Settings) -> IntakeSettings:
+        return cls(mailbox=cfg.mailbox, service=cfg.intake_service, group=cfg.intake_group,
+                   own_addresses=frozenset({cfg.sender_address.lower()}))
 
 
 @dataclass(frozen=True)

@@ -179,20 +179,32 @@ def _unread(src: Source, viewer: Viewer | None) -> Any:
     )
 
 
-def _after(spec: ColumnSpec, id_col: Any, cursor: Cursor, desc: bool) -> ColumnElement[bool]:
+def _after(spec: ColumnSpec, id_col: Any, cursor: Cursor, desc: bool, *, inclusive: bool = False,
+           backwards: bool = False) -> ColumnElement[bool]:
+    """Rows past `cursor` in scan order. Nulls come last in the list, so a backwards scan meets
+    them first."""
     value, last_id = cursor
     expr = spec.expr
+    if inclusive:
+        id_past = id_col <= last_id if desc else id_col >= last_id
+    else:
+        id_past = id_col < last_id if desc else id_col > last_id
     if not spec.nullable:
-        return tuple_(expr, id_col) < tuple_(value, last_id) if desc else tuple_(expr, id_col) > tuple_(value, last_id)
-    # Nulls come last in both directions.
+        key, at = tuple_(expr, id_col), tuple_(value, last_id)
+        if inclusive:
+            return key <= at if desc else key >= at
+        return key < at if desc else key > at
     if value is None:
-        return and_(expr.is_(None), id_col < last_id if desc else id_col > last_id)
+        nulls_past = and_(expr.is_(None), id_past)
+        return or_(nulls_past, expr.is_not(None)) if backwards else nulls_past
     beyond = expr < value if desc else expr > value
-    return or_(expr.is_(None), beyond, and_(expr == value, id_col < last_id if desc else id_col > last_id))
+    same_past = and_(expr == value, id_past)
+    return or_(beyond, same_past) if backwards else or_(expr.is_(None), beyond, same_past)
 
 
-def _order(spec: ColumnSpec, id_col: Any, desc: bool) -> list[Any]:
-    keys = [] if not spec.nullable else [spec.expr.is_(None)]
+def _order(spec: ColumnSpec, id_col: Any, desc: bool, backwards: bool = False) -> list[Any]:
+    nulls = spec.expr.is_(None)
+    keys = [] if not spec.nullable else [nulls.desc() if backwards else nulls.asc()]
     keys += [spec.expr.desc() if desc else spec.expr.asc(), id_col.desc() if desc else id_col.asc()]
     return keys
 
@@ -207,16 +219,19 @@ def page(
     desc: bool | None = None,
     after: Cursor | None = None,
     before: Cursor | None = None,
+    start: Cursor | None = None,
+    last: bool = False,
     limit: int = PAGE_SIZE,
     with_total: bool = False,
 ) -> Page:
-    """One page of rows; `after`/`before` are cursors taken from a previous page."""
+    """One page of rows; `after`/`before` are cursors taken from a previous page, `start` is the
+    first row to show again (a refresh that keeps its place), `last` asks for the list's end."""
     src = source(kind)
     sort_name, default_desc = src.default_sort if sort is None else (sort, False)
     desc = default_desc if desc is None else desc
     spec = src.column(sort_name)
     id_col = src.model.id
-    backwards = before is not None
+    backwards = before is not None or last
     scan_desc = (not desc) if backwards else desc
     stmt = select(
         id_col.label("id"),
@@ -226,11 +241,12 @@ def page(
     ).select_from(src.from_clause())
     if src.kind == "incident":
         stmt = stmt.add_columns(Incident.waiting_on.label("waiting_on"))
-    cursor = before if backwards else after
+    cursor = before if backwards else (after or start)
     conds = [] if where is None else [where]
     if cursor is not None:
-        conds.append(_after(spec, id_col, cursor, scan_desc))
-    order = _order(spec, id_col, scan_desc)
+        conds.append(_after(spec, id_col, cursor, scan_desc, inclusive=start is not None and after is None,
+                            backwards=backwards))
+    order = _order(spec, id_col, scan_desc, backwards)
     if spec.joined:
         stmt = stmt.where(*conds)
     else:
@@ -246,11 +262,11 @@ def page(
     if backwards:
         rows.reverse()
     first = (rows[0][spec.name], rows[0]["id"]) if rows else None
-    last = (rows[-1][spec.name], rows[-1]["id"]) if rows else None
+    final = (rows[-1][spec.name], rows[-1]["id"]) if rows else None
     if backwards:
-        next_cursor, prev_cursor = (last if rows else None), (first if more else None)
+        next_cursor, prev_cursor = (final if rows and not last else None), (first if more else None)
     else:
-        next_cursor, prev_cursor = (last if more else None), (first if cursor is not None and rows else None)
+        next_cursor, prev_cursor = (final if more else None), (first if cursor is not None and rows else None)
     total = count(session, kind, where) if with_total else None
     return Page(rows, next_cursor, prev_cursor, total)
 

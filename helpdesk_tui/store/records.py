@@ -20,6 +20,7 @@ from helpdesk_tui.store.models import (
     Problem,
     RecordLink,
     Service,
+    ServiceRequest,
     Task,
     UnreadMarker,
     Vendor,
@@ -126,12 +127,28 @@ def incident_detail(session: Session, incident: Incident, viewer_id: int | None 
 
 
 def task_detail(session: Session, task: Task, viewer_id: int | None = None) -> dict[str, Any]:
-    parent = session.get(Incident, task.incident_id) if task.incident_id else None
+    parent: Any = None
+    if task.incident_id:
+        parent, parent_kind = session.get(Incident, task.incident_id), "incident"
+    elif task.request_id:
+        parent, parent_kind = session.get(ServiceRequest, task.request_id), "service_request"
     return {
         "id": task.id, "number": task.number, "version": task.version, "status": task.status,
         "short_description": task.short_description, "details": task.details,
         "group": _name(session, WorkGroup, task.group_id), "owner": _name(session, Person, task.owner_id, "login"),
-        "parent": parent.number if parent else None, "completion_comment": task.completion_comment,
+        "parent": parent.number if parent else None, "parent_kind": parent_kind if parent else None,
+        "parent_id": parent.id if parent else None, "completion_comment": task.completion_comment,
         "created_at": task.created_at, "completed_at": task.completed_at,
         "journal": journal_entries(session, "task", task.id, viewer_id),  # type: ignore[arg-type]
+    }
+
+
+def request_detail(session: Session, request: ServiceRequest, viewer_id: int | None = None) -> dict[str, Any]:
+    return {
+        "id": request.id, "number": request.number, "version": request.version, "status": request.status,
+        "short_description": request.short_description, "channel": request.channel,
+        "requester": _name(session, Person, request.requester_id, "full_name"),
+        "group": _name(session, WorkGroup, request.group_id), "owner": _name(session, Person, request.owner_id, "full_name"),
+        "created_at": request.created_at, "due_at": request.due_at,
+        "journal": journal_entries(session, "service_request", request.id, viewer_id),  # type: ignore[arg-type]
     }

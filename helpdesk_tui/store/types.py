@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import DateTime, Text
 from sqlalchemy.types import TypeDecorator
 
+from helpdesk_tui.domain.clock import set_clock, utcnow  # noqa: F401  (part of this module's interface)
+
 # What SQLAlchemy writes for DateTime on SQLite; the bulk path writes the same text.
 SQLITE_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
-
-
-_clock: Callable[[], datetime] | None = None
-
-
-def utcnow() -> datetime:
-    """Now, in UTC; tests and the demo generator may set the clock (see `set_clock`)."""
-    return _clock() if _clock is not None else datetime.now(UTC)
-
-
-def set_clock(clock: Callable[[], datetime] | None) -> None:
-    global _clock
-    _clock = clock
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -1,0 +1,221 @@
+"""What an analyst's screen asks of the desk, one call at a time: the lists of the dashboards and
+the saved searches, a page at a time; the counts; one record; what changed since the last look.
+
+The terminal interface calls these from worker threads; each call opens its own session, so
+nothing here holds a transaction between two key presses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select, true
+
+from helpdesk_tui.desk import searches as saved
+from helpdesk_tui.desk.auth import SignedIn
+from helpdesk_tui.desk.notes import mark_all_read, mark_read
+from helpdesk_tui.domain.errors import NotFound
+from helpdesk_tui.domain.filters import Condition, Filter
+from helpdesk_tui.domain.statuses import Role
+from helpdesk_tui.i18n import _
+from helpdesk_tui.store import choices, queries, records
+from helpdesk_tui.store.db import Database
+from helpdesk_tui.store.models import ChangeFeed, Incident, Person, SavedSearch, ServiceRequest, Task
+
+def open_database(url: str) -> Database:
+    """The database at `url`, or a clear refusal when `helpdesk init` has not been run on it."""
+    from helpdesk_tui.desk.auth import SignInFailed
+    from helpdesk_tui.store import migrate
+
+    db = Database(url)
+    if migrate.current_revision(db) is None:
+        db.dispose()
+        raise SignInFailed(_("The database {url} is not set up; run `helpdesk init` first").format(url=db.describe()))
+    return db
+
+
+DEFAULT_DASHBOARD = {Role.ANALYST: "analyst", Role.GROUP_MEMBER: "tasks", Role.ADMIN: "analyst"}
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Which rows a list shows and in what order; the UI keeps one per list."""
+
+    kind: str
+    dashboard: str | None = None
+    tab: str | None = None
+    search_id: int | None = None
+    filter_line: str = ""
+    quick: tuple[tuple[str, str], ...] = ()
+    sort: str | None = None
+    desc: bool | None = None
+    group: tuple[str, Any] | None = None
+
+    def with_(self, **changes: Any) -> ListQuery:
+        return replace(self, **changes)
+
+    @property
+    def sort_key(self) -> tuple[str, bool]:
+        name, default_desc = queries.source(self.kind).default_sort
+        if self.sort is None:
+            return name, default_desc if self.desc is None else self.desc
+        return self.sort, bool(self.desc)
+
+
+@dataclass(frozen=True)
+class SearchInfo:
+    id: int
+    name: str
+    kind: str
+    personal: bool
+    favourite: bool
+    filter: str
+
+
+class Workspace:
+    def __init__(self, db: Database, who: SignedIn, role: Role | None = None) -> None:
+        self.db = db
+        self.who = who
+        self.role = role or who.roles[0]
+        with db.read() as session:
+            self.viewer = queries.Viewer.load(session, who.person_id)
+
+    @property
+    def home_dashboard(self) -> str:
+        return DEFAULT_DASHBOARD.get(self.role, "analyst")
+
+    def _person(self, session: Any) -> Person:
+        person = session.get(Person, self.who.person_id)
+        if person is None:
+            raise NotFound(_("Your account was removed"))
+        return person  # type: ignore[no-any-return]
+
+    # --- lists ----------------------------------------------------------------------------
+
+    def _where(self, session: Any, q: ListQuery) -> ColumnElement[bool]:
+        parts: list[Any] = []
+        if q.dashboard and q.tab:
+            parts.append(queries.dashboard(q.dashboard).tab(q.tab).where(self.viewer))
+        if q.search_id is not None:
+            search = session.get(SavedSearch, q.search_id)
+            if search is None or search.owner_id not in (None, self.who.person_id):
+                raise NotFound(_("That saved search no longer exists"))
+            parts.append(queries.compile_filter(session, q.kind, saved.search_filter(search), self.viewer))
+        conditions = [Condition(name, "=", value) for name, value in q.quick]
+        typed = saved.parse_for(q.kind, q.filter_line) if q.filter_line.strip() else Filter()
+        if conditions or typed.conditions or typed.text:
+            parts.append(queries.compile_filter(
+                session, q.kind, Filter(tuple(conditions) + typed.conditions, typed.text), self.viewer))
+        if q.group is not None:
+            parts.append(choices.group_condition(q.kind, *q.group))
+        return and_(true(), *parts)
+
+    def check(self, q: ListQuery) -> None:
+        """Raise the filter's mistake (RuleViolation) before a list is built from it."""
+        with self.db.read() as session:
+            self._where(session, q)
+
+    def page(self, q: ListQuery, **kw: Any) -> queries.Page:
+        with self.db.read() as session:
+            return queries.page(session, q.kind, self._where(session, q), viewer=self.viewer,
+                                sort=q.sort, desc=q.desc, **kw)
+
+    def total(self, q: ListQuery) -> int:
+        with self.db.read() as session:
+            return queries.count(session, q.kind, self._where(session, q))
+
+    def groups(self, q: ListQuery, column: str) -> list[queries.GroupCount]:
+        with self.db.read() as session:
+            return queries.group_counts(session, q.kind, column, self._where(session, q.with_(group=None)))
+
+    def counts(self, dashboard_key: str) -> dict[str, int]:
+        with self.db.read() as session:
+            return queries.tab_counts(session, dashboard_key, self.viewer)
+
+    def values(self, kind: str, field: str, prefix: str = "", limit: int = 20) -> list[tuple[str, str]]:
+        with self.db.read() as session:
+            return choices.field_values(session, kind, field, prefix, limit)
+
+    # --- what changed ---------------------------------------------------------------------
+
+    def feed_mark(self) -> int:
+        with self.db.read() as session:
+            return int(session.execute(select(func.coalesce(func.max(ChangeFeed.id), 0))).scalar_one())
+
+    def changes_since(self, mark: int, limit: int = 500) -> tuple[int, list[tuple[str, int]]]:
+        """The feed's new high-water mark and the records changed after `mark`."""
+        with self.db.read() as session:
+            rows = session.execute(
+                select(ChangeFeed.id, ChangeFeed.record_kind, ChangeFeed.record_id)
+                .where(ChangeFeed.id > mark).order_by(ChangeFeed.id).limit(limit)
+            ).all()
+        if not rows:
+            return mark, []
+        return rows[-1][0], [(kind, rid) for _i, kind, rid in rows]
+
+    # --- one record -----------------------------------------------------------------------
+
+    def record(self, kind: str, record_id: int) -> dict[str, Any]:
+        model, detail = {
+            "incident": (Incident, records.incident_detail),
+            "task": (Task, records.task_detail),
+            "service_request": (ServiceRequest, records.request_detail),
+        }[kind]
+        with self.db.read() as session:
+            obj = session.get(model, record_id)
+            if obj is None:
+                raise NotFound(_("That record no longer exists"))
+            data = detail(session, obj, self.who.person_id)  # type: ignore[operator]
+        data["kind"] = kind
+        return data  # type: ignore[no-any-return]
+
+    def mark_read(self, entry_id: int, read: bool = True) -> None:
+        with self.db.write() as session:
+            mark_read(session, self._person(session), entry_id, read=read)
+
+    def mark_record_read(self, kind: str, record_id: int) -> int:
+        with self.db.write() as session:
+            return mark_all_read(session, self._person(session), kind, record_id)
+
+    # --- saved searches (R14) -------------------------------------------------------------
+
+    def searches(self, kind: str | None = None) -> list[SearchInfo]:
+        with self.db.read() as session:
+            rows = saved.visible_searches(session, self._person(session), kind)
+            return [SearchInfo(s.id, saved.display_name(s), s.record_kind, s.owner_id is not None, fav,  # type: ignore[arg-type]
+                               saved.describe(s)) for s, fav in rows]
+
+    def search(self, search_id: int) -> tuple[SavedSearch, Filter]:
+        with self.db.read() as session:
+            search = session.get(SavedSearch, search_id)
+            if search is None or search.owner_id not in (None, self.who.person_id):
+                raise NotFound(_("That saved search no longer exists"))
+            session.expunge(search)
+            return search, saved.search_filter(search)
+
+    def save_search(self, name: str, kind: str, flt: Filter, *, sort: str | None = None, desc: bool = True,
+                    favourite: bool = False) -> SearchInfo:
+        with self.db.write() as session:
+            s = saved.save_search(session, self._person(session), name=name, kind=kind, flt=flt,
+                                  sort_field=sort, sort_desc=desc, favourite=favourite)
+            session.flush()
+            return SearchInfo(s.id, s.name, kind, True, favourite, saved.describe(s))  # type: ignore[arg-type]
+
+    def _own_search(self, session: Any, search_id: int) -> SavedSearch:
+        search = session.get(SavedSearch, search_id)
+        if search is None:
+            raise NotFound(_("That saved search no longer exists"))
+        return search  # type: ignore[no-any-return]
+
+    def rename_search(self, search_id: int, new_name: str) -> None:
+        with self.db.write() as session:
+            saved.rename_search(session, self._person(session), self._own_search(session, search_id), new_name)
+
+    def delete_search(self, search_id: int) -> None:
+        with self.db.write() as session:
+            saved.delete_search(session, self._person(session), self._own_search(session, search_id))
+
+    def set_favourite(self, search_id: int, on: bool) -> None:
+        with self.db.write() as session:
+            saved.set_favourite(session, self._person(session), self._own_search(session, search_id), on)

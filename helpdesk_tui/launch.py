@@ -1,0 +1,75 @@
+"""The `helpdesk` command: with no subcommand it opens the terminal interface straight away,
+without loading the command-line machinery (typer, every command's imports) on the way to the
+first frame; anything else goes to the CLI."""
+
+from __future__ import annotations
+
+import sys
+
+from helpdesk_tui.config import ConfigError, Settings, load_settings
+
+GLOBAL_OPTIONS = ("--db", "--as", "--lang")
+
+
+def configure(settings: Settings) -> str:
+    """Language, zone and desk settings for this process; the language chosen."""
+    from helpdesk_tui.desk import settings as desk_settings
+    from helpdesk_tui.domain.display import set_zone
+    from helpdesk_tui.domain.priority import PriorityMatrix
+    from helpdesk_tui.i18n import language_from_locale, set_language
+
+    language = settings.language or language_from_locale()
+    set_language(language)
+    set_zone(settings.timezone)
+    matrix = PriorityMatrix.from_rows(settings.priority_matrix) if settings.priority_matrix else PriorityMatrix()
+    desk_settings.configure(desk_settings.DeskSettings(matrix=matrix, notification_language=language,
+                                                       sender_address=settings.sender_address))
+    return language
+
+
+def _global_options(args: list[str]) -> dict[str, str] | None:
+    """The global options, when `args` holds nothing else (the interface is wanted)."""
+    found: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name, eq, value = arg.partition("=")
+        if name not in GLOBAL_OPTIONS:
+            return None
+        if not eq:
+            if i + 1 >= len(args):
+                return None
+            value = args[i + 1]
+            i += 1
+        found[name] = value
+        i += 1
+    return found
+
+
+def open_interface(settings: Settings, *, login: str | None = None, trusted: bool = False,
+                   role: str | None = None) -> int:
+    from helpdesk_tui.app import run
+
+    run(settings, login=login, trusted=trusted, role=role)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    options = _global_options(args)
+    if options is None:
+        from helpdesk_tui.cli import main as cli_main
+
+        return cli_main(argv)
+    try:
+        settings = load_settings()
+        settings.db_url = options.get("--db", settings.db_url)
+        settings.language = options.get("--lang", settings.language)
+        configure(settings)
+    except (ConfigError, ValueError) as exc:
+        print(f"helpdesk: {exc}", file=sys.stderr)
+        return 1
+    code = open_interface(settings, login=options.get("--as"))
+    if argv is None:
+        sys.exit(code)
+    return code

@@ -1,0 +1,1 @@
+"""One module per screen or dialog of the terminal interface."""

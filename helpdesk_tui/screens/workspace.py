@@ -1,0 +1,415 @@
+"""The analyst's workspace: dashboards as tabs with counts (R9–R12), saved searches (R14), one
+RecordList per tab, the filter line and the quick filters (R13, R15), live refresh (R43)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Input, Tab, Tabs
+
+from helpdesk_tui.desk.workspace import ListQuery, SearchInfo, Workspace
+from helpdesk_tui.domain.errors import DeskError
+from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.store import choices, queries
+from helpdesk_tui.widgets.filter_line import FilterLine
+from helpdesk_tui.widgets.quick_filters import FIELDS as QUICK_FIELDS
+from helpdesk_tui.widgets.quick_filters import QuickFilters
+from helpdesk_tui.widgets.record_list import RecordList
+from helpdesk_tui.widgets.status_header import StatusHeader
+from helpdesk_tui.widgets.translated import TranslatedBindings
+
+SEARCHES = "searches"
+
+
+class NavTabs(Tabs, can_focus=False):
+    """Tabs that leave the keyboard to the list: switched with [ ] and the digits, or the mouse."""
+
+
+@dataclass
+class DataChanged(Message):
+    """Another analyst (or this one, or a job) changed these records."""
+
+    records: list[tuple[str, int]]
+
+
+@dataclass
+class _Counts(Message):
+    dashboard: str
+    counts: dict[str, int]
+
+
+def _tab_id(dashboard: str, tab: str) -> str:
+    return f"tab-{dashboard}-{tab}"
+
+
+def _tab_label(tab: queries.Tab, count: int | None) -> str:
+    return _(tab.label) if count is None else f"{_(tab.label)} ({count})"
+
+
+class WorkspaceScreen(TranslatedBindings, Screen[None]):
+    CSS_PATH = "workspace.tcss"
+    BINDINGS = [
+        Binding("1", "dashboard(0)", N_("Analyst"), show=False, id="workspace.dashboard_1"),
+        Binding("2", "dashboard(1)", N_("Incidents – Service requests"), show=False, id="workspace.dashboard_2"),
+        Binding("3", "dashboard(2)", N_("Tasks"), show=False, id="workspace.dashboard_3"),
+        Binding("4", "dashboard(3)", N_("Service request"), show=False, id="workspace.dashboard_4"),
+        Binding("5", "dashboard(4)", N_("Saved searches"), show=False, id="workspace.dashboard_5"),
+        Binding("right_square_bracket,ctrl+pagedown", "next_tab", N_("Next tab"), id="workspace.next_tab"),
+        Binding("left_square_bracket,ctrl+pageup", "previous_tab", N_("Previous tab"), show=False,
+                id="workspace.previous_tab"),
+        Binding("slash", "focus_filter", N_("Filter"), id="workspace.filter"),
+        Binding("f", "toggle_quick_filters", N_("Show filters"), id="workspace.quick_filters"),
+        Binding("s", "sort", N_("Sort"), id="workspace.sort"),
+        Binding("S", "reverse_sort", N_("Reverse order"), show=False, id="workspace.reverse_sort"),
+        Binding("g", "group", N_("Group"), id="workspace.group"),
+        Binding("w", "searches", N_("Saved searches"), id="workspace.searches"),
+        Binding("a", "save_search", N_("Save as"), id="workspace.save_search"),
+        Binding("p", "open_parent", N_("Open in parent"), id="workspace.open_parent"),
+        Binding("r,f5", "refresh", N_("Refresh"), id="workspace.refresh"),
+    ]
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.dashboards = [*queries.DASHBOARDS, SEARCHES]
+        self.dashboard = workspace.home_dashboard
+        self.last_tab: dict[str, str] = {}
+        self.search_tabs: list[SearchInfo] = []
+        self.lists: dict[str, RecordList] = {}
+        self.current: RecordList | None = None
+        self.counts: dict[str, dict[str, int]] = {}
+        self._fill_generation = 0
+
+    # --- building ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="status")
+        yield NavTabs(*(Tab(self._dashboard_label(d), id=f"dash-{d}") for d in self.dashboards), id="dashboards")
+        yield NavTabs(id="tabs")
+        yield QuickFilters(id="quick")
+        yield FilterLine(self.workspace.values, lambda: self.current.kind if self.current else "incident", id="filter")
+        yield ContentSwitcher(id="lists")
+        yield Footer()
+
+    def _dashboard_label(self, key: str) -> str:
+        return _("Saved searches") if key == SEARCHES else _(queries.DASHBOARDS[key].label)
+
+    def on_mount(self) -> None:
+        who = self.workspace.who
+        self.query_one(StatusHeader).set_user(who.full_name, self.workspace.role.label)
+        self.query_one("#dashboards", Tabs).active = f"dash-{self.dashboard}"
+
+    # --- dashboards and tabs ------------------------------------------------------------------
+
+    @on(Tabs.TabActivated, "#dashboards")
+    async def _dashboard_activated(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        self.dashboard = (event.tab.id or "").removeprefix("dash-")
+        await self._fill_tabs()
+
+    async def _fill_tabs(self) -> None:
+        self._fill_generation += 1
+        generation = self._fill_generation
+        tabs = self.query_one("#tabs", Tabs)
+        if self.dashboard == SEARCHES:
+            if not self.search_tabs:
+                self.search_tabs = [s for s in await self._favourites()]
+            entries = [(f"tab-search-{s.id}", s.name) for s in self.search_tabs]
+        else:
+            board = queries.DASHBOARDS[self.dashboard]
+            entries = [(_tab_id(board.key, t.key), _(t.label)) for t in board.tabs]
+        if generation != self._fill_generation:
+            return  # another dashboard was chosen meanwhile; its tabs win
+        await tabs.clear()
+        for tab_id, label in entries:
+            await tabs.add_tab(Tab(label, id=tab_id))
+        if generation != self._fill_generation:
+            return
+        if not entries:
+            self._show(None)
+            self.notify(_("No favourite searches yet: press w to choose one"), timeout=4)
+            return
+        wanted = self.last_tab.get(self.dashboard, entries[0][0])
+        tabs.active = wanted if wanted in [e[0] for e in entries] else entries[0][0]
+        if self.dashboard != SEARCHES:
+            self._apply_counts()
+            self._load_counts(self.dashboard)
+
+    async def _favourites(self) -> list[SearchInfo]:
+        worker = self.run_worker(lambda: [s for s in self.workspace.searches() if s.favourite], thread=True)
+        return await worker.wait()  # type: ignore[no-any-return]
+
+    @on(Tabs.TabActivated, "#tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        event.stop()
+        tab_id = event.tab.id or ""
+        self.last_tab[self.dashboard] = tab_id
+        self._show(tab_id)
+
+    def _query_for(self, tab_id: str) -> ListQuery:
+        if tab_id.startswith("tab-search-"):
+            search_id = int(tab_id.removeprefix("tab-search-"))
+            info = next(s for s in self.search_tabs if s.id == search_id)
+            return ListQuery(info.kind, search_id=search_id)
+        board = queries.DASHBOARDS[self.dashboard]
+        tab = board.tab(tab_id.removeprefix(f"tab-{board.key}-"))
+        return ListQuery(tab.kind, dashboard=board.key, tab=tab.key)
+
+    def _show(self, tab_id: str | None) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        if tab_id is None:
+            self.current = None
+            switcher.current = None
+            return
+        list_id = "list-" + tab_id.removeprefix("tab-")
+        record_list = self.lists.get(list_id)
+        if record_list is None:
+            record_list = RecordList(id=list_id)
+            self.lists[list_id] = record_list
+            switcher.mount(record_list)
+            record_list.show(self.workspace, self._query_for(tab_id))
+        elif record_list.stale:
+            record_list.reload()
+        switcher.current = list_id
+        self.current = record_list
+        filter_line = self.query_one(FilterLine)
+        filter_line.value = record_list.query_.filter_line if record_list.query_ else ""
+        filter_line.remove_class("-invalid")
+        quick = self.query_one(QuickFilters)
+        if quick.has_class("-shown"):
+            self._load_quick_values(record_list.kind, record_list.query_.quick if record_list.query_ else ())
+        record_list.focus()
+        self.refresh_bindings()
+
+    @work(thread=True, group="counts", exclusive=True, exit_on_error=False)
+    def _load_counts(self, dashboard: str) -> None:
+        try:
+            self.post_message(_Counts(dashboard, self.workspace.counts(dashboard)))
+        except DeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+
+    def on__counts(self, message: _Counts) -> None:
+        self.counts[message.dashboard] = message.counts
+        self._apply_counts()
+
+    def _apply_counts(self) -> None:
+        board = queries.DASHBOARDS.get(self.dashboard)
+        counts = self.counts.get(self.dashboard)
+        if board is None or counts is None:
+            return
+        for t in board.tabs:
+            for tab in self.query(f"#{_tab_id(board.key, t.key)}").results(Tab):
+                tab.label = _tab_label(t, counts.get(t.key))
+
+    def _tabs_step(self, step: int) -> None:
+        tabs = self.query_one("#tabs", Tabs)
+        if step > 0:
+            tabs.action_next_tab()
+        else:
+            tabs.action_previous_tab()
+
+    def action_next_tab(self) -> None:
+        self._tabs_step(1)
+
+    def action_previous_tab(self) -> None:
+        self._tabs_step(-1)
+
+    def go_to(self, dashboard: str, tab: str) -> None:
+        self.last_tab[dashboard] = _tab_id(dashboard, tab)
+        if self.dashboard == dashboard:
+            self.query_one("#tabs", Tabs).active = _tab_id(dashboard, tab)
+        else:
+            self.query_one("#dashboards", Tabs).active = f"dash-{dashboard}"
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        for board in queries.DASHBOARDS.values():
+            for t in board.tabs:
+                yield SystemCommand(f"{_(board.label)} › {_(t.label)}", _("Show this tab"),
+                                    lambda b=board.key, k=t.key: self.go_to(b, k))
+
+    def action_dashboard(self, index: int) -> None:
+        if 0 <= index < len(self.dashboards):
+            self.query_one("#dashboards", Tabs).active = f"dash-{self.dashboards[index]}"
+
+    # --- filter line and quick filters -------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.query_one(FilterLine).focus()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._apply(filter_line=event.value.strip())
+
+    def _apply(self, **changes: Any) -> None:
+        record_list = self.current
+        if record_list is None or record_list.query_ is None:
+            return
+        query = record_list.query_.with_(**changes)
+        filter_line = self.query_one(FilterLine)
+        try:
+            if query.filter_line:
+                from helpdesk_tui.desk.searches import parse_for
+
+                parse_for(query.kind, query.filter_line)
+        except DeskError as exc:
+            filter_line.add_class("-invalid")
+            self.notify(exc.message, title=_("Filter"), severity="error")
+            return
+        filter_line.remove_class("-invalid")
+        record_list.query_ = query
+        record_list.reload(keep_place=False)
+        record_list.focus()
+
+    def on_record_list_failed(self, message: RecordList.Failed) -> None:
+        if message.record_list is self.current:
+            self.query_one(FilterLine).add_class("-invalid")
+        self.notify(message.message, severity="error")
+
+    def action_toggle_quick_filters(self) -> None:
+        quick = self.query_one(QuickFilters)
+        quick.toggle_class("-shown")
+        if quick.has_class("-shown") and self.current is not None and self.current.query_ is not None:
+            self._load_quick_values(self.current.kind, self.current.query_.quick)
+
+    @work(thread=True, group="quick", exclusive=True, exit_on_error=False)
+    def _load_quick_values(self, kind: str, chosen: tuple[tuple[str, str], ...]) -> None:
+        values = {field: self.workspace.values(kind, field, "", 100) for field, _l in QUICK_FIELDS[kind]}
+        self.app.call_from_thread(self.query_one(QuickFilters).load, kind, values, chosen)
+
+    def on_quick_filters_changed(self, message: QuickFilters.Changed) -> None:
+        self._apply(quick=message.conditions)
+
+    # --- sort and group -------------------------------------------------------------------------
+
+    def action_sort(self) -> None:
+        from helpdesk_tui.screens.dialogs import ChoiceDialog
+
+        record_list = self.current
+        if record_list is None or record_list.query_ is None:
+            return
+        current, desc = record_list.query_.sort_key
+        options = [(name, _(spec.label) + (f"  {'↓' if desc else '↑'}" if name == current else ""))
+                   for name, spec in queries.source(record_list.kind).columns.items()]
+        self.app.push_screen(ChoiceDialog(_("Sort by (again: reverse)"), options, current),
+                             lambda name: record_list.sort_by(name) if name else None)
+
+    def action_reverse_sort(self) -> None:
+        if self.current is not None:
+            self.current.reverse()
+
+    def action_group(self) -> None:
+        from helpdesk_tui.screens.dialogs import ChoiceDialog
+
+        record_list = self.current
+        if record_list is None:
+            return
+        src = queries.source(record_list.kind)
+        options = [("-", _("No grouping"))] + [(n, _(src.columns[n].label)) for n in choices.groupable(record_list.kind)]
+        self.app.push_screen(ChoiceDialog(_("Group by"), options, record_list.group_by or "-"),
+                             lambda name: record_list.group(None if name == "-" else name) if name else None)
+
+    # --- records ----------------------------------------------------------------------------------
+
+    def on_record_list_opened(self, message: RecordList.Opened) -> None:
+        self.open_record(message.kind, message.record_id)
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        from helpdesk_tui.screens.record import RecordScreen
+
+        self.app.push_screen(RecordScreen(self.workspace, kind, record_id))
+
+    def action_open_parent(self) -> None:
+        row = self.current.current_row if self.current else None
+        if row is None or self.current is None or self.current.kind != "task":
+            self.notify(_("«Open in parent» works on a task"), severity="warning")
+            return
+        self._open_parent(row["id"])
+
+    @work(thread=True, group="open", exit_on_error=False)
+    def _open_parent(self, task_id: int) -> None:
+        try:
+            task = self.workspace.record("task", task_id)
+        except DeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        if task.get("parent_id") is None:
+            self.app.call_from_thread(self.notify, _("This task has no parent record"), severity="warning")
+            return
+        self.app.call_from_thread(self.open_record, task["parent_kind"], task["parent_id"])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_parent":
+            return self.current is not None and self.current.kind == "task"
+        if action in ("sort", "reverse_sort", "group", "save_search", "toggle_quick_filters"):
+            return self.current is not None
+        return True
+
+    # --- saved searches (R14) ---------------------------------------------------------------------
+
+    def action_searches(self) -> None:
+        from helpdesk_tui.screens.searches import SearchesScreen
+
+        self.app.push_screen(SearchesScreen(self.workspace), self._run_search)
+
+    def _run_search(self, search: SearchInfo | None) -> None:
+        self.search_tabs = [s for s in self.search_tabs if s.id != search.id] if search else self.search_tabs
+        if search is None:
+            return
+        self.search_tabs.append(search)
+        for list_id in [k for k in self.lists if k == f"list-search-{search.id}"]:
+            self.lists.pop(list_id).remove()  # the search may have been edited: read it afresh
+        self.last_tab[SEARCHES] = f"tab-search-{search.id}"
+        dashboards = self.query_one("#dashboards", Tabs)
+        if dashboards.active == f"dash-{SEARCHES}":
+            self.run_worker(self._fill_tabs())
+        else:
+            dashboards.active = f"dash-{SEARCHES}"
+
+    def action_save_search(self) -> None:
+        from helpdesk_tui.screens.dialogs import PromptDialog
+
+        record_list = self.current
+        if record_list is None or record_list.query_ is None:
+            return
+        query = record_list.query_
+        if not query.filter_line and not query.quick:
+            self.notify(_("Type a filter (/) or pick quick filters (f) first"), severity="warning")
+            return
+        self.app.push_screen(PromptDialog(_("Save as"), _("Name of the search")),
+                             lambda name: self._save_search(name, query) if name else None)
+
+    @work(thread=True, group="save-search", exit_on_error=False)
+    def _save_search(self, name: str, query: ListQuery) -> None:
+        from helpdesk_tui.desk.searches import parse_for
+        from helpdesk_tui.domain.filters import Condition, Filter
+
+        try:
+            typed = parse_for(query.kind, query.filter_line)
+            flt = Filter(tuple(Condition(f, "=", v) for f, v in query.quick) + typed.conditions, typed.text)
+            sort, desc = query.sort_key
+            self.workspace.save_search(name, query.kind, flt, sort=sort, desc=desc)
+        except DeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        self.app.call_from_thread(self.notify, _("Saved «{name}»").format(name=name))
+
+    # --- live refresh (R43) --------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        if self.current is not None:
+            self.current.reload()
+        if self.dashboard != SEARCHES:
+            self._load_counts(self.dashboard)
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        for record_list in self.lists.values():
+            record_list.stale = True
+        self.action_refresh()

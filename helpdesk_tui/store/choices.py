@@ -1,0 +1,83 @@
+"""What a list can be narrowed to: the values a filter field takes (for completion and for the
+quick filters and the saved-search editor), and the condition for one group of a grouped list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlmodel import Session
+
+from helpdesk_tui.domain.statuses import INCIDENT_STATUS_LABELS, Channel, TASK_STATUS_LABELS, IncidentStatus, TaskStatus
+from helpdesk_tui.i18n import _
+from helpdesk_tui.store.filtering import _fold, _like_pattern
+from helpdesk_tui.store.models import Person
+from helpdesk_tui.store.sources import RefField, source
+
+WAITING_ON = ("desk", "caller", "vendor", "nobody")
+
+
+def _fixed(kind: str, field: str) -> list[tuple[str, str]] | None:
+    """Fields whose values the code knows: (value to write in a filter, label to show)."""
+    if field == "status" and kind == "incident":
+        return [(s.value, _(INCIDENT_STATUS_LABELS[s])) for s in IncidentStatus]
+    if field == "status" and kind == "task":
+        return [(s.value, _(TASK_STATUS_LABELS[s])) for s in TaskStatus]
+    if field in ("priority", "impact", "urgency"):
+        return [(str(n), str(n)) for n in range(1, 6 if field == "priority" else 4)]
+    if field == "channel":
+        return [(c.value, c.label) for c in Channel]
+    if field == "waiting_on":
+        return [(w, w) for w in WAITING_ON]
+    return None
+
+
+def _shown(ref: RefField) -> Any:
+    """The name a list shows for a referenced record."""
+    return ref.model.full_name if ref.model is Person else ref.match[0]
+
+
+def field_values(session: Session, kind: str, field: str, prefix: str = "", limit: int = 20) -> list[tuple[str, str]]:
+    """Values of `field` that start with (or contain) `prefix`, as (value, label) pairs."""
+    src = source(kind)
+    folded = prefix.casefold()
+    fixed = _fixed(kind, field)
+    if fixed is not None:
+        return [(v, label) for v, label in fixed
+                if not folded or v.casefold().startswith(folded) or folded in label.casefold()][:limit]
+    if field not in src.refs:
+        return []
+    ref = src.refs[field]
+    shown = _shown(ref)
+    dialect = session.get_bind().dialect.name
+    stmt = select(shown).distinct().order_by(shown).limit(limit)
+    if folded:
+        stmt = stmt.where(_fold(dialect, shown).like(_like_pattern(prefix), escape="\\"))
+    return [(name, name) for name in session.execute(stmt).scalars() if name]
+
+
+def group_condition(kind: str, column: str, value: Any) -> ColumnElement[bool]:
+    """The rows of one group of a list grouped by `column` (group_counts gives the groups).
+
+    A name shown for a referenced record is matched through the reference, so the page query
+    stays on the record's own table and its indexes."""
+    src = source(kind)
+    spec = src.column(column)
+    if spec.joined:
+        ref = src.refs.get(column)
+        if ref is None:  # a joined column without a filter field: the parent's number
+            raise ValueError(column)
+        if value is None:
+            return ref.column.is_(None)  # type: ignore[no-any-return]
+        return ref.column.in_(select(ref.model.id).where(_shown(ref) == value))  # type: ignore[no-any-return]
+    if value is None:
+        return spec.expr.is_(None)  # type: ignore[no-any-return]
+    return spec.expr == value  # type: ignore[no-any-return]
+
+
+def groupable(kind: str) -> list[str]:
+    """Columns a list of this kind can be grouped by."""
+    src = source(kind)
+    return [name for name, spec in src.columns.items()
+            if name not in ("number", "short_description", "created_at", "updated_at", "resolution_due", "due_at")
+            and (not spec.joined or name in src.refs)]

@@ -1,0 +1,1 @@
+"""Reusable Textual widgets: the record list, the filter line, the quick filters, the header."""

@@ -1,0 +1,67 @@
+"""Quick filters («Show Filters», R15): one choice per field above the list, for those who would
+rather pick than type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.markup import escape
+from textual.message import Message
+from textual.widgets import Select
+
+from helpdesk_tui.domain.text import printable
+from helpdesk_tui.i18n import N_, _
+
+FIELDS = {
+    "incident": (("status", N_("Status")), ("priority", N_("Priority")), ("group", N_("Work group")),
+                 ("owner", N_("Owner"))),
+    "task": (("status", N_("Status")), ("group", N_("Work group")), ("owner", N_("Owner"))),
+    "service_request": (("status", N_("Status")), ("group", N_("Work group"))),
+}
+
+
+class QuickFilters(Horizontal):
+    DEFAULT_CSS = """
+    QuickFilters { height: auto; display: none; }
+    QuickFilters.-shown { display: block; }
+    QuickFilters Select { width: 1fr; }
+    """
+
+    @dataclass
+    class Changed(Message):
+        quick_filters: QuickFilters
+        conditions: tuple[tuple[str, str], ...]
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.kind = ""
+
+    def compose(self) -> ComposeResult:
+        return iter(())
+
+    async def load(self, kind: str, values: dict[str, list[tuple[str, str]]], chosen: tuple[tuple[str, str], ...]) -> None:
+        """Build the choices for `kind` from `values` (read in a worker by the caller: rule 4)."""
+        self.kind = kind
+        await self.remove_children()
+        picked = dict(chosen)
+        selects = []
+        for field, label in FIELDS[kind]:
+            options = [(escape(printable(shown, one_line=True)), value) for value, shown in values.get(field, [])]
+            select: Select[str] = Select(options, prompt=_(label), id=f"quick-{field}", allow_blank=True)
+            if picked.get(field) in {v for _l, v in options}:
+                select.value = picked[field]
+            selects.append(select)
+        await self.mount_all(selects)
+
+    def conditions(self) -> tuple[tuple[str, str], ...]:
+        out = []
+        for select in self.query(Select):
+            if select.value is not Select.NULL and select.id:
+                out.append((select.id.removeprefix("quick-"), str(select.value)))
+        return tuple(out)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self, self.conditions()))

@@ -1,0 +1,122 @@
+"""The look of each screen, pinned (pytest-textual-snapshot): every dashboard in both languages
+at 120×40, and at 80×24 to prove it fits a small SSH window; sign-in, a record, saved searches."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from helpdesk_tui.desk import notes, searches
+from helpdesk_tui.domain.clock import set_clock
+from helpdesk_tui.i18n import set_language
+from tests.tui import list_settled, make_app, wait_for, wait_text, workspace_ready
+from tests.world import seed_desk
+
+NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen(sqlite_db):
+    """The same rows, numbers and times on every run; SLA time left counted from NOW."""
+    moment = [NOW - timedelta(days=2)]
+
+    def clock():
+        moment[0] += timedelta(minutes=7)
+        return moment[0]
+
+    set_clock(clock)
+    db, w, made = seed_desk(sqlite_db)
+    with db.write() as s:
+        searches.install_predefined(s)
+        notes.add_note(s, w.colleague, made["mine-registered"], summary="", text="Гляньте логи")
+    set_clock(lambda: NOW)
+    yield db, w, made
+    set_clock(None)
+
+
+DASHBOARD_KEYS = ["1", "2", "3", "4"]
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+@pytest.mark.parametrize("key", DASHBOARD_KEYS, ids=["analyst", "incidents-requests", "tasks", "requests"])
+def test_dashboard(frozen, snap_compare, lang, size, key):
+    db, _w, _made = frozen
+    set_language(lang)
+
+    async def ready(pilot):
+        screen = await workspace_ready(pilot)
+        await pilot.press(key)
+        await list_settled(pilot)
+        await wait_for(pilot, lambda: screen.dashboard in screen.counts, what="the counts")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_record_view(frozen, snap_compare, lang):
+    db, _w, made = frozen
+    set_language(lang)
+
+    async def ready(pilot):
+        screen = await workspace_ready(pilot)
+        screen.go_to("analyst", "my-action")
+        await list_settled(pilot)
+        await pilot.press("enter")
+        await wait_text(pilot, made["mine-registered"].number + "  mine-registered")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(120, 40), run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_sign_in(frozen, snap_compare, lang):
+    db, _w, _made = frozen
+    set_language(lang)
+
+    async def ready(pilot):
+        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "SignInScreen")
+        await pilot.press(*"ivan", "enter")
+        await pilot.pause(0.2)
+
+    app = make_app(db, None, trusted=False)
+    app.settings.db_url = "sqlite:///helpdesk.db"  # the path shown must not depend on the test's tmp dir
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_saved_searches_and_the_editor(frozen, snap_compare, lang):
+    db, _w, _made = frozen
+    set_language(lang)
+
+    async def ready(pilot):
+        await workspace_ready(pilot)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: getattr(pilot.app.screen, "items", None))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "SearchEditor"
+                       and len(pilot.app.screen.query("ConditionRow")) == 1)
+        await wait_for(pilot, lambda: "Found" in str(pilot.app.screen.query_one("#found").render())
+                       or ":" in str(pilot.app.screen.query_one("#found").render()), what="the live count")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(120, 40), run_before=ready)
+
+
+def test_grouped_list_with_quick_filters(frozen, snap_compare):
+    db, _w, _made = frozen
+    set_language("uk")
+
+    async def ready(pilot):
+        screen = await workspace_ready(pilot)
+        await pilot.press("2", "f")
+        await wait_for(pilot, lambda: len(screen.query("#quick-owner")) == 1)
+        screen.current.group("owner")
+        await list_settled(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(line.row for line in screen.current.window.lines))
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(120, 40), run_before=ready)

@@ -1,0 +1,83 @@
+"""Driving the terminal interface in tests: an app on a test database, waiting for what a user
+would wait for, and the screen as text."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+from textual.pilot import Pilot  # noqa: E402
+
+from helpdesk_tui.app import HelpdeskApp  # noqa: E402
+from helpdesk_tui.config import Settings  # noqa: E402
+from helpdesk_tui.store.db import Database  # noqa: E402
+
+
+def make_app(db: Database, login: str | None = "ivan", *, trusted: bool = True, role: str | None = None,
+             method: str = "local", keymap: dict[str, str] | None = None, **kw: Any) -> HelpdeskApp:
+    settings = Settings(db_url=db.url, auth_method=method, keymap=keymap or {})
+    return HelpdeskApp(settings, database=db, login=login, trusted=trusted, role=role, jobs=False,
+                       feed_interval=0.2, **kw)
+
+
+def screen_text(app: HelpdeskApp) -> str:
+    """What the terminal shows, as plain text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], Any], timeout: float = 10.0, what: str = "") -> None:
+    """Let the app work until `condition` holds (workers run in threads, so time must pass)."""
+    waited = 0.0
+    while not condition():
+        if waited >= timeout:
+            raise AssertionError(f"timed out waiting for {what or condition}:\n{screen_text(pilot.app)}")  # type: ignore[arg-type]
+        await pilot.pause(0.05)
+        waited += 0.05
+
+
+def notifications(app: HelpdeskApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def wait_notified(pilot: Pilot[Any], text: str, timeout: float = 10.0) -> None:
+    await wait_for(pilot, lambda: any(text in m for m in notifications(pilot.app)), timeout,  # type: ignore[arg-type]
+                   what=f"a message with {text!r}")
+
+
+async def wait_text(pilot: Pilot[Any], text: str, timeout: float = 10.0) -> None:
+    await wait_for(pilot, lambda: text in screen_text(pilot.app), timeout, what=repr(text))  # type: ignore[arg-type]
+
+
+async def workspace_ready(pilot: Pilot[Any]) -> Any:
+    """The workspace screen with its first list loaded."""
+    from helpdesk_tui.screens.workspace import WorkspaceScreen
+
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceScreen) and app.screen.current is not None
+                   and app.screen.current.window.loaded and not app.screen.current._loading, what="the workspace")
+    await pilot.pause()
+    return app.screen
+
+
+async def list_settled(pilot: Pilot[Any]) -> Any:
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: screen.current is not None and screen.current.window.loaded
+                   and not screen.current._loading, what="the list")
+    await pilot.pause()
+    return screen.current
+
+
+def drive(db: Database, scenario: Callable[[HelpdeskApp, Pilot[Any]], Any], *, size: tuple[int, int] = (120, 40),
+          **app_kw: Any) -> None:
+    """Run `scenario(app, pilot)` against an app on `db`, headless, at `size`."""
+    import asyncio
+
+    async def main() -> None:
+        app = make_app(db, **app_kw)
+        async with app.run_test(size=size) as pilot:
+            await scenario(app, pilot)
+
+    asyncio.run(main())
