@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -110,6 +111,25 @@ def mail(args: argparse.Namespace) -> None:
         server.stop()
 
 
+def tui(args: argparse.Namespace) -> None:
+    from benchmarks import tui as tb
+
+    print(f"machine: {_machine()}")
+    with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
+        path = Path(args.db) if args.db else Path(tmp) / "bench.db"
+        if not path.exists():
+            # A process of its own, so the browsing figures below measure the app alone.
+            subprocess.run([sys.executable, "-c", f"from benchmarks.tui import build; from pathlib import Path; "
+                            f"build(Path({str(path)!r}), {args.incidents})"], check=True)
+        first = tb.startup(path, args.runs)
+        print(f"sqlite, {args.incidents:,} incidents: process start -> first painted dashboard with rows: "
+              f"{tb.summary(first)}", flush=True)
+        r = tb.browse(path, args.pages)
+        print(f"tab switch, key -> new frame: {tb.summary(r['tab_frames'])}; key -> rows painted: {tb.summary(r['tab_rows'])}")
+        print(f"page down, key -> new frame: {tb.summary(r['page_frames'])} (reached row {r['position']:,})")
+        print(f"resident memory after browsing: {r['rss_mb']:.0f} MB")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="what", required=True)
@@ -128,6 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     m = sub.add_parser("mail", help="end-to-end mail ingestion from Dovecot (issue 4)")
     m.add_argument("--messages", type=int, default=2000)
     m.set_defaults(run=mail)
+    t = sub.add_parser("tui", help="start-up, key latency and memory of the terminal interface (issue 5)")
+    t.add_argument("--incidents", type=int, default=1_000_000)
+    t.add_argument("--runs", type=int, default=20, help="start-ups to time")
+    t.add_argument("--pages", type=int, default=300, help="page-down presses to time")
+    t.add_argument("--db", help="reuse (or keep) the database at this path")
+    t.set_defaults(run=tui)
     args = parser.parse_args(argv)
     args.run(args)
     return 0

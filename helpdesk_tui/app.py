@@ -65,6 +65,8 @@ class HelpdeskApp(TranslatedBindings, App[None]):
         self.signed_in: SignedIn | None = None
         self.job_states: dict[str, tuple[str, bool]] = {}
         self.feed_mark: int | None = None
+        self.early: Any = None
+        self._pending_login: str | None = None
         self.exit_on_paint = exit_on_paint
         self.holder = f"{os.uname().nodename}:{os.getpid()}:{id(self)}"
         self._warm = threading.Thread(target=_warm_imports, daemon=True)
@@ -75,12 +77,20 @@ class HelpdeskApp(TranslatedBindings, App[None]):
         yield Static(Text(_("Opening the help desk…")), id="splash")
 
     def on_mount(self) -> None:
-        self._warm.start()
         if self.trusted:
-            from helpdesk_tui.desk.auth import os_user
+            from helpdesk_tui.config import os_login
 
-            self.sign_in(self.login or os_user() or "", None)
+            login = self.login or os_login() or ""
+            if self.db is None and self._start_early(login):
+                # The store loads once the first rows are painted: loading it beside them would
+                # only slow both (one interpreter lock), and the rows are what the analyst waits for.
+                self._pending_login = login
+                self.set_timer(1.0, self._load_store)
+                return
+            self._warm.start()
+            self.sign_in(login, None)
         else:
+            self._warm.start()
             from helpdesk_tui.screens.signin import SignInScreen
 
             self.push_screen(SignInScreen(self.settings.auth_method, self.login or "", _describe(self.settings.db_url)))
@@ -92,6 +102,25 @@ class HelpdeskApp(TranslatedBindings, App[None]):
             return  # the same complaint twice at once (a list's rows and its count) is said once
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def _start_early(self, login: str) -> bool:
+        """Show the home dashboard from the last session's recipe while the store loads."""
+        from helpdesk_tui.quickstart import EarlyWorkspace
+        from helpdesk_tui.screens.workspace import WorkspaceScreen
+
+        early = EarlyWorkspace.open(self.settings.db_url, login)
+        if early is None:
+            return False
+        self.early = early
+        self.workspace = early  # type: ignore[assignment]
+        self.push_screen(WorkspaceScreen(early))  # type: ignore[arg-type]
+        return True
+
+    def _load_store(self) -> None:
+        login, self._pending_login = self._pending_login, None
+        if login is not None:
+            self._warm.start()
+            self.sign_in(login, None)
+
     # --- signing in ---------------------------------------------------------------------------
 
     @work(thread=True, group="session", exclusive=True, exit_on_error=False)
@@ -101,6 +130,7 @@ class HelpdeskApp(TranslatedBindings, App[None]):
         try:
             self._warm.join()
             who = self._check(login, password)
+            workspace = self._workspace_for(who)
         except DeskError as exc:
             self.call_from_thread(self._refused, exc.message)
             return
@@ -108,7 +138,32 @@ class HelpdeskApp(TranslatedBindings, App[None]):
             self.call_from_thread(self._refused, _("The database answered: {detail}").format(
                 detail=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
             return
-        self.call_from_thread(self._signed_in, who)
+        self.call_from_thread(self._signed_in, who, workspace)
+        if workspace is not None and password is None:
+            self._save_recipe(workspace)
+
+    def _workspace_for(self, who: SignedIn) -> Workspace | None:
+        """The workspace, when the role needs no question (read here, off the event loop)."""
+        from helpdesk_tui.desk.workspace import Workspace
+        from helpdesk_tui.domain.statuses import Role
+
+        wanted = self.wanted_role or (self.early.role.value if self.early is not None else None)
+        if wanted and Role(wanted) in who.roles:
+            return Workspace(self.db, who, Role(wanted))  # type: ignore[arg-type]
+        if len(who.roles) == 1:
+            return Workspace(self.db, who, who.roles[0])  # type: ignore[arg-type]
+        return None
+
+    def _save_recipe(self, workspace: Workspace) -> None:
+        from helpdesk_tui import quickstart
+        from helpdesk_tui.domain.dashboards import CATALOGUE
+
+        home = workspace.home_dashboard
+        try:
+            quickstart.save(self.settings.db_url, workspace.who.login,
+                            workspace.first_page_recipe(home, CATALOGUE[home].tabs[0].key))
+        except Exception:  # a read-only home or a full disk: the next start takes the ordinary way
+            pass
 
     def _check(self, login: str, password: str | None) -> SignedIn:
         from helpdesk_tui.desk import auth
@@ -129,20 +184,21 @@ class HelpdeskApp(TranslatedBindings, App[None]):
     def _refused(self, message: str) -> None:
         from helpdesk_tui.screens.signin import SignInScreen
 
+        if self.early is not None:
+            self.early.fail()
+            self.early = self.workspace = None
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
         if isinstance(self.screen, SignInScreen):
             self.screen.refused(message)
         else:
             self.query_one("#splash", Static).update(literal(message, "bold red"))
             self.notify(message, severity="error", timeout=30)
 
-    def _signed_in(self, who: SignedIn) -> None:
-        from helpdesk_tui.domain.statuses import Role
-
+    def _signed_in(self, who: SignedIn, workspace: Workspace | None = None) -> None:
         self.signed_in = who
-        if self.wanted_role and Role(self.wanted_role) in who.roles:
-            self._open_workspace(Role(self.wanted_role))
-        elif len(who.roles) == 1:
-            self._open_workspace(who.roles[0])
+        if workspace is not None:
+            self._open_workspace(workspace.role, workspace)
         else:
             self.action_switch_role()
 
@@ -163,16 +219,24 @@ class HelpdeskApp(TranslatedBindings, App[None]):
 
         self.push_screen(ChoiceDialog(_("Work as"), choices, current), chosen)
 
-    def _open_workspace(self, role: Any) -> None:
+    def _open_workspace(self, role: Any, workspace: Workspace | None = None) -> None:
         from helpdesk_tui.desk.workspace import Workspace
         from helpdesk_tui.screens.workspace import WorkspaceScreen
 
         assert self.db is not None and self.signed_in is not None
-        first = self.workspace is None
-        self.workspace = Workspace(self.db, self.signed_in, role)
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.push_screen(WorkspaceScreen(self.workspace))
+        first = self.workspace is None or self.early is not None
+        if workspace is None:
+            workspace = Workspace(self.db, self.signed_in, role)
+        if self.early is not None and workspace.role == self.early.role:
+            self.early.attach(workspace)  # the screen on show keeps its rows; everything else is real now
+        else:
+            if self.early is not None:
+                self.early.fail()  # another role was chosen: the early screen goes
+            self.workspace = workspace
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            self.push_screen(WorkspaceScreen(workspace))
+        self.early = None
         if first:
             self.set_interval(self.feed_interval, self._poll_feed)
             if self.jobs_enabled:
@@ -243,6 +307,7 @@ class HelpdeskApp(TranslatedBindings, App[None]):
     # --- the start-up benchmark waits for the first rows ---------------------------------------
 
     def on_record_list_painted(self, message: RecordList.Painted) -> None:
+        self._load_store()
         if self.exit_on_paint:
             with open(self.exit_on_paint, "w", encoding="utf-8") as out:
                 out.write(f"{time.time()}\n")
@@ -275,4 +340,6 @@ def _describe(url: str) -> str:
 
 
 def run(settings: Settings, **kw: Any) -> None:
-    HelpdeskApp(settings, **kw).run()
+    # The start-up benchmark runs the real command headless and stops at the first rows.
+    exit_on_paint = os.environ.get("HELPDESK_EXIT_ON_PAINT")
+    HelpdeskApp(settings, exit_on_paint=exit_on_paint, jobs=not exit_on_paint, **kw).run(headless=bool(exit_on_paint))

@@ -26,6 +26,20 @@ def data_dir() -> Path:
     return _xdg("XDG_DATA_HOME", ".local/share") / APP_NAME
 
 
+def os_login() -> str | None:
+    """The user of this terminal session, as the operating system knows them."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+def cache_dir() -> Path:
+    return _xdg("XDG_CACHE_HOME", ".cache") / APP_NAME
+
+
 def default_db_url() -> str:
     return f"sqlite:///{data_dir() / 'helpdesk.db'}"
 

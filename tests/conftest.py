@@ -227,6 +227,12 @@ def imap(dovecot: "DovecotServer") -> "DovecotServer":
 
 
 @pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interface keeps its start-up recipes in the cache directory: never the tester's own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(autouse=True)
 def _fresh_process_settings() -> Iterator[None]:
     """The CLI sets the language and the desk settings for the process; no test inherits them."""
     from helpdesk_tui.desk import settings as desk_settings

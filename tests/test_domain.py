@@ -119,3 +119,13 @@ def test_apostrophes_are_letters_in_filters():
     assert flt.conditions == (Condition("group", "=", "Мережі та зв'язок"),)
     assert flt.text == "зв'язок"
     assert parse('group:"a,b"').conditions == (Condition("group", "=", "a,b"),)
+
+
+def test_counts_are_written_the_way_each_language_writes_them():
+    from helpdesk_tui.domain.display import number
+    from helpdesk_tui.i18n import set_language
+
+    set_language("uk")
+    assert number(1234567) == "1\u202f234\u202f567"
+    set_language("en")
+    assert number(1234567) == "1,234,567" and number(999) == "999"

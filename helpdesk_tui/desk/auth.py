@@ -6,13 +6,13 @@ says yes or no, so this module stays the one place that decides who may work the
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
+from helpdesk_tui.config import os_login
 from helpdesk_tui.desk.admin import verify_password
 from helpdesk_tui.desk.common import roles_of
 from helpdesk_tui.domain.errors import DeskError
@@ -37,11 +37,7 @@ class SignedIn:
     roles: tuple[Role, ...]
 
 
-def os_user() -> str | None:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None
+os_user = os_login
 
 
 def _person(session: Session, login: str) -> Person | None:

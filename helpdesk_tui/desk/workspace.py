@@ -7,7 +7,6 @@ nothing here holds a transaction between two key presses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select, true
@@ -16,6 +15,7 @@ from helpdesk_tui.desk import searches as saved
 from helpdesk_tui.desk.auth import SignedIn
 from helpdesk_tui.desk.notes import mark_all_read, mark_read
 from helpdesk_tui.domain.errors import NotFound
+from helpdesk_tui.domain.listing import ListQuery, SearchInfo
 from helpdesk_tui.domain.filters import Condition, Filter
 from helpdesk_tui.domain.statuses import Role
 from helpdesk_tui.i18n import _
@@ -36,41 +36,6 @@ def open_database(url: str) -> Database:
 
 
 DEFAULT_DASHBOARD = {Role.ANALYST: "analyst", Role.GROUP_MEMBER: "tasks", Role.ADMIN: "analyst"}
-
-
-@dataclass(frozen=True)
-class ListQuery:
-    """Which rows a list shows and in what order; the UI keeps one per list."""
-
-    kind: str
-    dashboard: str | None = None
-    tab: str | None = None
-    search_id: int | None = None
-    filter_line: str = ""
-    quick: tuple[tuple[str, str], ...] = ()
-    sort: str | None = None
-    desc: bool | None = None
-    group: tuple[str, Any] | None = None
-
-    def with_(self, **changes: Any) -> ListQuery:
-        return replace(self, **changes)
-
-    @property
-    def sort_key(self) -> tuple[str, bool]:
-        name, default_desc = queries.source(self.kind).default_sort
-        if self.sort is None:
-            return name, default_desc if self.desc is None else self.desc
-        return self.sort, bool(self.desc)
-
-
-@dataclass(frozen=True)
-class SearchInfo:
-    id: int
-    name: str
-    kind: str
-    personal: bool
-    favourite: bool
-    filter: str
 
 
 class Workspace:
@@ -136,6 +101,34 @@ class Workspace:
     def values(self, kind: str, field: str, prefix: str = "", limit: int = 20) -> list[tuple[str, str]]:
         with self.db.read() as session:
             return choices.field_values(session, kind, field, prefix, limit)
+
+    # --- the recipe of a fast first frame (quickstart.py) -----------------------------------------
+
+    def first_page_recipe(self, dashboard: str, tab: str) -> dict[str, Any]:
+        """The SQL of `tab`'s first page and of the dashboard's tab counts, with every value
+        written in, for the next start of this analyst's session to read before the store loads."""
+        from helpdesk_tui.store.types import UTCDateTime
+
+        board = queries.dashboard(dashboard)
+        dialect = self.db.engine.dialect
+        stmt, spec, _back = queries.page_statement(board.tab(tab).kind, board.tab(tab).where(self.viewer),
+                                                   viewer=self.viewer, limit=queries.PAGE_SIZE)
+
+        def sql(statement: Any) -> str:
+            return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+        with self.db.read() as session:
+            schema = session.connection().exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()
+        return {
+            "schema": schema, "dashboard": dashboard, "tab": tab, "role": self.role.value, "limit": queries.PAGE_SIZE,
+            "sort": spec.name,
+            "who": {"person_id": self.who.person_id, "login": self.who.login, "full_name": self.who.full_name,
+                    "roles": [r.value for r in self.who.roles]},
+            "page_sql": sql(stmt),
+            "count_sql": {t.key: sql(queries.count_statement(t.kind, t.where(self.viewer))) for t in board.tabs},
+            "datetime_columns": [c.name for c in stmt.selected_columns if isinstance(c.type, UTCDateTime)],
+            "bool_columns": ["unread"],
+        }
 
     # --- what changed ---------------------------------------------------------------------
 

@@ -30,3 +30,9 @@ def when(moment: datetime | None) -> str:
     if current_language() == "uk":
         return moment.strftime("%d.%m.%Y %H:%M")
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def number(value: int) -> str:
+    """A count as the language writes it: «1 234 567» in Ukrainian, «1,234,567» in English."""
+    text = f"{value:,}"
+    return text.replace(",", "\u202f") if current_language() == "uk" else text

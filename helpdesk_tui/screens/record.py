@@ -3,7 +3,7 @@ that change it come with the next issue). Every value is shown literally (rule 7
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -15,7 +15,6 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from helpdesk_tui.desk.workspace import Workspace
 from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import DeskError
 from helpdesk_tui.i18n import N_, _
@@ -24,6 +23,9 @@ from helpdesk_tui.domain.statuses import status_label
 from helpdesk_tui.widgets.list_columns import time_left
 from helpdesk_tui.widgets.status_header import StatusHeader
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
+
+if TYPE_CHECKING:
+    from helpdesk_tui.desk.workspace import Workspace
 
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "incident": (

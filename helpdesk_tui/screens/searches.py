@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -18,13 +18,16 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from helpdesk_tui.desk.workspace import ListQuery, SearchInfo, Workspace
+from helpdesk_tui.domain.listing import ListQuery, SearchInfo
 from helpdesk_tui.domain.errors import DeskError
 from helpdesk_tui.domain.filters import Condition, Filter, format_filter
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.dialogs import ConfirmDialog, PromptDialog
 from helpdesk_tui.widgets.filter_line import FIELDS
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
+
+if TYPE_CHECKING:
+    from helpdesk_tui.desk.workspace import Workspace
 
 KINDS = (("incident", N_("Incidents")), ("task", N_("Tasks")), ("service_request", N_("Service requests")))
 OPERATORS = (

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, literal, or_, select, text, tuple_
+from sqlalchemy import ColumnElement, and_, exists, false, func, literal, or_, select, text, true, tuple_
 from sqlmodel import Session
 
+from helpdesk_tui.domain.dashboards import CATALOGUE, DashboardInfo, TabInfo
 from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.domain.statuses import (
     ACTIVE,
@@ -26,7 +27,7 @@ from helpdesk_tui.domain.statuses import (
     TASK_DONE,
     IncidentStatus,
 )
-from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.i18n import _
 from helpdesk_tui.store.models import (
     OPEN_INCIDENT_SQL,
     OPEN_TASK_SQL,
@@ -75,77 +76,48 @@ def _my_groups(column: Any, v: Viewer) -> ColumnElement[bool]:
 
 
 @dataclass(frozen=True)
-class Tab:
-    key: str
-    label: str
-    kind: str
-    where: Callable[[Viewer], ColumnElement[bool]]
+class Tab(TabInfo):
+    where: Callable[[Viewer], ColumnElement[bool]] = lambda v: true()
 
 
 @dataclass(frozen=True)
-class Dashboard:
-    key: str
-    label: str
-    tabs: tuple[Tab, ...]
+class Dashboard(DashboardInfo):
+    tabs: tuple[Tab, ...]  # type: ignore[assignment]
 
     def tab(self, key: str) -> Tab:
-        for tab in self.tabs:
-            if tab.key == key:
-                return tab
-        raise RuleViolation(
-            _("Unknown tab «{key}»; one of: {keys}").format(key=key, keys=", ".join(t.key for t in self.tabs))
-        )
+        return super().tab(key)  # type: ignore[return-value]
 
+
+# What each tab of the catalogue (domain/dashboards.py) holds, as SQL. The literal partial-index
+# predicates (models.Incident.__table_args__) are what keeps each first page under a millisecond.
+_WHERE: dict[tuple[str, str], Callable[[Viewer], ColumnElement[bool]]] = {
+    ("analyst", "unclassified"): lambda v: and_(Incident.priority.is_(None), _incident_open()),
+    ("analyst", "team-unassigned"): lambda v: and_(_my_groups(Incident.group_id, v), Incident.owner_id.is_(None),
+                                                   _incident_open()),
+    ("analyst", "my-action"): lambda v: and_(_mine(Incident.owner_id, v),
+                                             Incident.status.in_([s.value for s in NEEDS_MY_ACTION]), _incident_open()),
+    ("analyst", "awaiting"): lambda v: and_(_mine(Incident.owner_id, v),
+                                            Incident.status.in_([s.value for s in AWAITING_OTHERS]), _incident_open()),
+    ("incidents-requests", "team-incidents"): lambda v: and_(_my_groups(Incident.group_id, v), _incident_open()),
+    ("incidents-requests", "team-tasks"): lambda v: and_(_my_groups(Task.group_id, v), _task_open()),
+    ("incidents-requests", "team-requests"): lambda v: and_(_my_groups(ServiceRequest.group_id, v),
+                                                            ServiceRequest.status.in_(REQUEST_ACTIVE)),
+    ("tasks", "team-unassigned"): lambda v: and_(_my_groups(Task.group_id, v), Task.owner_id.is_(None), _task_open()),
+    ("tasks", "team-assigned"): lambda v: and_(_my_groups(Task.group_id, v), Task.owner_id.is_not(None), _task_open()),
+    ("tasks", "my-active"): lambda v: and_(_mine(Task.owner_id, v), _task_open()),
+    ("tasks", "my-done"): lambda v: and_(_mine(Task.owner_id, v), Task.status.in_(_task_done)),
+    ("requests", "awaiting-approval"): lambda v: ServiceRequest.status == "awaiting_approval",
+    ("requests", "active"): lambda v: ServiceRequest.status.in_(REQUEST_ACTIVE),
+    ("requests", "team-active"): lambda v: and_(_my_groups(ServiceRequest.group_id, v),
+                                                ServiceRequest.status.in_(REQUEST_ACTIVE)),
+    ("requests", "my-active"): lambda v: and_(_mine(ServiceRequest.owner_id, v), ServiceRequest.status.in_(REQUEST_ACTIVE)),
+    ("requests", "my-done"): lambda v: and_(_mine(ServiceRequest.owner_id, v), ServiceRequest.status.in_(REQUEST_DONE)),
+    ("requests", "registered-by-me"): lambda v: _mine(ServiceRequest.opened_by_id, v),
+}
 
 DASHBOARDS: dict[str, Dashboard] = {
-    d.key: d
-    for d in (
-        Dashboard("analyst", N_("Support analyst"), (
-            Tab("unclassified", N_("All unclassified incidents"), "incident",
-                lambda v: and_(Incident.priority.is_(None), _incident_open())),
-            Tab("team-unassigned", N_("Unassigned incidents of my team"), "incident",
-                lambda v: and_(_my_groups(Incident.group_id, v), Incident.owner_id.is_(None), _incident_open())),
-            Tab("my-action", N_("Incidents that need my action"), "incident",
-                lambda v: and_(_mine(Incident.owner_id, v), Incident.status.in_([s.value for s in NEEDS_MY_ACTION]),
-                               _incident_open())),
-            Tab("awaiting", N_("Incidents awaiting the user or third parties"), "incident",
-                lambda v: and_(_mine(Incident.owner_id, v), Incident.status.in_([s.value for s in AWAITING_OTHERS]),
-                               _incident_open())),
-        )),
-        Dashboard("incidents-requests", N_("Incidents – Service requests"), (
-            Tab("team-incidents", N_("Active incidents of my team"), "incident",
-                lambda v: and_(_my_groups(Incident.group_id, v), _incident_open())),
-            Tab("team-tasks", N_("Open tasks of my team"), "task",
-                lambda v: and_(_my_groups(Task.group_id, v), _task_open())),
-            Tab("team-requests", N_("Active service requests of my team"), "service_request",
-                lambda v: and_(_my_groups(ServiceRequest.group_id, v), ServiceRequest.status.in_(REQUEST_ACTIVE))),
-        )),
-        Dashboard("tasks", N_("Tasks"), (
-            Tab("team-unassigned", N_("Unassigned tasks of my team"), "task",
-                lambda v: and_(_my_groups(Task.group_id, v), Task.owner_id.is_(None), _task_open())),
-            Tab("team-assigned", N_("Assigned tasks of my team"), "task",
-                lambda v: and_(_my_groups(Task.group_id, v), Task.owner_id.is_not(None),
-                               _task_open())),
-            Tab("my-active", N_("My active tasks"), "task",
-                lambda v: and_(_mine(Task.owner_id, v), _task_open())),
-            Tab("my-done", N_("My completed tasks"), "task",
-                lambda v: and_(_mine(Task.owner_id, v), Task.status.in_(_task_done))),
-        )),
-        Dashboard("requests", N_("Service request"), (
-            Tab("awaiting-approval", N_("Requests awaiting approval"), "service_request",
-                lambda v: ServiceRequest.status == "awaiting_approval"),
-            Tab("active", N_("All active service requests"), "service_request",
-                lambda v: ServiceRequest.status.in_(REQUEST_ACTIVE)),
-            Tab("team-active", N_("Active service requests of my team"), "service_request",
-                lambda v: and_(_my_groups(ServiceRequest.group_id, v), ServiceRequest.status.in_(REQUEST_ACTIVE))),
-            Tab("my-active", N_("My active service requests"), "service_request",
-                lambda v: and_(_mine(ServiceRequest.owner_id, v), ServiceRequest.status.in_(REQUEST_ACTIVE))),
-            Tab("my-done", N_("Completed requests assigned to me"), "service_request",
-                lambda v: and_(_mine(ServiceRequest.owner_id, v), ServiceRequest.status.in_(REQUEST_DONE))),
-            Tab("registered-by-me", N_("Requests registered by me"), "service_request",
-                lambda v: _mine(ServiceRequest.opened_by_id, v)),
-        )),
-    )
+    key: Dashboard(key, info.label, tuple(Tab(t.key, t.label, t.kind, _WHERE[key, t.key]) for t in info.tabs))
+    for key, info in CATALOGUE.items()
 }
 
 
@@ -209,8 +181,7 @@ def _order(spec: ColumnSpec, id_col: Any, desc: bool, backwards: bool = False) -
     return keys
 
 
-def page(
-    session: Session,
+def page_statement(
     kind: str,
     where: ColumnElement[bool] | None = None,
     *,
@@ -222,10 +193,9 @@ def page(
     start: Cursor | None = None,
     last: bool = False,
     limit: int = PAGE_SIZE,
-    with_total: bool = False,
-) -> Page:
-    """One page of rows; `after`/`before` are cursors taken from a previous page, `start` is the
-    first row to show again (a refresh that keeps its place), `last` asks for the list's end."""
+) -> tuple[Any, ColumnSpec, bool]:
+    """The SELECT of one page (one row more than `limit`, to know whether more follow), the
+    column it is sorted by, and whether it reads backwards."""
     src = source(kind)
     sort_name, default_desc = src.default_sort if sort is None else (sort, False)
     desc = default_desc if desc is None else desc
@@ -254,7 +224,29 @@ def page(
         # marks are looked up for one page of rows, not for every row that matches.
         ids = select(id_col).where(*conds).order_by(*order).limit(limit + 1)
         stmt = stmt.where(id_col.in_(ids.scalar_subquery()))
-    stmt = stmt.order_by(*order).limit(limit + 1)
+    return stmt.order_by(*order).limit(limit + 1), spec, backwards
+
+
+def page(
+    session: Session,
+    kind: str,
+    where: ColumnElement[bool] | None = None,
+    *,
+    viewer: Viewer | None = None,
+    sort: str | None = None,
+    desc: bool | None = None,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    start: Cursor | None = None,
+    last: bool = False,
+    limit: int = PAGE_SIZE,
+    with_total: bool = False,
+) -> Page:
+    """One page of rows; `after`/`before` are cursors taken from a previous page, `start` is the
+    first row to show again (a refresh that keeps its place), `last` asks for the list's end."""
+    stmt, spec, backwards = page_statement(kind, where, viewer=viewer, sort=sort, desc=desc, after=after,
+                                           before=before, start=start, last=last, limit=limit)
+    cursor = before if backwards else (after or start)
     # Core execution: these are plain columns, and the ORM layer would cost a third of the page.
     rows = [dict(r) for r in session.connection().execute(stmt).mappings().all()]
     more = len(rows) > limit
@@ -271,12 +263,14 @@ def page(
     return Page(rows, next_cursor, prev_cursor, total)
 
 
-def count(session: Session, kind: str, where: ColumnElement[bool] | None = None) -> int:
+def count_statement(kind: str, where: ColumnElement[bool] | None = None) -> Any:
     src = source(kind)
     stmt = select(func.count()).select_from(src.model.__table__)
-    if where is not None:
-        stmt = stmt.where(where)
-    return int(session.execute(stmt).scalar_one())
+    return stmt if where is None else stmt.where(where)
+
+
+def count(session: Session, kind: str, where: ColumnElement[bool] | None = None) -> int:
+    return int(session.execute(count_statement(kind, where)).scalar_one())
 
 
 @dataclass(frozen=True)

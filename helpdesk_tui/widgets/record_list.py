@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from helpdesk_tui.domain.display import number
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.widgets import list_columns as cols
 from helpdesk_tui.widgets.list_window import GroupState, ListWindow
@@ -210,7 +211,7 @@ class RecordList(TranslatedBindings, Widget, can_focus=True):
             group, replace = message.extra
             w.group_rows(group, data.rows, more=data.next_cursor is not None, replace=replace)
         self._after_move()
-        if not self._painted and w.lines:
+        if not self._painted and w.loaded and message.what != "total":
             self._painted = True
             self.call_after_refresh(self.post_message, self.Painted(self))
 
@@ -407,9 +408,9 @@ class RecordList(TranslatedBindings, Widget, can_focus=True):
     def _status(self, width: int, base: Style) -> Strip:
         style = base + self._style("status")
         w = self.window
-        total = "…" if self.total is None else f"{self.total:,}".replace(",", "\u202f")
+        total = "…" if self.total is None else number(self.total)
         where = w.position()
-        left = f" {where:,}".replace(",", "\u202f") + f" / {total}" if where is not None else f" {total}"
+        left = f" {number(where)} / {total}" if where is not None else f" {total}"
         parts = [left]
         if self.group_by:
             parts.append(_("grouped by {column}").format(column=self._column_label(self.group_by)))
