@@ -7,6 +7,7 @@ the sign-in screen paints while they load (MEASURED.md: they cost more than Text
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import Database
 
 FEED_INTERVAL = 1.0
+IDLE_COLLECT_INTERVAL = 15.0
+IDLE_SECONDS = 3.0
 TICKER_INTERVAL = 30.0
 MAIL_INTERVAL = 60.0
 
@@ -67,6 +70,7 @@ class HelpdeskApp(TranslatedBindings, App[None]):
         self.feed_mark: int | None = None
         self.early: Any = None
         self._pending_login: str | None = None
+        self._last_input = time.monotonic()
         self.exit_on_paint = exit_on_paint
         self.holder = f"{os.uname().nodename}:{os.getpid()}:{id(self)}"
         self._warm = threading.Thread(target=_warm_imports, daemon=True)
@@ -138,9 +142,9 @@ class HelpdeskApp(TranslatedBindings, App[None]):
             self.call_from_thread(self._refused, _("The database answered: {detail}").format(
                 detail=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
             return
-        self.call_from_thread(self._signed_in, who, workspace)
         if workspace is not None and password is None:
-            self._save_recipe(workspace)
+            self._save_recipe(workspace)  # first: an app that closes at once still leaves it
+        self.call_from_thread(self._signed_in, who, workspace)
 
     def _workspace_for(self, who: SignedIn) -> Workspace | None:
         """The workspace, when the role needs no question (read here, off the event loop)."""
@@ -238,6 +242,7 @@ class HelpdeskApp(TranslatedBindings, App[None]):
             self.push_screen(WorkspaceScreen(workspace))
         self.early = None
         if first:
+            self._quiet_collector()
             self.set_interval(self.feed_interval, self._poll_feed)
             if self.jobs_enabled:
                 self.set_timer(2.0, self._ticker_round)
@@ -247,6 +252,26 @@ class HelpdeskApp(TranslatedBindings, App[None]):
                     self.set_interval(MAIL_INTERVAL, self._mail_round)
                 else:
                     self.set_job(_("Mail"), _("not configured"))
+
+    # --- the garbage collector waits for a pause in the typing -------------------------------
+
+    def _quiet_collector(self) -> None:
+        """Full collections took 150–250 ms here (benchmarks/tui.py), in the middle of a key
+        press. What start-up built lives as long as the program: frozen, it is not scanned again;
+        full collections are left to the moments nobody types."""
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(700, 10, 10_000)
+        self.set_interval(IDLE_COLLECT_INTERVAL, self._collect_when_idle)
+
+    def _collect_when_idle(self) -> None:
+        if time.monotonic() - self._last_input > IDLE_SECONDS:
+            gc.collect()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
 
     # --- live refresh (R43) -----------------------------------------------------------------------
 

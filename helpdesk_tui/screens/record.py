@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import DeskError
@@ -22,6 +22,7 @@ from helpdesk_tui.screens.workspace import DataChanged
 from helpdesk_tui.domain.statuses import status_label
 from helpdesk_tui.widgets.list_columns import time_left
 from helpdesk_tui.widgets.status_header import StatusHeader
+from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 
 if TYPE_CHECKING:
@@ -51,10 +52,24 @@ TEXTS = {
     "task": (("details", N_("Details")), ("completion_comment", N_("Completion comment"))),
     "service_request": (),
 }
+# Names of the fields the journal's change lines and the tables name, beyond those above.
+OTHER_FIELDS = {
+    "number": N_("Number"), "short_description": N_("Short description"), "description": N_("Description"),
+    "vendor": N_("Vendor"), "kind": N_("Kind"), "title": N_("Title"), "solution": N_("Solution"),
+    "waiting_on": N_("Whose turn"), "resolved_at": N_("Resolved"), "details": N_("Details"),
+}
 JOURNAL_KINDS = {
     "note": N_("Note"), "change": N_("Change"), "email": N_("E-mail"), "notification": N_("Notification"),
-    "status": N_("Status"), "sla": N_("SLA"),
+    "status": N_("Status"), "sla": N_("SLA"), "task": N_("Task"),
 }
+
+
+def field_label(name: str) -> str:
+    for fields in FIELDS.values():
+        for key, label in fields:
+            if key == name:
+                return _(label)
+    return _(OTHER_FIELDS[name]) if name in OTHER_FIELDS else name
 
 
 def _value(kind: str, name: str, value: Any) -> str:
@@ -96,7 +111,7 @@ def render_record(data: dict[str, Any]) -> RenderableType:
         if rows:
             table = Table(title=_(label), title_justify="left", expand=True, show_edge=False)
             for f in fields:
-                table.add_column(f)
+                table.add_column(field_label(f))
             for row in rows:
                 table.add_row(*(literal(_value("task", f, row.get(f)), one_line=True) for f in fields))
             parts += [Text(""), table]
@@ -114,7 +129,7 @@ def render_record(data: dict[str, Any]) -> RenderableType:
         if entry.get("body"):
             parts.append(Text("    ").append(literal(entry["body"])))
         for change in entry.get("changes") or []:
-            line = Text(f"    {change['field']}: ", style="dim")
+            line = Text(f"    {field_label(change['field'])}: ", style="dim")
             line.append(literal(change["old"] or "∅", one_line=True))
             line.append(" → ")
             line.append(literal(change["new"] or "∅", one_line=True))
@@ -143,7 +158,7 @@ class RecordScreen(TranslatedBindings, Screen[None]):
         yield StatusHeader(id="status")
         with VerticalScroll(id="body"):
             yield Static(Text(_("Loading…")), id="record")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(StatusHeader).set_user(self.workspace.who.full_name, self.workspace.role.label)

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select
+from textual.widgets import Button, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from helpdesk_tui.domain.listing import ListQuery, SearchInfo
@@ -24,6 +24,7 @@ from helpdesk_tui.domain.filters import Condition, Filter, format_filter
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.dialogs import ConfirmDialog, PromptDialog
 from helpdesk_tui.widgets.filter_line import FIELDS
+from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class SearchesScreen(TranslatedBindings, ModalScreen[SearchInfo | None]):
         with Vertical():
             yield Label(_("Saved searches: Enter runs one"), classes="title")
             yield OptionList(id="searches")
-            yield Footer()
+            yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

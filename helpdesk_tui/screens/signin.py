@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label
+from textual.widgets import Button, Input, Label
 
 from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 
 METHOD_LABELS = {
@@ -43,7 +44,7 @@ class SignInScreen(TranslatedBindings, Screen[None]):
             yield Input(placeholder=_("Password"), password=True, id="password")
             yield Label("", id="error")
             yield Button(_("Sign in"), variant="primary", id="sign-in")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#password" if self.login else "#login", Input).focus()

@@ -12,7 +12,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Input, Tab, Tabs
+from textual.widgets import ContentSwitcher, Input, Tab, Tabs
 
 from helpdesk_tui.domain.dashboards import CATALOGUE, TabInfo
 from helpdesk_tui.domain.listing import ListQuery, SearchInfo
@@ -23,6 +23,7 @@ from helpdesk_tui.widgets.quick_filters import FIELDS as QUICK_FIELDS
 from helpdesk_tui.widgets.quick_filters import QuickFilters
 from helpdesk_tui.widgets.record_list import RecordList
 from helpdesk_tui.widgets.status_header import StatusHeader
+from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.translated import TranslatedBindings
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
         self.counts: dict[str, dict[str, int]] = {}
         self._fill_generation = 0
         self._tabs_of: str | None = None
+        self._bindings_kind = "incident"
 
     # --- building ---------------------------------------------------------------------------
 
@@ -110,6 +112,7 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
         self.current = RecordList(id="list-" + first.removeprefix("tab-"))
         self.lists[self.current.id] = self.current  # type: ignore[index]
         yield ContentSwitcher(self.current, initial=self.current.id, id="lists")
+        yield KeyBar()
 
     def _dashboard_label(self, key: str) -> str:
         return _("Saved searches") if key == SEARCHES else _(CATALOGUE[key].label)
@@ -203,7 +206,11 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
         if quick.has_class("-shown"):
             self._load_quick_values(record_list.kind, record_list.query_.quick if record_list.query_ else ())
         record_list.focus()
-        self.refresh_bindings()
+        if record_list.kind != self._bindings_kind:
+            # «Open in parent» comes and goes with tasks; redrawing the footer for nothing would
+            # cost a tab switch more than the switch itself.
+            self._bindings_kind = record_list.kind
+            self.refresh_bindings()
 
     @work(thread=True, group="counts", exclusive=True, exit_on_error=False)
     def _load_counts(self, dashboard: str) -> None:
@@ -286,12 +293,8 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
         record_list.focus()
 
     def on_record_list_painted(self, message: RecordList.Painted) -> None:
-        # The footer comes once the first rows are on screen: its keys cost a quarter of the
-        # first frame, and the rows are what the analyst opened the program for.
-        if not self.query(Footer):
-            self.mount(Footer())
-            self.call_after_refresh(self.refresh_bindings)
-            self._load_counts(self.dashboard)  # the tab counts, too, after the rows
+        if not self.counts and self.dashboard != SEARCHES:
+            self._load_counts(self.dashboard)  # the tab counts come after the first rows
 
     def on_record_list_failed(self, message: RecordList.Failed) -> None:
         if message.record_list is self.current:
