@@ -55,3 +55,26 @@ def test_groups_fold_and_unfold_with_their_rows_and_a_more_line():
     assert w.groups[0].open
     w.toggle(w.groups[0])
     assert len(w.lines) == 2 and w.cursor == 0
+
+
+def test_sla_cell_counts_down_and_warns_in_the_last_hour():
+    from datetime import UTC, datetime, timedelta
+
+    from helpdesk_tui.widgets.list_columns import time_left
+
+    now = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    assert time_left(now + timedelta(days=2, hours=3), now) == ("2d 3h", "")
+    assert time_left(now + timedelta(minutes=45), now) == ("45m", "warning")
+    assert time_left(now - timedelta(hours=1, minutes=5), now) == ("-1h 5m", "breach")
+    assert time_left(None, now) == ("", "")
+
+
+def test_columns_fit_the_window_dropping_the_least_needed_first():
+    from helpdesk_tui.widgets.list_columns import MARKS_WIDTH, layout
+
+    wide = [c.name for c, _w in layout("incident", 160)]
+    narrow = layout("incident", 80)
+    assert "updated_at" in wide and "updated_at" not in [c.name for c, _w in narrow]
+    assert [c.name for c, _w in narrow][:2] == ["number", "priority"]
+    assert "short_description" in [c.name for c, _w in narrow]
+    assert MARKS_WIDTH + sum(w for _c, w in narrow) + len(narrow) - 1 == 80  # every cell used

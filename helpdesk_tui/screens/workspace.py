@@ -12,7 +12,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Input, Tab, Tabs
+from textual.widgets import ContentSwitcher, Input
 
 from helpdesk_tui.domain.dashboards import CATALOGUE, TabInfo
 from helpdesk_tui.domain.listing import ListQuery, SearchInfo
@@ -23,6 +23,7 @@ from helpdesk_tui.widgets.quick_filters import FIELDS as QUICK_FIELDS
 from helpdesk_tui.widgets.quick_filters import QuickFilters
 from helpdesk_tui.widgets.record_list import RecordList
 from helpdesk_tui.widgets.status_header import StatusHeader
+from helpdesk_tui.widgets.tab_strip import TabStrip
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.translated import TranslatedBindings
 
@@ -30,10 +31,6 @@ if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import Workspace
 
 SEARCHES = "searches"
-
-
-class NavTabs(Tabs, can_focus=False):
-    """Tabs that leave the keyboard to the list: switched with [ ] and the digits, or the mouse."""
 
 
 @dataclass
@@ -103,9 +100,9 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
         self._tabs_of = home.key
         self.last_tab[home.key] = first
         yield StatusHeader(id="status")
-        yield NavTabs(*(Tab(self._dashboard_label(d), id=f"dash-{d}") for d in self.dashboards),
+        yield TabStrip([(f"dash-{d}", self._dashboard_label(d)) for d in self.dashboards],
                       active=f"dash-{home.key}", id="dashboards")
-        yield NavTabs(*(Tab(_(t.label), id=_tab_id(home.key, t.key)) for t in home.tabs), active=first, id="tabs")
+        yield TabStrip([(_tab_id(home.key, t.key), _(t.label)) for t in home.tabs], active=first, id="tabs")
         yield QuickFilters(id="quick")
         yield FilterLine(lambda *a: self.workspace.values(*a), lambda: self.current.kind if self.current else "incident",
                          id="filter")
@@ -126,17 +123,17 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
 
     # --- dashboards and tabs ------------------------------------------------------------------
 
-    @on(Tabs.TabActivated, "#dashboards")
-    async def _dashboard_activated(self, event: Tabs.TabActivated) -> None:
+    @on(TabStrip.Activated, "#dashboards")
+    async def _dashboard_activated(self, event: TabStrip.Activated) -> None:
         event.stop()
-        self.dashboard = (event.tab.id or "").removeprefix("dash-")
+        self.dashboard = event.key.removeprefix("dash-")
         if self.dashboard != self._tabs_of:
             await self._fill_tabs()
 
     async def _fill_tabs(self) -> None:
         self._fill_generation += 1
         generation = self._fill_generation
-        tabs = self.query_one("#tabs", Tabs)
+        tabs = self.query_one("#tabs", TabStrip)
         if self.dashboard == SEARCHES:
             if not self.search_tabs:
                 self.search_tabs = [s for s in await self._favourites()]
@@ -147,17 +144,12 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
         if generation != self._fill_generation:
             return  # another dashboard was chosen meanwhile; its tabs win
         self._tabs_of = self.dashboard
-        await tabs.clear()
-        for tab_id, label in entries:
-            await tabs.add_tab(Tab(label, id=tab_id))
-        if generation != self._fill_generation:
-            return
         if not entries:
+            tabs.set_items([])
             self._show(None)
             self.notify(_("No favourite searches yet: press w to choose one"), timeout=4)
             return
-        wanted = self.last_tab.get(self.dashboard, entries[0][0])
-        tabs.active = wanted if wanted in [e[0] for e in entries] else entries[0][0]
+        tabs.set_items(entries, self.last_tab.get(self.dashboard, entries[0][0]))
         if self.dashboard != SEARCHES:
             self._apply_counts()
             self._load_counts(self.dashboard)
@@ -166,10 +158,10 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
         worker = self.run_worker(lambda: [s for s in self.workspace.searches() if s.favourite], thread=True)
         return await worker.wait()  # type: ignore[no-any-return]
 
-    @on(Tabs.TabActivated, "#tabs")
-    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+    @on(TabStrip.Activated, "#tabs")
+    def _tab_activated(self, event: TabStrip.Activated) -> None:
         event.stop()
-        tab_id = event.tab.id or ""
+        tab_id = event.key
         self.last_tab[self.dashboard] = tab_id
         self._show(tab_id)
 
@@ -228,29 +220,22 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
         counts = self.counts.get(self.dashboard)
         if board is None or counts is None:
             return
+        tabs = self.query_one("#tabs", TabStrip)
         for t in board.tabs:
-            for tab in self.query(f"#{_tab_id(board.key, t.key)}").results(Tab):
-                tab.label = _tab_label(t, counts.get(t.key))
-
-    def _tabs_step(self, step: int) -> None:
-        tabs = self.query_one("#tabs", Tabs)
-        if step > 0:
-            tabs.action_next_tab()
-        else:
-            tabs.action_previous_tab()
+            tabs.set_label(_tab_id(board.key, t.key), _tab_label(t, counts.get(t.key)))
 
     def action_next_tab(self) -> None:
-        self._tabs_step(1)
+        self.query_one("#tabs", TabStrip).step(1)
 
     def action_previous_tab(self) -> None:
-        self._tabs_step(-1)
+        self.query_one("#tabs", TabStrip).step(-1)
 
     def go_to(self, dashboard: str, tab: str) -> None:
         self.last_tab[dashboard] = _tab_id(dashboard, tab)
         if self.dashboard == dashboard:
-            self.query_one("#tabs", Tabs).active = _tab_id(dashboard, tab)
+            self.query_one("#tabs", TabStrip).activate(_tab_id(dashboard, tab))
         else:
-            self.query_one("#dashboards", Tabs).active = f"dash-{dashboard}"
+            self.query_one("#dashboards", TabStrip).activate(f"dash-{dashboard}")
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         for board in CATALOGUE.values():
@@ -260,7 +245,7 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
 
     def action_dashboard(self, index: int) -> None:
         if 0 <= index < len(self.dashboards):
-            self.query_one("#dashboards", Tabs).active = f"dash-{self.dashboards[index]}"
+            self.query_one("#dashboards", TabStrip).activate(f"dash-{self.dashboards[index]}")
 
     # --- filter line and quick filters -------------------------------------------------------
 
@@ -397,11 +382,11 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
         for list_id in [k for k in self.lists if k == f"list-search-{search.id}"]:
             self.lists.pop(list_id).remove()  # the search may have been edited: read it afresh
         self.last_tab[SEARCHES] = f"tab-search-{search.id}"
-        dashboards = self.query_one("#dashboards", Tabs)
+        dashboards = self.query_one("#dashboards", TabStrip)
         if dashboards.active == f"dash-{SEARCHES}":
             self.run_worker(self._fill_tabs())
         else:
-            dashboards.active = f"dash-{SEARCHES}"
+            dashboards.activate(f"dash-{SEARCHES}")
 
     def action_save_search(self) -> None:
         from helpdesk_tui.screens.dialogs import PromptDialog
