@@ -120,3 +120,19 @@ def test_grouped_list_with_quick_filters(frozen, snap_compare):
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(db, "ivan"), terminal_size=(120, 40), run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_new_incident_form(frozen, snap_compare, lang):
+    db, _w, _made = frozen
+    set_language(lang)
+
+    async def ready(pilot):
+        await workspace_ready(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "IncidentFormScreen")
+        await pilot.press(*"Шевч")
+        await wait_for(pilot, lambda: pilot.app.screen.query_one("PersonPicker").matches, what="the matches")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(100, 40), run_before=ready)

@@ -7,9 +7,10 @@ nothing here holds a transaction between two key presses.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
 from helpdesk_tui.desk import searches as saved
 from helpdesk_tui.desk.auth import SignedIn
@@ -22,6 +23,19 @@ from helpdesk_tui.i18n import _
 from helpdesk_tui.store import choices, queries, records
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import ChangeFeed, Incident, Person, SavedSearch, ServiceRequest, Task
+
+@dataclass(frozen=True)
+class PersonChoice:
+    id: int
+    full_name: str
+    login: str
+    email: str | None
+    phone: str | None
+    organisation: str | None
+
+    def describe(self) -> str:
+        return " · ".join(x for x in (f"{self.full_name} ({self.login})", self.organisation, self.phone, self.email) if x)
+
 
 def open_database(url: str) -> Database:
     """The database at `url`, or a clear refusal when `helpdesk init` has not been run on it."""
@@ -101,6 +115,59 @@ class Workspace:
     def values(self, kind: str, field: str, prefix: str = "", limit: int = 20) -> list[tuple[str, str]]:
         with self.db.read() as session:
             return choices.field_values(session, kind, field, prefix, limit)
+
+    # --- the phone intake form (R3) ------------------------------------------------------------
+
+    def people(self, text: str, limit: int = 8) -> list[PersonChoice]:
+        """Callers matching what is typed: a word of the name, the login, the e-mail or phone digits."""
+        from helpdesk_tui.desk.lookup import name_key, phone_key
+        from helpdesk_tui.store.models import Organisation
+
+        text = text.strip()
+        if not text:
+            return []
+        key = name_key(text)
+        conds = [Person.name_key.startswith(key), Person.name_key.contains(" " + key),
+                 Person.login.startswith(text), Person.email.startswith(text.lower())]  # type: ignore[union-attr]
+        digits = phone_key(text)
+        if len(digits) >= 3:
+            conds.append(Person.phone_key.contains(digits))  # type: ignore[union-attr]
+        stmt = (select(Person, Organisation.name).outerjoin(Organisation, Organisation.id == Person.organisation_id)
+                .where(Person.active, or_(*conds)).order_by(Person.name_key).limit(limit))
+        with self.db.read() as session:
+            return [PersonChoice(p.id, p.full_name, p.login, p.email, p.phone, org)  # type: ignore[arg-type]
+                    for p, org in session.execute(stmt)]
+
+    def work_groups(self) -> list[tuple[int, str]]:
+        from helpdesk_tui.store.models import WorkGroup
+
+        with self.db.read() as session:
+            return [(g.id, g.name) for g in session.execute(
+                select(WorkGroup).where(WorkGroup.active).order_by(WorkGroup.name)).scalars()]  # type: ignore[misc]
+
+    def members(self, group_id: int) -> list[tuple[int, str]]:
+        from helpdesk_tui.store.models import GroupMember
+
+        with self.db.read() as session:
+            return [(p.id, p.full_name) for p in session.execute(
+                select(Person).join(GroupMember, GroupMember.person_id == Person.id)
+                .where(GroupMember.group_id == group_id, Person.active).order_by(Person.name_key)).scalars()]
+
+    def register(self, *, caller_id: int | None, short_description: str, description: str = "",
+                 group_id: int | None = None, owner_id: int | None = None) -> dict[str, Any]:
+        """Register an incident taken by phone; its number, id and SLA targets (R6)."""
+        from helpdesk_tui.desk.incidents import register_incident
+        from helpdesk_tui.domain.statuses import Channel
+        from helpdesk_tui.store.models import WorkGroup
+
+        with self.db.write() as session:
+            incident = register_incident(
+                session, self._person(session), short_description=short_description, description=description,
+                caller=session.get(Person, caller_id) if caller_id else None, channel=Channel.PHONE,
+                group=session.get(WorkGroup, group_id) if group_id else None,
+                owner=session.get(Person, owner_id) if owner_id else None)
+            return {"id": incident.id, "number": incident.number, "response_due": incident.response_due,
+                    "resolution_due": incident.resolution_due}
 
     # --- the recipe of a fast first frame (quickstart.py) -----------------------------------------
 

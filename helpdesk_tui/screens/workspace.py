@@ -65,6 +65,7 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
         Binding("right_square_bracket,ctrl+pagedown", "next_tab", N_("Next tab"), id="workspace.next_tab"),
         Binding("left_square_bracket,ctrl+pageup", "previous_tab", N_("Previous tab"), show=False,
                 id="workspace.previous_tab"),
+        Binding("n", "new_incident", N_("New incident"), id="workspace.new_incident"),
         Binding("slash", "focus_filter", N_("Filter"), id="workspace.filter"),
         Binding("f", "toggle_quick_filters", N_("Show filters"), id="workspace.quick_filters"),
         Binding("s", "sort", N_("Sort"), id="workspace.sort"),
@@ -340,6 +341,11 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
         from helpdesk_tui.screens.record import RecordScreen
 
         self.app.push_screen(RecordScreen(self.workspace, kind, record_id))
+
+    def action_new_incident(self) -> None:
+        from helpdesk_tui.screens.incident_form import IncidentFormScreen
+
+        self.app.push_screen(IncidentFormScreen(self.workspace))
 
     def action_open_parent(self) -> None:
         row = self.current.current_row if self.current else None

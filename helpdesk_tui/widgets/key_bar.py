@@ -42,7 +42,7 @@ class KeyBar(Widget):
         text, spans, seen = Text(" "), [], set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if not binding.show or not active.enabled or binding.action in seen:
+            if not binding.show or not active.enabled or binding.action in seen or binding.action == "command_palette":
                 continue
             seen.add(binding.action)
             start = text.cell_len

@@ -1,0 +1,159 @@
+"""«Інцидент» → «Новий» (R3): the caller is on the line. Caller, short description, description,
+work group and owner; Ctrl+S saves and opens the new incident with its SLA targets (R6) and
+the journal with the notifications queued (R5). Nothing typed is lost on a refusal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Input, Label, Select, TextArea
+
+from helpdesk_tui.domain.display import when
+from helpdesk_tui.domain.errors import DeskError
+from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.widgets.key_bar import KeyBar
+from helpdesk_tui.widgets.person_picker import PersonPicker
+from helpdesk_tui.widgets.status_header import StatusHeader
+from helpdesk_tui.widgets.translated import TranslatedBindings, literal
+
+if TYPE_CHECKING:
+    from helpdesk_tui.desk.workspace import Workspace
+
+
+class IncidentFormScreen(TranslatedBindings, Screen[None]):
+    DEFAULT_CSS = """
+    IncidentFormScreen #form { padding: 0 1; }
+    IncidentFormScreen .title { text-style: bold; margin: 1 0 0 0; }
+    IncidentFormScreen .field { margin-top: 1; color: $text-muted; }
+    IncidentFormScreen TextArea { height: 6; }
+    IncidentFormScreen #error { color: $error; margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
+    ]
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="status")
+        with VerticalScroll(id="form"):
+            yield Label(_("New incident"), classes="title")
+            yield Label(_("Caller *"), classes="field")
+            yield PersonPicker(self.workspace, id="caller")
+            yield Label(_("Short description *"), classes="field")
+            yield Input(id="short", max_length=160)
+            yield Label(_("Description"), classes="field")
+            yield TextArea(id="description", tab_behavior="focus")
+            yield Label(_("Work group"), classes="field")
+            yield Select([], prompt=_("Choose a work group"), id="group", type_to_search=True)
+            yield Label(_("Owner"), classes="field")
+            yield Select([], prompt=_("Nobody yet"), id="owner", type_to_search=True)
+            yield Label("", id="error")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one(StatusHeader).set_user(self.workspace.who.full_name, self.workspace.role.label)
+        self.query_one(PersonPicker).focus()
+        self._load_groups()
+
+    @work(thread=True, group="form-groups", exit_on_error=False)
+    def _load_groups(self) -> None:
+        groups = self.workspace.work_groups()
+        self.app.call_from_thread(self.query_one("#group", Select).set_options,
+                                  [(literal(name, one_line=True), gid) for gid, name in groups])
+
+    @on(Select.Changed, "#group")
+    def _group_chosen(self, event: Select.Changed) -> None:
+        owner = self.query_one("#owner", Select)
+        owner.set_options([])
+        if isinstance(event.value, int):
+            self._load_members(event.value)
+
+    @work(thread=True, group="form-members", exclusive=True, exit_on_error=False)
+    def _load_members(self, group_id: int) -> None:
+        members = self.workspace.members(group_id)
+        self.app.call_from_thread(self.query_one("#owner", Select).set_options,
+                                  [(literal(name, one_line=True), pid) for pid, name in members])
+
+    @on(PersonPicker.Picked)
+    def _caller_picked(self, event: PersonPicker.Picked) -> None:
+        self.query_one("#short", Input).focus()
+
+    @on(Input.Submitted, "#short")
+    def _short_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    # --- saving ----------------------------------------------------------------------------------
+
+    def _say(self, message: str, field: str | None = None) -> None:
+        self.query_one("#error", Label).update(literal(message))
+        target = {"caller": "#caller-search", "short_description": "#short", "description": "#description",
+                  "group": "#group", "owner": "#owner"}.get(field or "")
+        if target:
+            self.query_one(target).focus()
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        caller = self.query_one(PersonPicker).chosen
+        short = self.query_one("#short", Input).value.strip()
+        if caller is None:
+            self._say(_("Choose the caller: type a name, phone or e-mail and press Enter"), "caller")
+            return
+        if not short:
+            self._say(_("A short description is required"), "short_description")
+            return
+        group, owner = self.query_one("#group", Select).value, self.query_one("#owner", Select).value
+        self.saving = True
+        self.query_one("#error", Label).update(Text(_("Saving…")))
+        self._save(dict(caller_id=caller.id, short_description=short,
+                        description=self.query_one("#description", TextArea).text,
+                        group_id=group if isinstance(group, int) else None,
+                        owner_id=owner if isinstance(owner, int) else None))
+
+    @work(thread=True, group="form-save", exit_on_error=False)
+    def _save(self, values: dict[str, Any]) -> None:
+        try:
+            saved = self.workspace.register(**values)
+        except DeskError as exc:
+            self.app.call_from_thread(self._refused, exc.message, exc.field)
+            return
+        except Exception as exc:  # the database went away: say so, keep the form as typed
+            self.app.call_from_thread(self._refused, _("The database answered: {detail}").format(
+                detail=str(exc).splitlines()[0] if str(exc) else type(exc).__name__), None)
+            return
+        self.app.call_from_thread(self._saved, saved)
+
+    def _refused(self, message: str, field: str | None) -> None:
+        self.saving = False
+        self._say(message, field)
+
+    def _saved(self, saved: dict[str, Any]) -> None:
+        from helpdesk_tui.screens.record import RecordScreen
+
+        self.app.notify(_("{number} registered. Respond by {response}, resolve by {resolution}").format(
+            number=saved["number"], response=when(saved["response_due"]) or "—",
+            resolution=when(saved["resolution_due"]) or "—"), timeout=8)
+        self.app.switch_screen(RecordScreen(self.workspace, "incident", saved["id"]))
+
+    def action_cancel(self) -> None:
+        from helpdesk_tui.screens.dialogs import ConfirmDialog
+
+        typed = (self.query_one(PersonPicker).chosen is not None or self.query_one("#short", Input).value.strip()
+                 or self.query_one("#description", TextArea).text.strip())
+        if not typed:
+            self.app.pop_screen()
+            return
+        self.app.push_screen(ConfirmDialog(_("Discard this new incident?")),
+                             lambda yes: self.app.pop_screen() if yes else None)

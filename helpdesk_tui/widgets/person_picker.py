@@ -1,0 +1,121 @@
+"""The caller field of the intake form (R3): type a name, a login, a phone or an e-mail; the
+matching people appear below as you type; ↑/↓ choose, Enter takes one."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.widgets.translated import TranslatedBindings, literal
+
+DEBOUNCE = 0.12
+
+
+class _SearchInput(TranslatedBindings, Input):
+    BINDINGS = [
+        Binding("down", "move(1)", N_("Next match"), show=False, id="picker.next"),
+        Binding("up", "move(-1)", N_("Previous match"), show=False, id="picker.previous"),
+    ]
+
+    def action_move(self, delta: int) -> None:
+        self.parent.move(delta)  # type: ignore[union-attr]
+
+
+class PersonPicker(Vertical):
+    DEFAULT_CSS = """
+    PersonPicker { height: auto; }
+    PersonPicker OptionList { height: auto; max-height: 8; display: none; }
+    PersonPicker OptionList.-open { display: block; }
+    PersonPicker #chosen { color: $success; height: auto; }
+    """
+
+    @dataclass
+    class Picked(Message):
+        picker: PersonPicker
+        choice: Any
+
+    def __init__(self, workspace: Any, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.workspace = workspace
+        self.matches: list[Any] = []
+        self.chosen: Any = None
+        self._typed_at = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield _SearchInput(placeholder=_("Name, login, phone or e-mail"), id="caller-search")
+        yield OptionList(id="caller-matches")
+        yield Label("", id="chosen")
+
+    def focus(self, scroll_visible: bool = True) -> PersonPicker:
+        self.query_one(Input).focus(scroll_visible)
+        return self
+
+    @on(Input.Changed, "#caller-search")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.chosen is not None and event.value == self.chosen.full_name:
+            return
+        self.chosen = None
+        self.query_one("#chosen", Label).update("")
+        self._search(event.value)
+
+    @work(thread=True, group="people", exclusive=True, exit_on_error=False)
+    def _search(self, text: str) -> None:
+        time.sleep(DEBOUNCE)  # a newer keystroke cancels this one before it asks
+        if get_current_worker().is_cancelled:
+            return
+        found = self.workspace.people(text) if text.strip() else []
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, found)
+
+    def _show(self, found: list[Any]) -> None:
+        self.matches = found
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(literal(p.describe(), one_line=True)) for p in found])
+        options.set_class(bool(found), "-open")
+        if found:
+            options.highlighted = 0
+
+    def move(self, delta: int) -> None:
+        options = self.query_one(OptionList)
+        if self.matches:
+            options.highlighted = min(max((options.highlighted or 0) + delta, 0), len(self.matches) - 1)
+
+    @on(Input.Submitted, "#caller-search")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        index = self.query_one(OptionList).highlighted
+        if self.matches and index is not None:
+            self.pick(self.matches[index])
+        elif self.chosen is not None:
+            self.post_message(self.Picked(self, self.chosen))
+
+    @on(OptionList.OptionSelected, "#caller-matches")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.pick(self.matches[event.option_index])
+
+    def pick(self, choice: Any) -> None:
+        self.chosen = choice
+        self.matches = []
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.remove_class("-open")
+        search = self.query_one(Input)
+        with search.prevent(Input.Changed):
+            search.value = choice.full_name
+        self.query_one("#chosen", Label).update(Text("✓ ").append(literal(choice.describe(), one_line=True)))
+        self.post_message(self.Picked(self, choice))
