@@ -136,3 +136,28 @@ def test_new_incident_form(frozen, snap_compare, lang):
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(db, "ivan"), terminal_size=(100, 40), run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+@pytest.mark.parametrize("dialog", ["resolved", "note"])
+def test_incident_dialogs(frozen, snap_compare, lang, dialog):
+    db, _w, made = frozen
+    set_language(lang)
+
+    async def ready(pilot):
+        screen = await workspace_ready(pilot)
+        screen.go_to("analyst", "my-action")
+        await list_settled(pilot)
+        await pilot.press("enter")
+        await wait_text(pilot, made["mine-registered"].number + "  mine-registered")
+        if dialog == "note":
+            await pilot.press("a")
+        else:
+            await pilot.press("t")
+            await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "ChoiceDialog")
+            values = [v for v, _label in pilot.app.screen.choices]
+            await pilot.press("home", *(["down"] * values.index(dialog)), "enter")
+        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ in ("StatusDialog", "NoteDialog"))
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(100, 32), run_before=ready)

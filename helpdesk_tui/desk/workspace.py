@@ -169,6 +169,32 @@ class Workspace:
             return {"id": incident.id, "number": incident.number, "response_due": incident.response_due,
                     "resolution_due": incident.resolution_due}
 
+    # --- changes from the record view (R22–R26) -------------------------------------------------
+
+    def _incident_for_change(self, session: Any, record_id: int) -> Incident:
+        incident = session.get(Incident, record_id)
+        if incident is None:
+            raise NotFound(_("That record no longer exists"))
+        return incident  # type: ignore[no-any-return]
+
+    def change_status(self, record_id: int, target: str, *, expected_version: int | None, **data: Any) -> None:
+        """Move an incident to `target` with what that status needs; a stale copy is refused
+        (StaleVersion says what changed) so the analyst's text can be kept and sent again."""
+        from helpdesk_tui.desk.incidents import change_status
+        from helpdesk_tui.domain.statuses import IncidentStatus
+
+        with self.db.write() as session:
+            change_status(session, self._person(session), self._incident_for_change(session, record_id),
+                          IncidentStatus(target), expected_version=expected_version, **data)
+
+    def add_note(self, record_id: int, *, summary: str, text: str, published: bool = False) -> None:
+        """R23 «ADD » Примітки» on an incident."""
+        from helpdesk_tui.desk.notes import add_note
+
+        with self.db.write() as session:
+            add_note(session, self._person(session), self._incident_for_change(session, record_id),
+                     summary=summary, text=text, published=published)
+
     # --- the recipe of a fast first frame (quickstart.py) -----------------------------------------
 
     def first_page_recipe(self, dashboard: str, tab: str) -> dict[str, Any]:

@@ -143,6 +143,8 @@ class RecordScreen(TranslatedBindings, Screen[None]):
     """
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", N_("Back"), id="record.back"),
+        Binding("t", "change_status", N_("Change status"), id="record.change_status"),
+        Binding("a", "add_note", N_("ADD » Notes"), id="record.add_note"),
         Binding("p", "open_parent", N_("Open in parent"), id="record.open_parent"),
         Binding("m", "mark_read", N_("Mark as read"), id="record.mark_read"),
         Binding("u", "mark_unread", N_("Mark as unread"), id="record.mark_unread"),
@@ -182,7 +184,40 @@ class RecordScreen(TranslatedBindings, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_parent":
             return self.kind == "task"
+        if action in ("change_status", "add_note"):
+            # R26: a closed or cancelled incident opens read-only.
+            return self.kind == "incident" and self.data is not None \
+                and self.data["status"] not in ("closed", "cancelled")
         return True
+
+    def action_change_status(self) -> None:
+        from helpdesk_tui.domain.lifecycle import allowed_targets
+        from helpdesk_tui.domain.statuses import IncidentStatus
+        from helpdesk_tui.screens.dialogs import ChoiceDialog
+        from helpdesk_tui.screens.incident_dialogs import DIALOG_STATUSES, StatusDialog
+
+        if self.data is None:
+            return
+        record = self.data
+        targets = [t for t in allowed_targets(IncidentStatus(record["status"])) if t in DIALOG_STATUSES]
+        targets.sort(key=lambda t: list(IncidentStatus).index(t))
+
+        def chosen(value: str | None) -> None:
+            if value:
+                self.app.push_screen(StatusDialog(self.workspace, record, IncidentStatus(value)), self._changed)
+
+        self.app.push_screen(ChoiceDialog(_("Change status of {number}").format(number=record["number"]),
+                                          [(t.value, t.label) for t in targets]), chosen)
+
+    def action_add_note(self) -> None:
+        from helpdesk_tui.screens.incident_dialogs import NoteDialog
+
+        if self.data is not None:
+            self.app.push_screen(NoteDialog(self.workspace, self.data), self._changed)
+
+    def _changed(self, saved: bool | None) -> None:
+        if saved:
+            self.action_reload()
 
     def action_open_parent(self) -> None:
         if self.data is None or not self.data.get("parent_id"):

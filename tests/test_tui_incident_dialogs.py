@@ -1,0 +1,125 @@
+"""Changing an open incident from its record view: status dialogs that ask only what the status
+needs (R22, R25, R26), notes (R23), and a stale save that keeps the analyst's text (R43)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from helpdesk_tui.desk import incidents
+from helpdesk_tui.screens.dialogs import ChoiceDialog
+from helpdesk_tui.screens.incident_dialogs import NoteDialog, StatusDialog
+from helpdesk_tui.screens.record import RecordScreen
+from helpdesk_tui.store.models import Incident, JournalEntry
+from tests.tui import drive, list_settled, screen_text, wait_for, wait_text, workspace_ready
+from tests.world import seed_desk
+
+
+@pytest.fixture
+def desk(db):
+    return seed_desk(db)
+
+
+async def _open_mine(app, pilot, made):
+    screen = await workspace_ready(pilot)
+    screen.go_to("analyst", "my-action")
+    await list_settled(pilot)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None)
+    return app.screen
+
+
+async def _choose_status(app, pilot, value):
+    await pilot.press("t")
+    await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+    values = [v for v, _label in app.screen.choices]
+    await pilot.press("home", *(["down"] * values.index(value)), "enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, StatusDialog))
+
+
+def _status(db, incident):
+    with db.read() as s:
+        return s.get(Incident, incident.id).status
+
+
+def test_question_to_the_caller_then_the_answer_then_resolve_and_close(desk):
+    db, w, made = desk
+    mine = made["mine-registered"]
+
+    async def scenario(app, pilot):
+        record = await _open_mine(app, pilot, made)
+        await _choose_status(app, pilot, "info_needed")
+        await pilot.press("ctrl+s")
+        await wait_text(pilot, "needs: Question to the caller")  # nothing was typed: it says what
+        await pilot.press(*"Який номер кабінету?", "ctrl+s")
+        await wait_for(pilot, lambda: app.screen is record and record.data["status"] == "info_needed")
+        await wait_text(pilot, "Який номер кабінету?")
+        await _choose_status(app, pilot, "info_provided")
+        await pilot.press(*"Кабінет 204", "ctrl+s")
+        await wait_for(pilot, lambda: record.data["status"] == "info_provided")
+        await _choose_status(app, pilot, "resolved")
+        await pilot.press(*"Замінено картридж", "tab")
+        dialog = app.screen
+        dialog.query_one("#reason_code").value = "permanent_fix"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: record.data["status"] == "resolved")
+        await _choose_status(app, pilot, "closed")
+        await wait_text(pilot, "Press Ctrl+S to confirm.")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: record.data["status"] == "closed")
+        # R26: closed is read-only — the keys are gone from the bar and do nothing.
+        assert "Change status" not in screen_text(app)
+        await pilot.press("t", "a")
+        assert app.screen is record
+
+    drive(db, scenario)
+    assert _status(db, mine) == "closed"
+    with db.read() as s:
+        incident = s.get(Incident, mine.id)
+        assert (incident.solution, incident.reason_code) == ("Замінено картридж", "permanent_fix")
+
+
+def test_a_note_published_to_self_service(desk):
+    db, w, made = desk
+
+    async def scenario(app, pilot):
+        record = await _open_mine(app, pilot, made)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteDialog))
+        await pilot.press("ctrl+s")
+        await wait_text(pilot, "A note needs a summary or a text")
+        assert app.focused.id == "text"  # the message points at the field
+        await pilot.press(*"Передзвонив, чекаємо на логи", "shift+tab", *"Дзвінок", "tab", "tab", "space", "ctrl+s")
+        await wait_for(pilot, lambda: app.screen is record)
+        await wait_text(pilot, "Передзвонив, чекаємо на логи")
+        assert "published in self-service" in screen_text(app)
+
+    drive(db, scenario)
+    with db.read() as s:
+        note = s.execute(select(JournalEntry).where(JournalEntry.kind == "note")).scalar_one()
+        assert (note.summary, note.body, note.published) == ("Дзвінок", "Передзвонив, чекаємо на логи", True)
+
+
+def test_a_stale_save_says_what_changed_and_keeps_the_text(desk):
+    db, w, made = desk
+    mine = made["mine-registered"]
+
+    async def scenario(app, pilot):
+        record = await _open_mine(app, pilot, made)
+        await _choose_status(app, pilot, "info_needed")
+        await pilot.press(*"Чи перезавантажували ПК?")
+        with db.write() as s:  # meanwhile a colleague edits the incident
+            incidents.update_incident(s, w.colleague, s.get(Incident, mine.id), short_description="Не друкує принтер")
+        await pilot.press("ctrl+s")
+        dialog = app.screen
+        await wait_for(pilot, lambda: "was changed by someone else" in str(dialog.query_one("#error").render()))
+        said = str(dialog.query_one("#error").render())
+        assert "Не друкує принтер" in said and "Your text is kept" in said
+        assert dialog.query_one("#question").text == "Чи перезавантажували ПК?"
+        await pilot.press("ctrl+s")  # seen; apply it to the current version
+        await wait_for(pilot, lambda: app.screen is record and record.data["status"] == "info_needed")
+
+    drive(db, scenario)
+    with db.read() as s:
+        incident = s.get(Incident, mine.id)
+        assert (incident.status, incident.short_description) == ("info_needed", "Не друкує принтер")
