@@ -35,6 +35,15 @@ def frozen(sqlite_db):
     set_clock(None)
 
 
+async def open_my_registered(pilot, made):
+    """The analyst's own registered incident, opened from «Інциденти, які потребують мого втручання»."""
+    screen = await workspace_ready(pilot)
+    screen.go_to("analyst", "my-action")
+    await list_settled(pilot)
+    await pilot.press("enter")
+    await wait_text(pilot, made["mine-registered"].number + "  mine-registered")
+
+
 DASHBOARD_KEYS = ["1", "2", "3", "4"]
 
 
@@ -61,11 +70,7 @@ def test_record_view(frozen, snap_compare, lang):
     set_language(lang)
 
     async def ready(pilot):
-        screen = await workspace_ready(pilot)
-        screen.go_to("analyst", "my-action")
-        await list_settled(pilot)
-        await pilot.press("enter")
-        await wait_text(pilot, made["mine-registered"].number + "  mine-registered")
+        await open_my_registered(pilot, made)
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(db, "ivan"), terminal_size=(120, 40), run_before=ready)
@@ -145,11 +150,7 @@ def test_incident_dialogs(frozen, snap_compare, lang, dialog):
     set_language(lang)
 
     async def ready(pilot):
-        screen = await workspace_ready(pilot)
-        screen.go_to("analyst", "my-action")
-        await list_settled(pilot)
-        await pilot.press("enter")
-        await wait_text(pilot, made["mine-registered"].number + "  mine-registered")
+        await open_my_registered(pilot, made)
         if dialog == "note":
             await pilot.press("a")
         else:
