@@ -123,3 +123,46 @@ def test_a_stale_save_says_what_changed_and_keeps_the_text(desk):
     with db.read() as s:
         incident = s.get(Incident, mine.id)
         assert (incident.status, incident.short_description) == ("info_needed", "Не друкує принтер")
+
+
+def test_classification_then_a_priority_override_with_its_justification(desk):
+    from helpdesk_tui.screens.incident_dialogs import ClassifyDialog, PriorityDialog
+
+    db, w, made = desk
+    target = made["unclassified"]
+
+    async def scenario(app, pilot):
+        await workspace_ready(pilot)  # «Всі некласифіковані інциденти» is the first tab
+        await list_settled(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None)
+        record = app.screen
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClassifyDialog))
+        dialog = app.screen
+        await wait_for(pilot, lambda: len(dialog.query_one("#service")._options) > 1, what="the services")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "needs:" in str(dialog.query_one("#error").render()))
+        dialog.query_one("#service").value = w.service.id
+        await pilot.pause()
+        dialog.query_one("#category").value = w.category.id
+        dialog.query_one("#impact").value = 2
+        dialog.query_one("#urgency").value = 1
+        dialog.query_one("#owner").value = w.analyst.id
+        await wait_for(pilot, lambda: "2 - High" in str(dialog.query_one("#priority").render()), what="the priority")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is record and record.data["status"] == "in_progress")
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PriorityDialog))
+        app.screen.query_one("#priority").value = 1
+        app.screen.query_one("#justification").focus()
+        await pilot.press(*"Зупинено митне оформлення", "ctrl+s")
+        await wait_for(pilot, lambda: app.screen is record and record.data["priority"] == 1)
+        await wait_text(pilot, "Зупинено митне оформлення")
+
+    drive(db, scenario)
+    with db.read() as s:
+        incident = s.get(Incident, target.id)
+        assert (incident.status, incident.service_id, incident.category_id, incident.owner_id) == (
+            "in_progress", w.service.id, w.category.id, w.analyst.id)
+        assert (incident.priority, incident.priority_overridden) == (1, True)

@@ -144,21 +144,24 @@ def test_new_incident_form(frozen, snap_compare, lang):
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
-@pytest.mark.parametrize("dialog", ["resolved", "note"])
+@pytest.mark.parametrize("dialog", ["resolved", "note", "classify"])
 def test_incident_dialogs(frozen, snap_compare, lang, dialog):
     db, _w, made = frozen
     set_language(lang)
 
     async def ready(pilot):
         await open_my_registered(pilot, made)
-        if dialog == "note":
-            await pilot.press("a")
+        if dialog in ("note", "classify"):
+            await pilot.press("a" if dialog == "note" else "c")
         else:
             await pilot.press("t")
             await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "ChoiceDialog")
             values = [v for v, _label in pilot.app.screen.choices]
             await pilot.press("home", *(["down"] * values.index(dialog)), "enter")
-        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ in ("StatusDialog", "NoteDialog"))
+        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ in ("StatusDialog", "NoteDialog",
+                                                                              "ClassifyDialog"))
+        if dialog == "classify":  # what the channel and the registration set is filled in (R19)
+            await wait_for(pilot, lambda: "3 -" in str(pilot.app.screen.query_one("#priority").render()))
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(db, "ivan"), terminal_size=(100, 32), run_before=ready)

@@ -187,6 +187,46 @@ class Workspace:
             change_status(session, self._person(session), self._incident_for_change(session, record_id),
                           IncidentStatus(target), expected_version=expected_version, **data)
 
+    def classification_choices(self, group_id: int | None) -> dict[str, list[tuple[int, str]]]:
+        """What the classification form offers: services, every category by service, owners."""
+        from helpdesk_tui.domain.statuses import Role as R
+        from helpdesk_tui.store.models import Category, PersonRole, Service
+
+        with self.db.read() as session:
+            services = [(x.id, x.name) for x in session.execute(
+                select(Service).where(Service.active).order_by(Service.name)).scalars()]  # type: ignore[misc]
+            categories = [(c.id, c.name, c.service_id) for c in session.execute(
+                select(Category).where(Category.active, Category.kind == "incident").order_by(Category.name)).scalars()]  # type: ignore[misc]
+            staff = session.execute(select(Person).join(PersonRole, PersonRole.person_id == Person.id)
+                                    .where(PersonRole.role.in_([R.ANALYST.value, R.GROUP_MEMBER.value]), Person.active)
+                                    .distinct().order_by(Person.name_key)).scalars()
+            owners = [(p.id, p.full_name) for p in staff]
+        if group_id is not None:
+            members = {pid for pid, _n in self.members(group_id)}
+            owners = [o for o in owners if o[0] in members] or owners
+        return {"services": services, "categories": categories, "owners": owners}  # type: ignore[dict-item]
+
+    def classify(self, record_id: int, *, service_id: int, category_id: int, impact: int, urgency: int,
+                 owner_id: int, expected_version: int | None) -> None:
+        """R18: the mandatory fields, and the status «Виконується робота»."""
+        from helpdesk_tui.desk.incidents import classify_incident
+        from helpdesk_tui.store.models import Category, Service
+
+        with self.db.write() as session:
+            classify_incident(session, self._person(session), self._incident_for_change(session, record_id),
+                              service=session.get(Service, service_id), category=session.get(Category, category_id),  # type: ignore[arg-type]
+                              impact=impact, urgency=urgency, owner=session.get(Person, owner_id),  # type: ignore[arg-type]
+                              expected_version=expected_version)
+
+    def change_priority(self, record_id: int, *, priority: int, justification: str,
+                        expected_version: int | None) -> None:
+        """R20 «Змінити пріоритет»: an override with its justification in the journal."""
+        from helpdesk_tui.desk.incidents import change_priority
+
+        with self.db.write() as session:
+            change_priority(session, self._person(session), self._incident_for_change(session, record_id),
+                            priority=priority, justification=justification, expected_version=expected_version)
+
     def add_note(self, record_id: int, *, summary: str, text: str, published: bool = False) -> None:
         """R23 «ADD » Примітки» on an incident."""
         from helpdesk_tui.desk.notes import add_note

@@ -16,6 +16,7 @@ from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from helpdesk_tui.domain.errors import DeskError, StaleVersion
 from helpdesk_tui.domain.lifecycle import REQUIRED_FOR, field_label
+from helpdesk_tui.domain.priority import LEVELS, level_label, priority_label
 from helpdesk_tui.domain.statuses import IncidentStatus, ReasonCode
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.widgets.key_bar import KeyBar
@@ -174,3 +175,117 @@ class NoteDialog(_SavingDialog):
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.add_note(self.record["id"], **values)
+
+
+class ClassifyDialog(_SavingDialog):
+    """R18/R19: the mandatory fields (marked *) with what the channel already set filled in;
+    the priority shown as computed from impact and urgency (R20)."""
+
+    DEFAULT_CSS = _CSS.format(name="ClassifyDialog")
+    FIELDS = ("service", "category", "impact", "urgency", "owner")
+
+    def compose(self) -> ComposeResult:
+        levels = [(level_label(n), n) for n in LEVELS]
+        with Vertical():
+            yield Label(Text(f"{self.record['number']} → {IncidentStatus.IN_PROGRESS.label}"), classes="title")
+            for name in self.FIELDS:
+                yield Label(field_label(name) + " *")
+                options = levels if name in ("impact", "urgency") else []
+                yield Select(options, id=name, type_to_search=True, prompt=_("Choose…"),
+                             value=self.record.get(name) if name in ("impact", "urgency") and self.record.get(name)
+                             else Select.NULL)
+            yield Label("", id="priority")
+            yield Label("", id="error")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#service").focus()
+        self._load()
+
+    @work(thread=True, group="classify-choices", exit_on_error=False)
+    def _load(self) -> None:
+        choices = self.workspace.classification_choices(self.record.get("group_id"))
+        self.app.call_from_thread(self._fill, choices)
+
+    def _fill(self, choices: dict[str, Any]) -> None:
+        self.categories = choices["categories"]
+        for name, key in (("service", "services"), ("owner", "owners")):
+            select = self.query_one(f"#{name}", Select)
+            select.set_options([(literal(label, one_line=True), value) for value, label in choices[key]])
+            current = self.record.get(f"{name}_id")
+            if current in {value for value, _l in choices[key]}:
+                select.value = current
+        self._fill_categories()
+        self._show_priority()
+
+    def _fill_categories(self) -> None:
+        service = self.query_one("#service", Select).value
+        select = self.query_one("#category", Select)
+        options = [(literal(label, one_line=True), cid) for cid, label, sid in getattr(self, "categories", [])
+                   if sid == service]
+        select.set_options(options)
+        if self.record.get("category_id") in {cid for _l, cid in options}:
+            select.value = self.record["category_id"]
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "service":
+            self._fill_categories()
+        self._show_priority()
+
+    def _show_priority(self) -> None:
+        from helpdesk_tui.desk.settings import current
+
+        impact, urgency = (self.query_one(f"#{n}", Select).value for n in ("impact", "urgency"))
+        if isinstance(impact, int) and isinstance(urgency, int):
+            text = _("Priority (computed): {priority}").format(
+                priority=priority_label(current().matrix.compute(impact, urgency)))
+        else:
+            text = _("Priority is computed from impact and urgency")
+        self.query_one("#priority", Label).update(Text(text))
+
+    def values(self) -> dict[str, Any] | None:
+        values = {name: self.query_one(f"#{name}", Select).value for name in self.FIELDS}
+        missing = [name for name, value in values.items() if not isinstance(value, int)]
+        if missing:
+            self._say(_("«{status}» needs: {fields}").format(
+                status=IncidentStatus.IN_PROGRESS.label, fields=", ".join(field_label(n) for n in missing)))
+            self.query_one(f"#{missing[0]}").focus()
+            return None
+        return values
+
+    def write(self, values: dict[str, Any]) -> None:
+        self.workspace.classify(self.record["id"], service_id=values["service"], category_id=values["category"],
+                                impact=values["impact"], urgency=values["urgency"], owner_id=values["owner"],
+                                expected_version=self.version)
+
+
+class PriorityDialog(_SavingDialog):
+    """R20 «Змінити пріоритет»: another priority than the computed one, and why."""
+
+    DEFAULT_CSS = _CSS.format(name="PriorityDialog")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(f"{self.record['number']} · {_('Change priority')}"), classes="title")
+            yield Label(field_label("priority") + " *")
+            yield Select([(priority_label(n), n) for n in range(1, 6)], id="priority", prompt=_("Choose…"),
+                         value=self.record.get("priority") or Select.NULL)
+            yield Label(field_label("justification") + " *")
+            yield TextArea(id="justification", tab_behavior="focus")
+            yield Label("", id="error")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#priority").focus()
+
+    def values(self) -> dict[str, Any] | None:
+        priority = self.query_one("#priority", Select).value
+        justification = self.query_one("#justification", TextArea).text.strip()
+        if not isinstance(priority, int) or not justification:
+            self._say(_("Choose the priority and say why"))
+            self.query_one("#priority" if not isinstance(priority, int) else "#justification").focus()
+            return None
+        return {"priority": priority, "justification": justification}
+
+    def write(self, values: dict[str, Any]) -> None:
+        self.workspace.change_priority(self.record["id"], expected_version=self.version, **values)

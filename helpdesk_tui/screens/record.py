@@ -145,6 +145,8 @@ class RecordScreen(TranslatedBindings, Screen[None]):
         Binding("escape,q", "app.pop_screen", N_("Back"), id="record.back"),
         Binding("t", "change_status", N_("Change status"), id="record.change_status"),
         Binding("a", "add_note", N_("ADD » Notes"), id="record.add_note"),
+        Binding("c", "classify", N_("Classify"), id="record.classify"),
+        Binding("P", "change_priority", N_("Change priority"), id="record.change_priority"),
         Binding("p", "open_parent", N_("Open in parent"), id="record.open_parent"),
         Binding("m", "mark_read", N_("Mark as read"), id="record.mark_read"),
         Binding("u", "mark_unread", N_("Mark as unread"), id="record.mark_unread"),
@@ -184,7 +186,7 @@ class RecordScreen(TranslatedBindings, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_parent":
             return self.kind == "task"
-        if action in ("change_status", "add_note"):
+        if action in ("change_status", "add_note", "classify", "change_priority"):
             # R26: a closed or cancelled incident opens read-only.
             return self.kind == "incident" and self.data is not None \
                 and self.data["status"] not in ("closed", "cancelled")
@@ -199,15 +201,30 @@ class RecordScreen(TranslatedBindings, Screen[None]):
         if self.data is None:
             return
         record = self.data
-        targets = [t for t in allowed_targets(IncidentStatus(record["status"])) if t in DIALOG_STATUSES]
+        targets = [t for t in allowed_targets(IncidentStatus(record["status"]))
+                   if t in DIALOG_STATUSES or t is IncidentStatus.IN_PROGRESS]
         targets.sort(key=lambda t: list(IncidentStatus).index(t))
 
         def chosen(value: str | None) -> None:
-            if value:
+            if value == IncidentStatus.IN_PROGRESS.value:
+                self.action_classify()  # «Виконується робота» is the classification (R18)
+            elif value:
                 self.app.push_screen(StatusDialog(self.workspace, record, IncidentStatus(value)), self._changed)
 
         self.app.push_screen(ChoiceDialog(_("Change status of {number}").format(number=record["number"]),
                                           [(t.value, t.label) for t in targets]), chosen)
+
+    def action_classify(self) -> None:
+        from helpdesk_tui.screens.incident_dialogs import ClassifyDialog
+
+        if self.data is not None:
+            self.app.push_screen(ClassifyDialog(self.workspace, self.data), self._changed)
+
+    def action_change_priority(self) -> None:
+        from helpdesk_tui.screens.incident_dialogs import PriorityDialog
+
+        if self.data is not None:
+            self.app.push_screen(PriorityDialog(self.workspace, self.data), self._changed)
 
     def action_add_note(self) -> None:
         from helpdesk_tui.screens.incident_dialogs import NoteDialog
