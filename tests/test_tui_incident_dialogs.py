@@ -166,3 +166,54 @@ def test_classification_then_a_priority_override_with_its_justification(desk):
         assert (incident.status, incident.service_id, incident.category_id, incident.owner_id) == (
             "in_progress", w.service.id, w.category.id, w.analyst.id)
         assert (incident.priority, incident.priority_overridden) == (1, True)
+
+
+def test_a_task_for_another_group_then_accepted_and_completed_by_it(desk):
+    from helpdesk_tui.screens.incident_dialogs import TaskDialog, TaskMoveDialog
+    from helpdesk_tui.store.models import Task
+
+    db, w, made = desk
+
+    async def scenario(app, pilot):
+        record = await _open_mine(app, pilot, made)
+        await pilot.press("k")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskDialog))
+        dialog = app.screen
+        await wait_for(pilot, lambda: len(dialog.query_one("#group")._options) > 1)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "needs a work group" in str(dialog.query_one("#error").render()))
+        dialog.query_one("#group").value = w.second_line.id
+        dialog.query_one("#short").focus()
+        await pilot.press(*"Перевірити комутатор", "ctrl+s")
+        await wait_for(pilot, lambda: app.screen is record)
+        await wait_text(pilot, "Перевірити комутатор")
+
+    drive(db, scenario)
+    with db.read() as s:
+        task = s.execute(select(Task).where(Task.short_description == "Перевірити комутатор")).scalar_one()
+        assert (task.group_id, task.status, task.incident_id) == (w.second_line.id, "open", made["mine-registered"].id)
+
+    async def specialist(app, pilot):
+        await workspace_ready(pilot)
+        await pilot.press("3")  # «Завдання»: the team's unassigned tasks
+        rl = await list_settled(pilot)
+        index = next(i for i, line in enumerate(rl.window.lines) if line.row["id"] == task.id)
+        rl.window.cursor = index
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None)
+        record = app.screen
+        await pilot.press("A")
+        await wait_for(pilot, lambda: record.data["status"] == "accepted")
+        await pilot.press("C")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskMoveDialog))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "add a comment" in str(app.screen.query_one("#error").render()))
+        await pilot.press(*"Порт 12 замінено", "ctrl+s")
+        await wait_for(pilot, lambda: app.screen is record and record.data["status"] == "completed")
+        await pilot.press("p")  # «Відкрити в батьківському»
+        await wait_text(pilot, made["mine-registered"].number + "  mine-registered")
+
+    drive(db, specialist, login="taras")
+    with db.read() as s:
+        done = s.get(Task, task.id)
+        assert (done.status, done.owner_id, done.completion_comment) == ("completed", w.specialist.id, "Порт 12 замінено")

@@ -144,22 +144,22 @@ def test_new_incident_form(frozen, snap_compare, lang):
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
-@pytest.mark.parametrize("dialog", ["resolved", "note", "classify"])
+@pytest.mark.parametrize("dialog", ["resolved", "note", "classify", "task"])
 def test_incident_dialogs(frozen, snap_compare, lang, dialog):
     db, _w, made = frozen
     set_language(lang)
 
     async def ready(pilot):
         await open_my_registered(pilot, made)
-        if dialog in ("note", "classify"):
-            await pilot.press("a" if dialog == "note" else "c")
+        if dialog in ("note", "classify", "task"):
+            await pilot.press({"note": "a", "classify": "c", "task": "k"}[dialog])
         else:
             await pilot.press("t")
             await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "ChoiceDialog")
             values = [v for v, _label in pilot.app.screen.choices]
             await pilot.press("home", *(["down"] * values.index(dialog)), "enter")
         await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ in ("StatusDialog", "NoteDialog",
-                                                                              "ClassifyDialog"))
+                                                                              "ClassifyDialog", "TaskDialog"))
         if dialog == "classify":  # what the channel and the registration set is filled in (R19)
             await wait_for(pilot, lambda: "3 -" in str(pilot.app.screen.query_one("#priority").render()))
         await pilot.pause(0.2)

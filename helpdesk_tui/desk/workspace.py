@@ -235,6 +235,37 @@ class Workspace:
             add_note(session, self._person(session), self._incident_for_change(session, record_id),
                      summary=summary, text=text, published=published)
 
+    # --- tasks (R21, R29, R31) --------------------------------------------------------------------
+
+    def new_task(self, incident_id: int, *, group_id: int, short_description: str, details: str = "") -> str:
+        """«Завдання» → New: ask another work group for help; the new task's number."""
+        from helpdesk_tui.desk.tasks import create_task
+        from helpdesk_tui.store.models import WorkGroup
+
+        with self.db.write() as session:
+            group = session.get(WorkGroup, group_id)
+            if group is None:
+                raise NotFound(_("That work group no longer exists"))
+            task = create_task(session, self._person(session), self._incident_for_change(session, incident_id),
+                               group=group, short_description=short_description, details=details)
+            return task.number
+
+    def move_task(self, task_id: int, action: str, *, expected_version: int | None, text: str = "") -> None:
+        """Accept, complete (with a comment) or cancel (with a reason) a task."""
+        from helpdesk_tui.desk import tasks
+
+        with self.db.write() as session:
+            task = session.get(Task, task_id)
+            if task is None:
+                raise NotFound(_("That record no longer exists"))
+            person = self._person(session)
+            if action == "accept":
+                tasks.accept_task(session, person, task, expected_version=expected_version)
+            elif action == "complete":
+                tasks.complete_task(session, person, task, comment=text, expected_version=expected_version)
+            else:
+                tasks.cancel_task(session, person, task, reason=text, expected_version=expected_version)
+
     # --- the recipe of a fast first frame (quickstart.py) -----------------------------------------
 
     def first_page_recipe(self, dashboard: str, tab: str) -> dict[str, Any]:

@@ -289,3 +289,76 @@ class PriorityDialog(_SavingDialog):
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.change_priority(self.record["id"], expected_version=self.version, **values)
+
+
+class TaskDialog(_SavingDialog):
+    """R21: «Завдання» → New task for another work group (short description, details)."""
+
+    DEFAULT_CSS = _CSS.format(name="TaskDialog")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(f"{self.record['number']} · {_('New task')}"), classes="title")
+            yield Label(field_label("group") + " *")
+            yield Select([], id="group", type_to_search=True, prompt=_("Choose…"))
+            yield Label(field_label("short_description") + " *")
+            yield Input(id="short", max_length=160)
+            yield Label(_("Details"))
+            yield TextArea(id="details", tab_behavior="focus")
+            yield Label("", id="error")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#group").focus()
+        self._load()
+
+    @work(thread=True, group="task-groups", exit_on_error=False)
+    def _load(self) -> None:
+        groups = self.workspace.work_groups()
+        self.app.call_from_thread(self.query_one("#group", Select).set_options,
+                                  [(literal(name, one_line=True), gid) for gid, name in groups])
+
+    def values(self) -> dict[str, Any] | None:
+        group = self.query_one("#group", Select).value
+        short = self.query_one("#short", Input).value.strip()
+        if not isinstance(group, int) or not short:
+            self._say(_("A task needs a work group and a short description"))
+            self.query_one("#group" if not isinstance(group, int) else "#short").focus()
+            return None
+        return {"group_id": group, "short_description": short, "details": self.query_one("#details", TextArea).text}
+
+    def write(self, values: dict[str, Any]) -> None:
+        number = self.workspace.new_task(self.record["id"], **values)
+        self.app.call_from_thread(self.app.notify, _("{number} created").format(number=number))
+
+
+class TaskMoveDialog(_SavingDialog):
+    """Complete a task with a comment, or cancel it with a reason (R29)."""
+
+    DEFAULT_CSS = _CSS.format(name="TaskMoveDialog")
+
+    def __init__(self, workspace: Workspace, record: dict[str, Any], action: str) -> None:
+        super().__init__(workspace, record)
+        self.action = action
+
+    def compose(self) -> ComposeResult:
+        title = _("Complete the task") if self.action == "complete" else _("Cancel the task")
+        with Vertical():
+            yield Label(Text(f"{self.record['number']} · {title}"), classes="title")
+            yield Label(_("Comment *") if self.action == "complete" else _("Reason"))
+            yield TextArea(id="text", tab_behavior="focus")
+            yield Label("", id="error")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#text").focus()
+
+    def values(self) -> dict[str, Any] | None:
+        text = self.query_one("#text", TextArea).text.strip()
+        if self.action == "complete" and not text:
+            self._say(_("To complete a task, add a comment"))
+            return None
+        return {"text": text}
+
+    def write(self, values: dict[str, Any]) -> None:
+        self.workspace.move_task(self.record["id"], self.action, expected_version=self.version, **values)

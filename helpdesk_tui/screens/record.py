@@ -147,6 +147,10 @@ class RecordScreen(TranslatedBindings, Screen[None]):
         Binding("a", "add_note", N_("ADD » Notes"), id="record.add_note"),
         Binding("c", "classify", N_("Classify"), id="record.classify"),
         Binding("P", "change_priority", N_("Change priority"), id="record.change_priority"),
+        Binding("k", "new_task", N_("New task"), id="record.new_task"),
+        Binding("A", "move_task('accept')", N_("Accept"), id="record.accept_task"),
+        Binding("C", "move_task('complete')", N_("Complete"), id="record.complete_task"),
+        Binding("X", "move_task('cancel')", N_("Cancel task"), id="record.cancel_task"),
         Binding("p", "open_parent", N_("Open in parent"), id="record.open_parent"),
         Binding("m", "mark_read", N_("Mark as read"), id="record.mark_read"),
         Binding("u", "mark_unread", N_("Mark as unread"), id="record.mark_unread"),
@@ -186,7 +190,10 @@ class RecordScreen(TranslatedBindings, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_parent":
             return self.kind == "task"
-        if action in ("change_status", "add_note", "classify", "change_priority"):
+        if action == "move_task":
+            return self.kind == "task" and self.data is not None and self.data["status"] in ("open", "accepted") \
+                and (parameters != ("accept",) or self.data["status"] == "open")
+        if action in ("change_status", "add_note", "classify", "change_priority", "new_task"):
             # R26: a closed or cancelled incident opens read-only.
             return self.kind == "incident" and self.data is not None \
                 and self.data["status"] not in ("closed", "cancelled")
@@ -225,6 +232,32 @@ class RecordScreen(TranslatedBindings, Screen[None]):
 
         if self.data is not None:
             self.app.push_screen(PriorityDialog(self.workspace, self.data), self._changed)
+
+    def action_new_task(self) -> None:
+        from helpdesk_tui.screens.incident_dialogs import TaskDialog
+
+        if self.data is not None:
+            self.app.push_screen(TaskDialog(self.workspace, self.data), self._changed)
+
+    def action_move_task(self, action: str) -> None:
+        from helpdesk_tui.screens.incident_dialogs import TaskMoveDialog
+
+        if self.data is None:
+            return
+        if action == "accept":
+            self._accept(self.data["id"], self.data["version"])
+        else:
+            self.app.push_screen(TaskMoveDialog(self.workspace, self.data, action), self._changed)
+
+    @work(thread=True, group="record-task", exit_on_error=False)
+    def _accept(self, task_id: int, version: int) -> None:
+        try:
+            self.workspace.move_task(task_id, "accept", expected_version=version)
+        except DeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        self.app.call_from_thread(self.notify, _("Accepted"))
+        self.app.call_from_thread(self.action_reload)
 
     def action_add_note(self) -> None:
         from helpdesk_tui.screens.incident_dialogs import NoteDialog
