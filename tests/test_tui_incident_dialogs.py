@@ -217,3 +217,39 @@ def test_a_task_for_another_group_then_accepted_and_completed_by_it(desk):
     with db.read() as s:
         done = s.get(Task, task.id)
         assert (done.status, done.owner_id, done.completion_comment) == ("completed", w.specialist.id, "Порт 12 замінено")
+
+
+def test_vendor_round_trip(desk):
+    from helpdesk_tui.screens.incident_dialogs import VendorDialog
+    from helpdesk_tui.store.models import ExternalTask
+
+    db, w, made = desk
+    mine = made["mine-registered"]
+
+    async def scenario(app, pilot):
+        record = await _open_mine(app, pilot, made)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        values = [v for v, _label in app.screen.choices]
+        await pilot.press("home", *(["down"] * values.index("third_party")), "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, VendorDialog))
+        dialog = app.screen
+        await wait_for(pilot, lambda: len(dialog.query_one("#vendor")._options) > 1)
+        assert dialog.query_one("#short").value == "mine-registered"  # taken from the incident
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "needs a vendor" in str(dialog.query_one("#error").render()))
+        dialog.query_one("#vendor").value = w.vendor.id
+        dialog.query_one("#details").focus()
+        await pilot.press(*"Помилка 0x80070005 після оновлення", "ctrl+s")
+        await wait_for(pilot, lambda: app.screen is record and record.data["status"] == "third_party")
+        await wait_text(pilot, "ТОВ «Софтсервіс»")
+        await _choose_status(app, pilot, "from_third_party")
+        await pilot.press(*"Встановіть оновлення 2.4.1", "ctrl+s")
+        await wait_for(pilot, lambda: app.screen is record and record.data["status"] == "from_third_party")
+
+    drive(db, scenario)
+    with db.read() as s:
+        task = s.execute(select(ExternalTask).where(ExternalTask.incident_id == mine.id)).scalar_one()
+        assert (task.vendor_id, task.details, task.vendor_answer) == (
+            w.vendor.id, "Помилка 0x80070005 після оновлення", "Встановіть оновлення 2.4.1")
+        assert task.status != "open"

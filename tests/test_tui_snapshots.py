@@ -144,7 +144,7 @@ def test_new_incident_form(frozen, snap_compare, lang):
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
-@pytest.mark.parametrize("dialog", ["resolved", "note", "classify", "task"])
+@pytest.mark.parametrize("dialog", ["resolved", "third_party", "note", "classify", "task"])
 def test_incident_dialogs(frozen, snap_compare, lang, dialog):
     db, _w, made = frozen
     set_language(lang)
@@ -158,8 +158,10 @@ def test_incident_dialogs(frozen, snap_compare, lang, dialog):
             await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "ChoiceDialog")
             values = [v for v, _label in pilot.app.screen.choices]
             await pilot.press("home", *(["down"] * values.index(dialog)), "enter")
-        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ in ("StatusDialog", "NoteDialog",
-                                                                              "ClassifyDialog", "TaskDialog"))
+        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ in (
+            "StatusDialog", "NoteDialog", "ClassifyDialog", "TaskDialog", "VendorDialog"))
+        if dialog == "third_party":
+            await wait_for(pilot, lambda: len(pilot.app.screen.query_one("#vendor")._options) > 1)
         if dialog == "classify":  # what the channel and the registration set is filled in (R19)
             await wait_for(pilot, lambda: "3 -" in str(pilot.app.screen.query_one("#priority").render()))
         await pilot.pause(0.2)

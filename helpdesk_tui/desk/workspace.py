@@ -235,6 +235,28 @@ class Workspace:
             add_note(session, self._person(session), self._incident_for_change(session, record_id),
                      summary=summary, text=text, published=published)
 
+    def vendors(self) -> list[tuple[int, str]]:
+        from helpdesk_tui.store.models import Vendor
+
+        with self.db.read() as session:
+            return [(v.id, v.name) for v in session.execute(select(Vendor).order_by(Vendor.name)).scalars()]
+
+    def hand_to_vendor(self, record_id: int, *, vendor_id: int, short_description: str, details: str = "",
+                       service_id: int | None = None, expected_version: int | None) -> None:
+        """R24 «Передано третій стороні»: the external task for the vendor, and the status."""
+        from helpdesk_tui.desk.incidents import VendorHandoff, change_status
+        from helpdesk_tui.domain.statuses import IncidentStatus
+        from helpdesk_tui.store.models import Service, Vendor
+
+        with self.db.write() as session:
+            vendor = session.get(Vendor, vendor_id)
+            if vendor is None:
+                raise NotFound(_("That vendor no longer exists"))
+            handoff = VendorHandoff(vendor=vendor, short_description=short_description, details=details,
+                                    service=session.get(Service, service_id) if service_id else None)
+            change_status(session, self._person(session), self._incident_for_change(session, record_id),
+                          IncidentStatus.THIRD_PARTY, expected_version=expected_version, handoff=handoff)
+
     # --- tasks (R21, R29, R31) --------------------------------------------------------------------
 
     def new_task(self, incident_id: int, *, group_id: int, short_description: str, details: str = "") -> str:

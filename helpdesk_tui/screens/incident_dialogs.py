@@ -362,3 +362,55 @@ class TaskMoveDialog(_SavingDialog):
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.move_task(self.record["id"], self.action, expected_version=self.version, **values)
+
+
+class VendorDialog(_SavingDialog):
+    """R24 «Передано третій стороні»: an external task (service, vendor, short description,
+    details) goes to the vendor; the vendor's answer later completes it."""
+
+    DEFAULT_CSS = _CSS.format(name="VendorDialog")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(f"{self.record['number']} → {IncidentStatus.THIRD_PARTY.label}"), classes="title")
+            yield Label(_("Vendor") + " *")
+            yield Select([], id="vendor", type_to_search=True, prompt=_("Choose…"))
+            yield Label(field_label("service"))
+            yield Select([], id="service", type_to_search=True, prompt=_("Choose…"))
+            yield Label(field_label("short_description") + " *")
+            yield Input(id="short", max_length=160, value=self.record.get("short_description") or "")
+            yield Label(_("Details"))
+            yield TextArea(id="details", tab_behavior="focus")
+            yield Label("", id="error")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#vendor").focus()
+        self._load()
+
+    @work(thread=True, group="vendor-choices", exit_on_error=False)
+    def _load(self) -> None:
+        vendors = self.workspace.vendors()
+        services = self.workspace.classification_choices(None)["services"]
+        self.app.call_from_thread(self._fill, vendors, services)
+
+    def _fill(self, vendors: list[tuple[int, str]], services: list[tuple[int, str]]) -> None:
+        self.query_one("#vendor", Select).set_options([(literal(n, one_line=True), i) for i, n in vendors])
+        service = self.query_one("#service", Select)
+        service.set_options([(literal(n, one_line=True), i) for i, n in services])
+        if self.record.get("service_id") in {i for i, _n in services}:
+            service.value = self.record["service_id"]
+
+    def values(self) -> dict[str, Any] | None:
+        vendor = self.query_one("#vendor", Select).value
+        short = self.query_one("#short", Input).value.strip()
+        if not isinstance(vendor, int) or not short:
+            self._say(_("An external task needs a vendor and a short description"))
+            self.query_one("#vendor" if not isinstance(vendor, int) else "#short").focus()
+            return None
+        service = self.query_one("#service", Select).value
+        return {"vendor_id": vendor, "short_description": short, "details": self.query_one("#details", TextArea).text,
+                "service_id": service if isinstance(service, int) else None}
+
+    def write(self, values: dict[str, Any]) -> None:
+        self.workspace.hand_to_vendor(self.record["id"], expected_version=self.version, **values)

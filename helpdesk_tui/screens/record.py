@@ -209,12 +209,16 @@ class RecordScreen(TranslatedBindings, Screen[None]):
             return
         record = self.data
         targets = [t for t in allowed_targets(IncidentStatus(record["status"]))
-                   if t in DIALOG_STATUSES or t is IncidentStatus.IN_PROGRESS]
+                   if t in DIALOG_STATUSES or t in (IncidentStatus.IN_PROGRESS, IncidentStatus.THIRD_PARTY)]
         targets.sort(key=lambda t: list(IncidentStatus).index(t))
 
         def chosen(value: str | None) -> None:
             if value == IncidentStatus.IN_PROGRESS.value:
                 self.action_classify()  # «Виконується робота» is the classification (R18)
+            elif value == IncidentStatus.THIRD_PARTY.value:
+                from helpdesk_tui.screens.incident_dialogs import VendorDialog
+
+                self.app.push_screen(VendorDialog(self.workspace, record), self._changed)
             elif value:
                 self.app.push_screen(StatusDialog(self.workspace, record, IncidentStatus(value)), self._changed)
 
