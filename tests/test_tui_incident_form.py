@@ -122,3 +122,34 @@ def test_a_refusal_says_why_and_keeps_everything_typed(db):
     drive(db, scenario)
     with db.read() as s:
         assert s.execute(select(Incident.short_description)).scalar_one() == "[red]Принтер[/]"
+
+
+def test_a_caller_the_desk_does_not_know_is_added_inline(db):
+    from helpdesk_tui.screens.incident_form import NewCallerDialog
+    from helpdesk_tui.store.models import Person
+
+    seed(db)
+
+    async def scenario(app, pilot):
+        await workspace_ready(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, IncidentFormScreen))
+        await pilot.press(*"+380 50 777 66 55")
+        await wait_text(pilot, "New caller «+380 50 777 66 55»")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewCallerDialog))
+        assert app.screen.query_one("#phone").value == "+380 50 777 66 55"
+        await pilot.press("ctrl+s")
+        await wait_text(pilot, "A person needs a full name")
+        await pilot.press(*"Богдан Ткачук", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, IncidentFormScreen))
+        assert app.screen.query_one("PersonPicker").chosen.full_name == "Богдан Ткачук"
+        await wait_for(pilot, lambda: app.focused.id == "short")
+        await pilot.press(*"Не працює сканер", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen))
+
+    drive(db, scenario)
+    with db.read() as s:
+        person = s.execute(select(Person).where(Person.full_name == "Богдан Ткачук")).scalar_one()
+        assert (person.login, person.phone) == ("b.tkachuk", "+380 50 777 66 55")
+        assert s.execute(select(Incident.caller_id)).scalar_one() == person.id

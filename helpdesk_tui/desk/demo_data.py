@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from helpdesk_tui.domain.text import TRANSLIT  # noqa: F401  (the demo's logins are made with it)
+
 GROUPS = (
     ("Перша лінія підтримки Контакт-центр", "contact-center@helpdesk.example"),
     ("Друга лінія підтримки", "second-line@helpdesk.example"),
@@ -54,12 +56,6 @@ LAST_NAMES = (
     "Лисенко", "Савченко", "Руденко", "Марченко", "Петренко", "Мороз", "Гончаренко", "Кравчук",
     "Романенко", "Павленко", "Яковенко", "Білоус", "Гнатюк", "Їжакевич", "Ґудзь", "Федорук",
 )
-TRANSLIT = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
-    "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
-    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "'": "", "’": "",
-})
 
 # (service index, short description, description)
 PROBLEMS_REPORTED = (

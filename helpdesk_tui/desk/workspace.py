@@ -138,6 +138,23 @@ class Workspace:
             return [PersonChoice(p.id, p.full_name, p.login, p.email, p.phone, org)  # type: ignore[arg-type]
                     for p, org in session.execute(stmt)]
 
+    def add_caller(self, *, full_name: str, phone: str | None = None, email: str | None = None) -> PersonChoice:
+        """R3: a caller the desk does not know yet, added while they are on the line."""
+        from helpdesk_tui.desk.admin import create_person
+        from helpdesk_tui.domain.text import login_from_name
+
+        base = (email or "").split("@")[0].strip().lower() or login_from_name(full_name) or "caller"
+        with self.db.write() as session:
+            taken = set(session.execute(select(Person.login).where(Person.login.startswith(base))).scalars())
+            login, n = base, 1
+            while login in taken:
+                n += 1
+                login = f"{base}{n}"
+            person = create_person(session, self._person(session), login=login, full_name=full_name,
+                                   phone=phone or None, email=email or None)
+            session.flush()
+            return PersonChoice(person.id, person.full_name, person.login, person.email, person.phone, None)  # type: ignore[arg-type]
+
     def work_groups(self) -> list[tuple[int, str]]:
         from helpdesk_tui.store.models import WorkGroup
 

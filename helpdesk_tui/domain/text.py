@@ -25,3 +25,21 @@ def printable(text: str | None, *, one_line: bool = False) -> str:
     if one_line:
         text = " ".join(text.replace("\t", " ").split("\n"))
     return _CONTROL.sub(_stand_in, text)
+
+
+# Ukrainian to Latin letters (the national transliteration, lower case), for logins.
+TRANSLIT = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
+    "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "'": "", "’": "",
+})
+
+
+def login_from_name(full_name: str) -> str:
+    """«Олена Шевченко» → «o.shevchenko»: the login a new person gets unless they have an e-mail."""
+    words = [w for w in full_name.casefold().split() if w]
+    if not words:
+        return ""
+    base = words[0][0] + "." + words[-1] if len(words) > 1 else words[0]
+    return "".join(c for c in base.translate(TRANSLIT) if c.isalnum() or c in "._-")

@@ -10,8 +10,8 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, Select, TextArea
 
 from helpdesk_tui.domain.display import when
@@ -89,6 +89,12 @@ class IncidentFormScreen(TranslatedBindings, Screen[None]):
     def _caller_picked(self, event: PersonPicker.Picked) -> None:
         self.query_one("#short", Input).focus()
 
+    @on(PersonPicker.NewRequested)
+    def _new_caller(self, event: PersonPicker.NewRequested) -> None:
+        picker = event.picker
+        self.app.push_screen(NewCallerDialog(self.workspace, event.text),
+                             lambda person: picker.pick(person) if person is not None else None)
+
     @on(Input.Submitted, "#short")
     def _short_done(self, event: Input.Submitted) -> None:
         event.stop()
@@ -157,3 +163,70 @@ class IncidentFormScreen(TranslatedBindings, Screen[None]):
             return
         self.app.push_screen(ConfirmDialog(_("Discard this new incident?")),
                              lambda yes: self.app.pop_screen() if yes else None)
+
+
+class NewCallerDialog(TranslatedBindings, ModalScreen[Any]):
+    """A caller the desk does not know yet, added inline (R3): name, phone, e-mail."""
+
+    DEFAULT_CSS = """
+    NewCallerDialog { align: center middle; }
+    NewCallerDialog > Vertical { width: 70; max-width: 95%; height: auto; border: thick $primary;
+                                 background: $surface; padding: 0 1; }
+    NewCallerDialog .title { text-style: bold; margin: 1 0; }
+    NewCallerDialog #error { color: $error; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
+    ]
+
+    def __init__(self, workspace: Workspace, typed: str) -> None:
+        super().__init__()
+        self.workspace, self.typed = workspace, typed
+
+    def compose(self) -> ComposeResult:
+        typed = self.typed
+        digits = sum(c.isdigit() for c in typed)
+        is_mail, is_phone = "@" in typed, digits >= max(len(typed.replace(" ", "")) // 2, 3)
+        with Vertical():
+            yield Label(_("New caller"), classes="title")
+            yield Label(_("Full name *"))
+            yield Input(value="" if is_mail or is_phone else typed, id="full_name")
+            yield Label(_("Phone"))
+            yield Input(value=typed if is_phone else "", id="phone")
+            yield Label(_("E-mail"))
+            yield Input(value=typed if is_mail else "", id="email")
+            yield Label("", id="error")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#full_name", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def action_save(self) -> None:
+        values = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("full_name", "phone", "email")}
+        if not values["full_name"]:
+            self.query_one("#error", Label).update(Text(_("A person needs a full name")))
+            self.query_one("#full_name").focus()
+            return
+        self._save(values)
+
+    @work(thread=True, group="new-caller", exit_on_error=False)
+    def _save(self, values: dict[str, str]) -> None:
+        try:
+            person = self.workspace.add_caller(**values)
+        except DeskError as exc:
+            self.app.call_from_thread(self._refused, exc.message, exc.field)
+            return
+        self.app.call_from_thread(self.dismiss, person)
+
+    def _refused(self, message: str, field: str | None) -> None:
+        self.query_one("#error", Label).update(literal(message))
+        if field in ("full_name", "phone", "email"):
+            self.query_one(f"#{field}").focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -46,6 +46,13 @@ class PersonPicker(Vertical):
         picker: PersonPicker
         choice: Any
 
+    @dataclass
+    class NewRequested(Message):
+        """Nobody matches: add the caller (the text typed so far comes along)."""
+
+        picker: PersonPicker
+        text: str
+
     def __init__(self, workspace: Any, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.workspace = workspace
@@ -85,28 +92,39 @@ class PersonPicker(Vertical):
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([Option(literal(p.describe(), one_line=True)) for p in found])
-        options.set_class(bool(found), "-open")
-        if found:
+        typed = self.query_one(Input).value.strip()
+        if typed:  # always last: a caller the desk does not know yet
+            options.add_option(Option(Text("+ ").append(_("New caller «{text}»").format(text=typed)), id="new"))
+        options.set_class(bool(typed), "-open")
+        if typed:
             options.highlighted = 0
 
     def move(self, delta: int) -> None:
         options = self.query_one(OptionList)
-        if self.matches:
-            options.highlighted = min(max((options.highlighted or 0) + delta, 0), len(self.matches) - 1)
+        if options.option_count:
+            options.highlighted = min(max((options.highlighted or 0) + delta, 0), options.option_count - 1)
+
+    def _take(self, index: int | None) -> None:
+        if index is None:
+            return
+        if index < len(self.matches):
+            self.pick(self.matches[index])
+        else:
+            self.post_message(self.NewRequested(self, self.query_one(Input).value.strip()))
 
     @on(Input.Submitted, "#caller-search")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        index = self.query_one(OptionList).highlighted
-        if self.matches and index is not None:
-            self.pick(self.matches[index])
+        options = self.query_one(OptionList)
+        if options.option_count:
+            self._take(options.highlighted)
         elif self.chosen is not None:
             self.post_message(self.Picked(self, self.chosen))
 
     @on(OptionList.OptionSelected, "#caller-matches")
     def _clicked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.pick(self.matches[event.option_index])
+        self._take(event.option_index)
 
     def pick(self, choice: Any) -> None:
         self.chosen = choice
