@@ -253,3 +253,26 @@ def test_vendor_round_trip(desk):
         assert (task.vendor_id, task.details, task.vendor_answer) == (
             w.vendor.id, "Помилка 0x80070005 після оновлення", "Встановіть оновлення 2.4.1")
         assert task.status != "open"
+
+
+def test_the_journal_filter_shows_one_kind_of_entry_at_a_time(desk):
+    from helpdesk_tui.desk import notes
+
+    db, w, made = desk
+    with db.write() as s:
+        notes.add_note(s, w.colleague, s.get(Incident, made["mine-registered"].id), summary="", text="Гляньте логи")
+
+    async def scenario(app, pilot):
+        await _open_mine(app, pilot, made)
+        await wait_text(pilot, "Гляньте логи")
+        assert "Incident registered" in screen_text(app)
+        await pilot.press("f")  # notes
+        await wait_text(pilot, "showing: notes")
+        assert "Гляньте логи" in screen_text(app) and "Incident registered" not in screen_text(app)
+        await pilot.press("f", "f")  # e-mails, then changes
+        await wait_text(pilot, "showing: changes")
+        assert "Incident registered" in screen_text(app) and "Гляньте логи" not in screen_text(app)
+        await pilot.press("f", "f")  # notifications, then everything again
+        await wait_text(pilot, "showing: everything")
+
+    drive(db, scenario)

@@ -83,7 +83,17 @@ def _value(kind: str, name: str, value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def render_record(data: dict[str, Any]) -> RenderableType:
+# The journal's filter (issue 6): everything, or one kind of entry.
+JOURNAL_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (N_("everything"), ()),
+    (N_("notes"), ("note",)),
+    (N_("e-mails"), ("email",)),
+    (N_("changes"), ("status", "change", "task", "sla")),
+    (N_("notifications"), ("notification",)),
+)
+
+
+def render_record(data: dict[str, Any], journal_filter: int = 0) -> RenderableType:
     kind = data["kind"]
     parts: list[RenderableType] = []
     title = Text(data.get("number") or "", style="bold")
@@ -115,8 +125,13 @@ def render_record(data: dict[str, Any]) -> RenderableType:
             for row in rows:
                 table.add_row(*(literal(_value("task", f, row.get(f)), one_line=True) for f in fields))
             parts += [Text(""), table]
-    parts += [Text(""), Text(_("Journal"), style="bold underline")]
+    label, kinds = JOURNAL_FILTERS[journal_filter]
+    heading = Text(_("Journal"), style="bold underline")
+    heading.append("  " + _("showing: {what} (f)").format(what=_(label)), style="dim")
+    parts += [Text(""), heading]
     for entry in data.get("journal") or []:
+        if kinds and entry["kind"] not in kinds:
+            continue
         head = Text("▌ " if entry["unread"] else "  ", style="blue bold")
         head.append(f"{when(entry['created_at'])}  ", style="dim")
         head.append(literal(entry.get("author") or _("system"), one_line=True))
@@ -154,6 +169,7 @@ class RecordScreen(TranslatedBindings, Screen[None]):
         Binding("p", "open_parent", N_("Open in parent"), id="record.open_parent"),
         Binding("m", "mark_read", N_("Mark as read"), id="record.mark_read"),
         Binding("u", "mark_unread", N_("Mark as unread"), id="record.mark_unread"),
+        Binding("f", "journal_filter", N_("Journal filter"), id="record.journal_filter"),
         Binding("r,f5", "reload", N_("Refresh"), id="record.refresh"),
     ]
 
@@ -161,6 +177,7 @@ class RecordScreen(TranslatedBindings, Screen[None]):
         super().__init__()
         self.workspace, self.kind, self.record_id = workspace, kind, record_id
         self.data: dict[str, Any] | None = None
+        self.journal_filter = 0
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
@@ -184,7 +201,7 @@ class RecordScreen(TranslatedBindings, Screen[None]):
 
     def _show(self, data: dict[str, Any]) -> None:
         self.data = data
-        self.query_one("#record", Static).update(render_record(data))
+        self.query_one("#record", Static).update(render_record(data, self.journal_filter))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -236,6 +253,11 @@ class RecordScreen(TranslatedBindings, Screen[None]):
 
         if self.data is not None:
             self.app.push_screen(PriorityDialog(self.workspace, self.data), self._changed)
+
+    def action_journal_filter(self) -> None:
+        self.journal_filter = (self.journal_filter + 1) % len(JOURNAL_FILTERS)
+        if self.data is not None:
+            self._show(self.data)
 
     def action_new_task(self) -> None:
         from helpdesk_tui.screens.incident_dialogs import TaskDialog
