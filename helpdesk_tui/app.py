@@ -202,7 +202,7 @@ class HelpdeskApp(TranslatedBindings, App[None]):
     def _signed_in(self, who: SignedIn, workspace: Workspace | None = None) -> None:
         self.signed_in = who
         if workspace is not None:
-            self._open_workspace(workspace.role, workspace)
+            self._open_workspace(workspace)
         else:
             self.action_switch_role()
 
@@ -219,18 +219,27 @@ class HelpdeskApp(TranslatedBindings, App[None]):
             if value is None and self.workspace is None:
                 value = self.signed_in.roles[0].value  # type: ignore[union-attr]
             if value is not None and value != current:
-                self._open_workspace(Role(value))
+                self._build_workspace(Role(value))
 
         self.push_screen(ChoiceDialog(_("Work as"), choices, current), chosen)
 
-    def _open_workspace(self, role: Any, workspace: Workspace | None = None) -> None:
+    @work(thread=True, group="session", exclusive=True, exit_on_error=False)
+    def _build_workspace(self, role: Any) -> None:
+        """A workspace for another role: it reads the person's groups, so off the event loop."""
         from helpdesk_tui.desk.workspace import Workspace
+
+        try:
+            workspace = Workspace(self.db, self.signed_in, role)  # type: ignore[arg-type]
+        except Exception as exc:  # the database went away: say so, stay in the current role
+            self.call_from_thread(self.notify, str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                                  severity="error")
+            return
+        self.call_from_thread(self._open_workspace, workspace)
+
+    def _open_workspace(self, workspace: Workspace) -> None:
         from helpdesk_tui.screens.workspace import WorkspaceScreen
 
-        assert self.db is not None and self.signed_in is not None
         first = self.workspace is None or self.early is not None
-        if workspace is None:
-            workspace = Workspace(self.db, self.signed_in, role)
         if self.early is not None and workspace.role == self.early.role:
             self.early.attach(workspace)  # the screen on show keeps its rows; everything else is real now
         else:
