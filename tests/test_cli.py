@@ -164,3 +164,20 @@ def test_backup_and_restore_round_trip(run, tmp_path):
     # Numbers go on from where the backup was, without clashing.
     created = json.loads(_ok(run("--as", "ivan", "incident", "new", "-s", "Нове", "--json")))
     assert created["number"] == "INC0000002"
+
+
+def test_a_usage_mistake_names_itself_and_exits_2(tmp_path, capsys):
+    code = main(["--db", f"sqlite:///{tmp_path / 'x.db'}", "incident", "list", "--nonsense"])
+    assert code == 2
+    assert "No such option: --nonsense" in capsys.readouterr().err
+
+
+def test_the_program_needs_only_its_declared_dependencies():
+    """The README's first command installs without the test extras: nothing may import click
+    (typer vendors its own; click came only with the test tools)."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[1] / "helpdesk_tui"
+    offenders = [str(p) for p in root.rglob("*.py") if re.search(r"^\s*(import|from)\s+click\b", p.read_text(), re.M)]
+    assert offenders == []

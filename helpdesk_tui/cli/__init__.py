@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from typing import Annotated, Optional
 
-import click
 import typer
 
 from helpdesk_tui import __version__
@@ -87,16 +86,18 @@ def main(argv: list[str] | None = None) -> int:
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         fail(_("The database answered: {detail}").format(detail=detail))
         code = 1
-    except click.exceptions.Abort:
+    except typer.Abort:
         fail(_("Stopped"))
         code = 130
-    except click.ClickException as exc:
-        exc.show()
-        code = exc.exit_code
     except typer.Exit as exc:
         code = exc.exit_code
-    except click.exceptions.Exit as exc:
-        code = exc.exit_code
+    except typer.TyperException as exc:  # a usage mistake: typer says which, as click did
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            fail(str(exc))
+        code = getattr(exc, "exit_code", 2)
     except KeyboardInterrupt:
         code = 130
     except Exception as exc:  # the last line of defence: one clear line, the details on demand
