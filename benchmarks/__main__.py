@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
@@ -25,22 +26,27 @@ def _machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}"
 
 
+def _pg_server() -> tuple[Any, str]:
+    """A durable server of our own (fsync on), on disk, for the run's length, with an empty
+    database "bench"; returns the server (to stop) and the database's URL."""
+    from tests.pg_server import PgCluster, PgServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        raise SystemExit("--pg needs PostgreSQL's server binaries (apt-get install postgresql)")
+    server = PgServer(bindir, settings=("shared_buffers=512MB", "max_wal_size=4GB"), scratch="/var/tmp")
+    server.start()
+    cluster = PgCluster(server.url)
+    cluster.create_database("bench")
+    return server, cluster.url_for("bench")
+
+
 def foundation(args: argparse.Namespace) -> None:
     print(f"machine: {_machine()}")
     targets = [] if args.only_pg else [("sqlite", None)]
     server = None
     if args.pg:
-        # A durable server of our own (fsync on), on disk, for the run's length.
-        from tests.pg_server import PgCluster, PgServer, find_bindir
-
-        bindir = find_bindir()
-        if bindir is None:
-            raise SystemExit("--pg needs PostgreSQL's server binaries (apt-get install postgresql)")
-        server = PgServer(bindir, settings=("shared_buffers=512MB", "max_wal_size=4GB"), scratch="/var/tmp")
-        server.start()
-        cluster = PgCluster(server.url)
-        cluster.create_database("bench")
-        args.pg_url = cluster.url_for("bench")
+        server, args.pg_url = _pg_server()
     if args.pg_url:
         targets.append(("postgresql", args.pg_url))
     try:
@@ -130,6 +136,47 @@ def tui(args: argparse.Namespace) -> None:
         print(f"resident memory after browsing: {r['rss_mb']:.0f} MB")
 
 
+def search(args: argparse.Namespace) -> None:
+    from benchmarks import search as sb
+    from helpdesk_tui.store.db import Database
+
+    print(f"machine: {_machine()}")
+    targets: list[tuple[str, Any]] = [] if args.only_pg else [("sqlite", None)]
+    if args.pg:
+        targets.append(("postgresql", None))
+    for engine, _ in targets:
+        with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
+            server = None
+            if engine == "sqlite":
+                path = Path(args.db) if args.db else Path(tmp) / "search.db"
+                reuse = path.exists()
+                db = Database(f"sqlite:///{path}")
+            else:
+                server, url = _pg_server()
+                db = Database(url)
+                reuse = False
+            try:
+                if reuse:
+                    built = {"ids": sb.recall_ids(db)}
+                    print(f"{engine}: the database built earlier at {args.db}", flush=True)
+                else:
+                    built = sb.build(db, args.incidents, args.articles, args.problems)
+                    print(f"{engine}: {args.incidents:,} incidents loaded and indexed in {built['load_s']:.1f} s "
+                          f"(search index {sb.index_size_mb(db):.0f} MB); {args.articles:,} articles and "
+                          f"{args.problems:,} problems in {built['kb_s']:.1f} s", flush=True)
+                sb.typing_latency(db, 3)  # warm the caches the way a working day would
+                print(f"{engine}: related items per keystroke (articles, problems, incidents): "
+                      f"{sb.summary(sb.typing_latency(db))}", flush=True)
+                print(f"{engine}: full search, every match ranked, first 50: {sb.summary(sb.full_search_latency(db))}")
+                matched, panel, full = sb.recall(db, built["ids"])
+                print(f"{engine}: recall on {len(sb.RECALL)} inflected/capitalised queries: matched {matched:.0%}, "
+                      f"in the panel {panel:.0%}, in the full search's first 10 {full:.0%}", flush=True)
+            finally:
+                db.dispose()
+                if server is not None:
+                    server.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="what", required=True)
@@ -154,6 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--pages", type=int, default=300, help="page-down presses to time")
     t.add_argument("--db", help="reuse (or keep) the database at this path")
     t.set_defaults(run=tui)
+    q = sub.add_parser("search", help="related items while typing, full search, recall (issue 6)")
+    q.add_argument("--incidents", type=int, default=1_000_000)
+    q.add_argument("--articles", type=int, default=10_000)
+    q.add_argument("--problems", type=int, default=1_000)
+    q.add_argument("--pg", action="store_true", help="also measure on a PostgreSQL server started for the run")
+    q.add_argument("--only-pg", action="store_true", help="skip SQLite")
+    q.add_argument("--db", help="SQLite: reuse (or keep) the database at this path")
+    q.set_defaults(run=search)
     args = parser.parse_args(argv)
     args.run(args)
     return 0

@@ -44,6 +44,15 @@ async def open_my_registered(pilot, made):
     await wait_text(pilot, made["mine-registered"].number + "  mine-registered")
 
 
+async def new_incident_for_olena(pilot):
+    """The new-incident form with the caller's name typed and her match shown."""
+    await workspace_ready(pilot)
+    await pilot.press("n")
+    await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "IncidentFormScreen")
+    await pilot.press(*"Шевч")
+    await wait_for(pilot, lambda: pilot.app.screen.query_one("PersonPicker").matches, what="the matches")
+
+
 DASHBOARD_KEYS = ["1", "2", "3", "4"]
 
 
@@ -133,14 +142,36 @@ def test_new_incident_form(frozen, snap_compare, lang):
     set_language(lang)
 
     async def ready(pilot):
-        await workspace_ready(pilot)
-        await pilot.press("n")
-        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "IncidentFormScreen")
-        await pilot.press(*"Шевч")
-        await wait_for(pilot, lambda: pilot.app.screen.query_one("PersonPicker").matches, what="the matches")
+        await new_incident_for_olena(pilot)
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(db, "ivan"), terminal_size=(100, 40), run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+@pytest.mark.parametrize("step", ["panel", "preview"])
+def test_related_items(frozen, snap_compare, lang, step):
+    from helpdesk_tui.desk import knowledge
+
+    db, w, _made = frozen
+    with db.write() as s:
+        knowledge.create_article(s, w.admin, title="Принтер не друкує: черга друку зависла",
+                                 body="Буває після оновлення драйвера.",
+                                 solution="Перезапустіть службу «Диспетчер черги друку» і надрукуйте ще раз.")
+    set_language(lang)
+
+    async def ready(pilot):
+        await new_incident_for_olena(pilot)
+        await pilot.press("enter")
+        await pilot.press(*"Не друкує принтер")
+        await wait_text(pilot, "KB0000001")
+        await pilot.press("ctrl+r")
+        if step == "preview":
+            await pilot.press("enter")
+            await wait_text(pilot, "Перезапустіть службу")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(100, 30), run_before=ready)
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])

@@ -14,7 +14,9 @@ from helpdesk_tui.i18n import _
 from helpdesk_tui.store import queries
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-search_app = typer.Typer(help="Saved searches (R14): list, save, run, favourite, rename, delete.", no_args_is_help=True)
+search_app = typer.Typer(help="Full-text search (find) and saved searches (R14): list, save, run, favourite, "
+                              "rename, delete.", no_args_is_help=True)
+KIND_CHOICES = {"incident": "incident", "article": "knowledge_article", "problem": "problem"}
 
 
 def dashboard(
@@ -109,6 +111,36 @@ def search_run(
         page = queries.page(s, kind, where, viewer=viewer, sort=sort, desc=desc, after=queries.decode_cursor(after),
                             limit=limit, with_total=True)
     print_page(kind, page, as_json=as_json)
+
+
+@search_app.command("find")
+def search_find(
+    words: Annotated[str, typer.Argument(help="Words as an analyst would type them; endings and capitals do not matter.")],
+    kind: Annotated[str, typer.Option("--kind", help="incident, article or problem.")] = "incident",
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
+    offset: Annotated[int, typer.Option("--offset", min=0)] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Full-text search, best matches first (R4)."""
+    from helpdesk_tui.domain.errors import RuleViolation
+    from helpdesk_tui.domain.statuses import status_label
+    from helpdesk_tui.store import search
+
+    if kind not in KIND_CHOICES:
+        raise RuleViolation(_("Unknown kind «{kind}»: use incident, article or problem").format(kind=kind), field="kind")
+    with state.read() as s:
+        state.actor(s)
+        hits = search.search(s, words, kind=KIND_CHOICES[kind], limit=limit, offset=offset)
+    if as_json:
+        emit_json([{"number": h.number, "title": h.title, "status": h.status, "solution": h.solution,
+                    "score": round(h.score, 4)} for h in hits])
+        return
+    if not hits:
+        say(_("Nothing found for «{words}»").format(words=words))
+        return
+    table([_("Number"), _("Short description"), _("Status"), _("Solution")],
+          [(h.number, h.title, status_label(KIND_CHOICES[kind], h.status) if kind == "incident" else "",
+            h.solution) for h in hits])
 
 
 @search_app.command("favourite")

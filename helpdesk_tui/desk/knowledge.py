@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from helpdesk_tui.desk.common import desk_staff, feed, journal, next_number
-from helpdesk_tui.domain.errors import RuleViolation
+from helpdesk_tui.desk.common import bump, desk_staff, feed, get_for_update, journal, next_number
+from helpdesk_tui.desk.notes import link_records
+from helpdesk_tui.domain import lifecycle
+from helpdesk_tui.domain.errors import NotFound, RuleViolation
+from helpdesk_tui.domain.statuses import IncidentStatus
 from helpdesk_tui.i18n import _
-from helpdesk_tui.store.models import KnowledgeArticle, Person, Problem, Service
+from helpdesk_tui.store.models import Incident, KnowledgeArticle, Person, Problem, Service
 
 
 def create_article(session: Session, actor: Person | None, *, title: str, body: str = "", solution: str = "",
@@ -40,3 +43,35 @@ def create_problem(session: Session, actor: Person | None, *, short_description:
             record_version=1)
     feed(session, "problem", problem.id, "created", actor)  # type: ignore[arg-type]
     return problem
+
+
+_SOURCES = {"knowledge_article": (KnowledgeArticle, "solution"), "problem": (Problem, "workaround"),
+            "incident": (Incident, "solution")}
+
+
+def reuse_solution(session: Session, actor: Person | None, incident: Incident, *, source_kind: str,
+                   source_id: int) -> str:
+    """R4: take the solution of an article, a problem's workaround or a solved incident as this
+    incident's solution to be; it is linked, and «Вирішено» offers the text. Returns the text."""
+    actor = desk_staff(session, actor)
+    model, attribute = _SOURCES.get(source_kind, (None, ""))
+    source = session.get(model, source_id) if model is not None else None
+    if source is None:
+        raise NotFound(_("That record no longer exists"))
+    solution = (getattr(source, attribute) or "").strip()
+    if not solution and source_kind == "knowledge_article":
+        solution = source.body.strip()
+    if not solution:
+        raise RuleViolation(_("{number} has no solution to reuse").format(number=source.number))
+    incident = get_for_update(session, Incident, incident.id, what=incident.number)  # type: ignore[arg-type]
+    lifecycle.ensure_changeable(IncidentStatus(incident.status), incident.number)
+    link_records(session, actor, incident, to_kind=source_kind, to_id=source_id)
+    old = incident.solution
+    incident.solution = solution
+    bump(incident)
+    session.add(incident)
+    journal(session, record_kind="incident", record_id=incident.id, kind="change", author=actor,  # type: ignore[arg-type]
+            summary=_("Solution taken from {number}").format(number=source.number),
+            diff=[("solution", old, solution)], record_version=incident.version)
+    feed(session, "incident", incident.id, "updated", actor)  # type: ignore[arg-type]
+    return solution

@@ -18,9 +18,10 @@ from helpdesk_tui.desk.notes import mark_all_read, mark_read
 from helpdesk_tui.domain.errors import NotFound
 from helpdesk_tui.domain.listing import ListQuery, SearchInfo
 from helpdesk_tui.domain.filters import Condition, Filter
+from helpdesk_tui.domain.search_terms import SearchHit
 from helpdesk_tui.domain.statuses import Role
 from helpdesk_tui.i18n import _
-from helpdesk_tui.store import choices, queries, records
+from helpdesk_tui.store import choices, queries, records, search
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import ChangeFeed, Incident, Person, SavedSearch, ServiceRequest, Task
 
@@ -171,20 +172,60 @@ class Workspace:
                 .where(GroupMember.group_id == group_id, Person.active).order_by(Person.name_key)).scalars()]
 
     def register(self, *, caller_id: int | None, short_description: str, description: str = "",
-                 group_id: int | None = None, owner_id: int | None = None) -> dict[str, Any]:
-        """Register an incident taken by phone; its number, id and SLA targets (R6)."""
+                 group_id: int | None = None, owner_id: int | None = None,
+                 links: tuple[tuple[str, int], ...] = (), solution_from: tuple[str, int] | None = None) -> dict[str, Any]:
+        """Register an incident taken by phone, with the related items chosen while typing (R4);
+        its number, id and SLA targets (R6). One transaction: all of it or none."""
         from helpdesk_tui.desk.incidents import register_incident
+        from helpdesk_tui.desk.knowledge import reuse_solution
+        from helpdesk_tui.desk.notes import link_records
         from helpdesk_tui.domain.statuses import Channel
         from helpdesk_tui.store.models import WorkGroup
 
         with self.db.write() as session:
+            actor = self._person(session)
             incident = register_incident(
-                session, self._person(session), short_description=short_description, description=description,
+                session, actor, short_description=short_description, description=description,
                 caller=session.get(Person, caller_id) if caller_id else None, channel=Channel.PHONE,
                 group=session.get(WorkGroup, group_id) if group_id else None,
                 owner=session.get(Person, owner_id) if owner_id else None)
+            for kind, target in links:
+                link_records(session, actor, incident, to_kind=kind, to_id=target)
+            if solution_from is not None:
+                reuse_solution(session, actor, incident, source_kind=solution_from[0], source_id=solution_from[1])
             return {"id": incident.id, "number": incident.number, "response_due": incident.response_due,
                     "resolution_due": incident.resolution_due}
+
+    # --- related items and full-text search (R4) ------------------------------------------------
+
+    def related(self, typed: str, exclude: tuple[str, int] | None = None) -> dict[str, list[SearchHit]]:
+        with self.db.read() as session:
+            return search.related(session, typed, exclude=exclude)
+
+    def find(self, typed: str, kind: str = "incident", limit: int = 50, offset: int = 0) -> list[SearchHit]:
+        with self.db.read() as session:
+            return search.search(session, typed, kind=kind, limit=limit, offset=offset)
+
+    def related_record(self, kind: str, record_id: int) -> dict[str, Any]:
+        with self.db.read() as session:
+            data = records.related_detail(session, kind, record_id)
+        if data is None:
+            raise NotFound(_("That record no longer exists"))
+        return data
+
+    def link(self, incident_id: int, kind: str, record_id: int) -> None:
+        from helpdesk_tui.desk.notes import link_records
+
+        with self.db.write() as session:
+            link_records(session, self._person(session), self._incident_for_change(session, incident_id),
+                         to_kind=kind, to_id=record_id)
+
+    def reuse_solution(self, incident_id: int, kind: str, record_id: int) -> None:
+        from helpdesk_tui.desk.knowledge import reuse_solution
+
+        with self.db.write() as session:
+            reuse_solution(session, self._person(session), self._incident_for_change(session, incident_id),
+                           source_kind=kind, source_id=record_id)
 
     # --- changes from the record view (R22–R26) -------------------------------------------------
 

@@ -113,7 +113,9 @@ class StatusDialog(_SavingDialog):
                     yield Select([(c.label, c.value) for c in ReasonCode], id="reason_code",
                                  prompt=_("Choose a reason code"))
                 else:
-                    yield TextArea(id=name, tab_behavior="focus")
+                    # A solution taken from a related record (R4) is offered, to be edited.
+                    offered = (self.record.get("solution") or "") if name == "solution" else ""
+                    yield TextArea(offered, id=name, tab_behavior="focus")
             if not self.needs:
                 yield Label(_("Press Ctrl+S to confirm."))
             yield Label("", id="error")

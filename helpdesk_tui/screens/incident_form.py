@@ -1,6 +1,10 @@
 """«Інцидент» → «Новий» (R3): the caller is on the line. Caller, short description, description,
 work group and owner; Ctrl+S saves and opens the new incident with its SLA targets (R6) and
-the journal with the notifications queued (R5). Nothing typed is lost on a refusal."""
+the journal with the notifications queued (R5). Nothing typed is lost on a refusal.
+
+Beside the form, the related-items panel (R4) follows the short description as it is typed:
+Ctrl+R goes into it, where Enter opens a record, `l` links it and `u` takes its solution;
+what was chosen is saved with the incident, in the same transaction."""
 
 from __future__ import annotations
 
@@ -10,15 +14,17 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, Select, TextArea
 
 from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import DeskError
+from helpdesk_tui.domain.search_terms import SearchHit
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.person_picker import PersonPicker
+from helpdesk_tui.widgets.related_panel import MARK_LINKED, MARK_SOLUTION, RelatedPanel
 from helpdesk_tui.widgets.status_header import StatusHeader
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 
@@ -28,7 +34,8 @@ if TYPE_CHECKING:
 
 class IncidentFormScreen(TranslatedBindings, Screen[None]):
     DEFAULT_CSS = """
-    IncidentFormScreen #form { padding: 0 1; }
+    IncidentFormScreen #form { padding: 0 1; width: 1fr; }
+    IncidentFormScreen RelatedPanel { width: 42%; }
     IncidentFormScreen .title { text-style: bold; margin: 1 0 0 0; }
     IncidentFormScreen .field { margin-top: 1; color: $text-muted; }
     IncidentFormScreen TextArea { height: 6; }
@@ -37,15 +44,29 @@ class IncidentFormScreen(TranslatedBindings, Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
+        Binding("ctrl+r", "related", N_("Related items"), id="form.related"),
+        Binding("ctrl+f", "find_all", N_("All matches"), id="form.find_all"),
     ]
+    RELATED_DEBOUNCE = 0.15
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
         self.saving = False
+        self.links: list[tuple[str, int]] = []
+        self.solution_from: tuple[str, int] | None = None
+        self.numbers: dict[tuple[str, int], str] = {}
+        self._asked = 0
+        self._timer: Any = None
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
+        with Horizontal():
+            yield from self._form()
+            yield RelatedPanel(id="related")
+        yield KeyBar()
+
+    def _form(self) -> ComposeResult:
         with VerticalScroll(id="form"):
             yield Label(_("New incident"), classes="title")
             yield Label(_("Caller *"), classes="field")
@@ -59,7 +80,6 @@ class IncidentFormScreen(TranslatedBindings, Screen[None]):
             yield Label(_("Owner"), classes="field")
             yield Select([], prompt=_("Nobody yet"), id="owner", type_to_search=True)
             yield Label("", id="error")
-        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(StatusHeader).set_user(self.workspace.who.full_name, self.workspace.role.label)
@@ -100,6 +120,88 @@ class IncidentFormScreen(TranslatedBindings, Screen[None]):
         event.stop()
         self.focus_next()
 
+    # --- related items (R4) -------------------------------------------------------------------
+
+    @on(Input.Changed, "#short")
+    def _short_typed(self, event: Input.Changed) -> None:
+        # Ask once the typing pauses, not for every letter of a fast typist.
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(self.RELATED_DEBOUNCE, lambda: self._ask(event.value, everything=False))
+
+    def action_find_all(self) -> None:
+        self._ask(self.query_one("#short", Input).value, everything=True)
+
+    def _ask(self, typed: str, *, everything: bool) -> None:
+        self._asked += 1
+        self._look_up(self._asked, typed, everything)
+
+    @work(thread=True, group="form-related", exit_on_error=False)
+    def _look_up(self, asked: int, typed: str, everything: bool) -> None:
+        if everything:
+            found = {kind: self.workspace.find(typed, kind, limit=limit)
+                     for kind, limit in (("knowledge_article", 10), ("problem", 10), ("incident", 30))}
+        else:
+            found = self.workspace.related(typed)
+        self.app.call_from_thread(self._found, asked, found, everything)
+
+    def _found(self, asked: int, found: dict[str, Any], everything: bool) -> None:
+        if asked == self._asked:  # an answer to an older question is not shown over a newer one
+            self.query_one(RelatedPanel).show(found, everything=everything)
+
+    def action_related(self) -> None:
+        self.query_one(RelatedPanel).enter()
+
+    @on(RelatedPanel.Left)
+    def _left_panel(self) -> None:
+        self.query_one("#short", Input).focus()
+
+    @on(RelatedPanel.Chosen)
+    def _chosen(self, event: RelatedPanel.Chosen) -> None:
+        hit = event.hit
+        if event.action == "open":
+            from helpdesk_tui.screens.related_preview import RelatedPreview
+
+            def then(choice: str | None) -> None:
+                if choice in ("link", "reuse"):
+                    self._choose(choice, hit)
+                elif choice == "open":
+                    from helpdesk_tui.screens.record import RecordScreen
+
+                    self.app.push_screen(RecordScreen(self.workspace, hit.kind, hit.id))
+
+            self.app.push_screen(RelatedPreview(self.workspace, hit.kind, hit.id,
+                                                linked=(hit.kind, hit.id) in self.links), then)
+            return
+        if event.action == "reuse" and not hit.solution:
+            self.app.notify(_("{number} has no solution to reuse").format(number=hit.number), severity="warning",
+                            markup=False)
+            return
+        self._choose(event.action, hit)
+
+    def _choose(self, action: str, hit: SearchHit) -> None:
+        key = (hit.kind, hit.id)
+        self.numbers[key] = hit.number
+        if action == "link":
+            if key in self.links:
+                self.links.remove(key)
+            else:
+                self.links.append(key)
+        else:
+            self.solution_from = None if self.solution_from == key else key
+        marks = {k: MARK_LINKED for k in self.links}
+        if self.solution_from is not None:
+            marks[self.solution_from] = MARK_SOLUTION
+        self.query_one(RelatedPanel).set_marks(marks, self._choices())
+
+    def _choices(self) -> str:
+        parts = []
+        if self.links:
+            parts.append(_("linked: {numbers}").format(numbers=", ".join(self.numbers[k] for k in self.links)))
+        if self.solution_from is not None:
+            parts.append(_("solution from {number}").format(number=self.numbers[self.solution_from]))
+        return "; ".join(parts)
+
     # --- saving ----------------------------------------------------------------------------------
 
     def _say(self, message: str, field: str | None = None) -> None:
@@ -126,7 +228,9 @@ class IncidentFormScreen(TranslatedBindings, Screen[None]):
         self._save(dict(caller_id=caller.id, short_description=short,
                         description=self.query_one("#description", TextArea).text,
                         group_id=group if isinstance(group, int) else None,
-                        owner_id=owner if isinstance(owner, int) else None))
+                        owner_id=owner if isinstance(owner, int) else None,
+                        links=tuple(k for k in self.links if k != self.solution_from),
+                        solution_from=self.solution_from))
 
     @work(thread=True, group="form-save", exit_on_error=False)
     def _save(self, values: dict[str, Any]) -> None:

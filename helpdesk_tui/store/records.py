@@ -76,7 +76,8 @@ def incident_detail(session: Session, incident: Incident, viewer_id: int | None 
         model = {"incident": Incident, "knowledge_article": KnowledgeArticle, "problem": Problem}.get(link.to_kind)
         target = session.get(model, link.to_id) if model else None
         title = getattr(target, "short_description", None) or getattr(target, "title", "")
-        links.append({"kind": link.to_kind, "number": getattr(target, "number", None), "title": title})
+        links.append({"kind": link.to_kind, "id": link.to_id, "number": getattr(target, "number", None), "title": title,
+                      "status": getattr(target, "status", None)})
     return {
         "id": incident.id,
         "number": incident.number,
@@ -154,3 +155,21 @@ def request_detail(session: Session, request: ServiceRequest, viewer_id: int | N
         "created_at": request.created_at, "due_at": request.due_at,
         "journal": journal_entries(session, "service_request", request.id, viewer_id),  # type: ignore[arg-type]
     }
+
+
+def related_detail(session: Session, kind: str, record_id: int) -> dict[str, Any] | None:
+    """A knowledge article, problem or incident as the related-items preview shows it."""
+    model = {"incident": Incident, "knowledge_article": KnowledgeArticle, "problem": Problem}.get(kind)
+    target = session.get(model, record_id) if model is not None else None
+    if target is None:
+        return None
+    if kind == "knowledge_article":
+        text, solution, status = target.body, target.solution, None
+    elif kind == "problem":
+        text, solution, status = target.description, target.workaround, target.status
+    else:
+        text, solution, status = target.description, target.solution or "", target.status
+    return {"kind": kind, "id": record_id, "number": target.number,
+            "title": getattr(target, "short_description", None) or getattr(target, "title", ""),
+            "status": status, "text": text or "", "solution": solution or "",
+            "service": _name(session, Service, target.service_id), "created_at": target.created_at}

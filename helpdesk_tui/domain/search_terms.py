@@ -1,0 +1,115 @@
+"""What a typed search means: words folded, stemmed and matched as prefixes (R4, `helpdesk search`).
+
+Ukrainian inflects: «принтер», «принтера», «принтером», «принтерів» are one word to an analyst.
+The index keeps whole words (so it is exact and cheap to maintain); the query side cuts a
+word's ending off and matches the rest as a prefix. Stemming only the query keeps the index
+free of a language decision, and a wrong cut costs ranking, never a lost document.
+
+Both engines get the same folding: case (Cyrillic included), the apostrophe inside words
+(«комп'ютер», «комп’ютер» and «компʼютер» are one spelling), and nothing else: «й», «ї» and «ґ»
+are letters of their own in Ukrainian, not accented «и», «і» and «г».
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+APOSTROPHES = "'\u2019\u02bc`"
+_APOSTROPHE = re.compile(f"(?<=\\w)[{re.escape(APOSTROPHES)}](?=\\w)")
+_WORD = re.compile(r"\w+")
+
+# Function words that say nothing about the subject; «не працює» is about «працює». A query
+# made only of them keeps them.
+STOPWORDS = frozenset(
+    "а але б би в во від віт для до же з за зі із й і їй та то у що щоб як як-от на над не ні о об "
+    "от по при про під це ця цей ці чи ще або the a an of to in on and or is not for with".split()
+)
+
+# Endings cut from a query word, longest first; what remains must keep MIN_STEM letters.
+_ENDINGS = sorted(set("""
+    ування ювання овання ування ення ання іння ття ння
+    овано ований ована овані увати ювати овувати
+    уватися юватися атися итися ітися
+    ується юються уються ються ється ається яється иться ться ілися илися алися лися лася лося вся
+    ати яти ити іти ути
+    ують юють ують ать ять ить уть ють ємо имо ете ите єте іть
+    ую юю уєш юєш ює ує ає яє ився ився ав ала али ало ив ила или ило ів ла ли ло
+    ений ена ено ені аний ана ано ані ний на но ні
+    ого ому ього ьому ими іми ій ої ою ею єю ий их іх ім им ая яя ее
+    ами ями ах ях ам ям ом ем єм ові еві єві ів їв ей
+    а я і ї о е и у ю ь є
+""".split()), key=len, reverse=True)
+_REFLEXIVE = ("ся", "сь")
+MIN_STEM = 3
+# Ukrainian words this short are stems already: «пк», «вхід», «сайт».
+_KEEP_UP_TO = 4
+
+
+def fold(text: str) -> str:
+    """The text both the index and the query see: NFC, case folded, apostrophes inside words dropped."""
+    text = unicodedata.normalize("NFC", text or "")
+    return _APOSTROPHE.sub("", text).casefold()
+
+
+def _is_cyrillic(word: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in word)
+
+
+def stem(word: str) -> str:
+    """The part of a folded word its inflections share (a prefix to match)."""
+    if len(word) <= _KEEP_UP_TO or not _is_cyrillic(word):
+        return word
+    for base in (word, _unreflexive(word)):
+        for ending in _ENDINGS:
+            if base.endswith(ending) and len(base) - len(ending) >= MIN_STEM:
+                return base[: -len(ending)]
+    return _unreflexive(word)
+
+
+def _unreflexive(word: str) -> str:
+    for ending in _REFLEXIVE:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM + 1:
+            return word[: -len(ending)]
+    return word
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A query as prefixes to match, all of them (AND)."""
+
+    prefixes: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.prefixes)
+
+
+def parse(text: str, *, min_length: int = 2, meaningful_only: bool = False) -> Terms:
+    """Words of a typed query as prefixes: folded, stemmed, function words and one-letter
+    fragments left out (a one-letter prefix matches half the corpus and says nothing). A query
+    of function words alone is searched for as typed, unless `meaningful_only` (suggestions
+    while typing «Не в…» would be noise)."""
+    words = _WORD.findall(fold(text))
+    words = [w.replace("_", "") for w in words]
+    words = [w for w in words if len(w) >= min_length]
+    meaningful = [w for w in words if w not in STOPWORDS] or ([] if meaningful_only else words)
+    seen: dict[str, None] = {}
+    for word in meaningful:
+        seen.setdefault(stem(word), None)
+    # A prefix that another one extends says nothing more: «пошт» is implied by «поштов».
+    prefixes = [p for p in seen if not any(o != p and o.startswith(p) for o in seen)]
+    return Terms(tuple(prefixes))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One found record: what the related-items panel and `helpdesk search` show."""
+
+    kind: str  # "knowledge_article", "problem" or "incident"
+    id: int
+    number: str
+    title: str
+    status: str | None
+    solution: str
+    score: float
