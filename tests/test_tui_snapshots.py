@@ -51,6 +51,7 @@ async def new_incident_for_olena(pilot):
     await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "IncidentFormScreen")
     await pilot.press(*"Шевч")
     await wait_for(pilot, lambda: pilot.app.screen.query_one("PersonPicker").matches, what="the matches")
+    await wait_text(pilot, "Олена Шевченко (olena)")
 
 
 DASHBOARD_KEYS = ["1", "2", "3", "4"]
@@ -198,3 +199,29 @@ def test_incident_dialogs(frozen, snap_compare, lang, dialog):
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(db, "ivan"), terminal_size=(100, 32), run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+@pytest.mark.parametrize("view", ["inbox", "message"])
+def test_mail(frozen, snap_compare, lang, view):
+    from helpdesk_tui.mail.intake import ingest
+    from tests.mail_builders import message
+
+    db, _w, _made = frozen
+    with db.write() as s:
+        ingest(s, message(sender="olena@client.example", name="Олена Шевченко", subject="Не друкує принтер",
+                          body="Доброго дня! Принтер у 204 не друкує.", message_id="m1@client.example"))
+        ingest(s, message(sender="stranger@elsewhere.example", name="Невідомий Клієнт", subject="Не працює каса",
+                          body="Каса показує помилку 17.", message_id="m2@elsewhere.example"))
+    set_language(lang)
+
+    async def ready(pilot):
+        await workspace_ready(pilot)
+        await pilot.press("e")
+        await wait_text(pilot, "Не працює каса")
+        if view == "message":
+            await pilot.press("enter")
+            await wait_text(pilot, "Каса показує помилку 17.")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(100, 30), run_before=ready)

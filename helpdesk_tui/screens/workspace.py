@@ -66,6 +66,7 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
         Binding("left_square_bracket,ctrl+pageup", "previous_tab", N_("Previous tab"), show=False,
                 id="workspace.previous_tab"),
         Binding("n", "new_incident", N_("New incident"), id="workspace.new_incident"),
+        Binding("e", "mail", N_("E-mail"), id="workspace.mail"),
         Binding("slash", "focus_filter", N_("Filter"), id="workspace.filter"),
         Binding("f", "toggle_quick_filters", N_("Show filters"), id="workspace.quick_filters"),
         Binding("s", "sort", N_("Sort"), id="workspace.sort"),
@@ -239,6 +240,7 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
             self.query_one("#dashboards", TabStrip).activate(f"dash-{dashboard}")
 
     def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand(_("E-mail"), _("«Inbox» and «Sent»"), self.action_mail)
         for board in CATALOGUE.values():
             for t in board.tabs:
                 yield SystemCommand(f"{_(board.label)} › {_(t.label)}", _("Show this tab"),
@@ -341,6 +343,11 @@ class WorkspaceScreen(TranslatedBindings, Screen[None]):
         from helpdesk_tui.screens.record import RecordScreen
 
         self.app.push_screen(RecordScreen(self.workspace, kind, record_id))
+
+    def action_mail(self) -> None:
+        from helpdesk_tui.screens.mail import MailScreen
+
+        self.app.push_screen(MailScreen(self.workspace))
 
     def action_new_incident(self) -> None:
         from helpdesk_tui.screens.incident_form import IncidentFormScreen

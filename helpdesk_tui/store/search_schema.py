@@ -89,6 +89,8 @@ def create(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         for ix in INDEXED:
             conn.execute(text(f"CREATE VIRTUAL TABLE {ix.fts} USING fts5(title, body, content='', tokenize='unicode61')"))
+            # The index's words, for spelling a prefix out (store/search.py).
+            conn.execute(text(f"CREATE VIRTUAL TABLE {ix.fts}_vocab USING fts5vocab({ix.fts}, row)"))
             conn.execute(text(sqlite_fill(ix)))
             for ddl in sqlite_triggers(ix):
                 conn.execute(text(ddl))
@@ -104,6 +106,7 @@ def drop(conn: Connection) -> None:
         if conn.dialect.name == "sqlite":
             for suffix in ("ai", "ad", "au"):
                 conn.execute(text(f"DROP TRIGGER IF EXISTS {ix.fts}_{suffix}"))
+            conn.execute(text(f"DROP TABLE IF EXISTS {ix.fts}_vocab"))
             conn.execute(text(f"DROP TABLE IF EXISTS {ix.fts}"))
         else:
             conn.execute(text(f"DROP INDEX IF EXISTS {ix.gin}"))

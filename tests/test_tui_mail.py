@@ -1,0 +1,100 @@
+"""The e-mail tab (R7, R8) driven from the keyboard: «Вхідні» and «Вихідні», a message in its
+own view with its source, «Створити інцидент» for an unknown sender, «Відкрити в батьківському»."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from sqlalchemy import select
+
+from helpdesk_tui.mail.intake import ingest
+from helpdesk_tui.screens.dialogs import ChoiceDialog
+from helpdesk_tui.screens.mail import MailScreen, MessageScreen
+from helpdesk_tui.screens.record import RecordScreen
+from helpdesk_tui.store.models import Incident, InboundMail, Person
+from tests.mail_builders import message
+from tests.tui import drive, screen_text, wait_for, wait_notified, wait_text, workspace_ready
+from tests.world import seed
+
+
+def _with_attachment() -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Невідомий Клієнт <stranger@elsewhere.example>"
+    msg["To"] = "helpdesk@desk.example"
+    msg["Subject"] = "[red]Терміново[/red] не працює каса \x1b[2J"
+    msg["Message-ID"] = "<stranger-1@elsewhere.example>"
+    msg.set_content("Каса показує помилку 17.\nДякую.")
+    msg.add_attachment(b"\x89PNG fake", maintype="image", subtype="png", filename="помилка.png")
+    return msg.as_bytes()
+
+
+def _mail(db):
+    w = seed(db)
+    with db.write() as s:
+        known = ingest(s, message(sender="olena@client.example", name="Олена Шевченко", subject="Не друкує принтер",
+                                  body="Доброго дня! Принтер не друкує."))
+        stranger = ingest(s, _with_attachment())
+    assert (known.outcome, stranger.outcome) == ("incident", "waiting")
+    return w, known, stranger
+
+
+def test_inbox_message_source_and_an_incident_from_an_unknown_sender(db):
+    w, known, stranger = _mail(db)
+
+    async def scenario(app, pilot):
+        await workspace_ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, MailScreen))
+        await wait_text(pilot, "Не друкує принтер")
+        text = screen_text(app)
+        assert "[red]Терміново[/red] не працює" in text  # as sent, nothing obeyed
+        assert "unknown sender" in text and known.incident in text, text
+        await pilot.press("w")  # only what waits for an analyst
+        await wait_for(pilot, lambda: "Не друкує принтер" not in screen_text(app), what="the filter")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await wait_text(pilot, "Каса показує помилку 17.")
+        text = screen_text(app)
+        assert "stranger@elsewhere.example" in text and "помилка.png" in text and "image/png" in text
+        assert "Subject: [red]Терміново[/red] не працює каса ␛[2J" in text
+        await pilot.press("v")
+        await wait_text(pilot, "Content-Type: multipart/mixed")
+        await pilot.press("v")
+        await wait_text(pilot, "Каса показує помилку 17.")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        await pilot.press("enter")  # the first choice: register the sender as a caller
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen), what="the new incident")
+        await wait_notified(pilot, "Registered INC")
+        await wait_text(pilot, "Невідомий Клієнт")
+
+    drive(db, scenario)
+    with db.read() as s:
+        mail = s.get(InboundMail, stranger.mail_id)
+        incident = s.get(Incident, mail.incident_id)
+        caller = s.get(Person, incident.caller_id)
+        assert mail.status == "incident" and incident.channel == "email"
+        assert (caller.full_name, caller.email) == ("Невідомий Клієнт", "stranger@elsewhere.example")
+
+
+def test_sent_mail_and_open_in_parent(db):
+    w, known, _stranger = _mail(db)
+    with db.read() as s:
+        incident_id = s.execute(select(Incident.id).where(Incident.number == known.incident)).scalar_one()
+
+    async def scenario(app, pilot):
+        await workspace_ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, MailScreen))
+        await wait_text(pilot, "Не друкує принтер")
+        await pilot.press("right_square_bracket")  # «Вихідні»: what the desk told people
+        await wait_text(pilot, "olena@client.example")
+        assert "queued" in screen_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await wait_text(pilot, known.incident)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.record_id == incident_id)
+        await wait_text(pilot, "Не друкує принтер")
+
+    drive(db, scenario)
