@@ -152,3 +152,29 @@ def test_helpdesk_search_find_from_the_shell(db, capsys):
     code = main(["--db", db.url, "--lang", "en", "--as", "ivan", "search", "find", "x", "--kind", "ticket"])
     out, err = capsys.readouterr()
     assert code != 0 and "Unknown kind «ticket»" in err and "Traceback" not in err
+
+
+def test_postgresql_reads_a_window_of_the_newest_rows_then_asks_the_index(pg_db, monkeypatch):
+    w = seed(pg_db)
+    ids = _incidents(pg_db, w, {f"p{i}": (f"Принтер номер {i}", "") for i in range(3)})
+    _incidents(pg_db, w, {f"o{i}": (f"Сканер {i}", "") for i in range(4)})
+    monkeypatch.setattr(search, "PG_BIG_TABLE", 0)
+    monkeypatch.setattr(search, "PG_WINDOW", 3)  # the three newest are scanners
+    with pg_db.read() as s:
+        found = [h.id for h in search.related(s, "принтери", per_kind={"incident": 2})["incident"]]
+        assert found == [ids["p2"], ids["p1"]]
+        found = [h.id for h in search.related(s, "сканер", per_kind={"incident": 2})["incident"]]
+        assert len(found) == 2
+
+
+def test_past_the_ranking_limit_the_newest_matches_are_ranked_and_the_page_says_so(db, monkeypatch):
+    w = seed(db)
+    ids = _incidents(db, w, {f"n{i}": ("Принтер " + "принтер " * (3 - i), "") for i in range(4)})
+    with db.read() as s:
+        page = search.search_page(s, "принтер")
+        assert not page.newest_only and sorted(h.id for h in page.hits) == sorted(ids.values())
+    monkeypatch.setattr(search, "RANK_AT_MOST", 0)
+    with db.read() as s:
+        page = search.search_page(s, "принтер")
+        assert page.newest_only and page.matches >= 1
+        assert [h.id for h in page.hits] == [ids["n3"]]

@@ -122,6 +122,7 @@ def search_find(
     as_json: JsonOpt = False,
 ) -> None:
     """Full-text search, best matches first (R4)."""
+    from helpdesk_tui.domain.display import number
     from helpdesk_tui.domain.errors import RuleViolation
     from helpdesk_tui.domain.statuses import status_label
     from helpdesk_tui.store import search
@@ -130,7 +131,8 @@ def search_find(
         raise RuleViolation(_("Unknown kind «{kind}»: use incident, article or problem").format(kind=kind), field="kind")
     with state.read() as s:
         state.actor(s)
-        hits = search.search(s, words, kind=KIND_CHOICES[kind], limit=limit, offset=offset)
+        page = search.search_page(s, words, kind=KIND_CHOICES[kind], limit=limit, offset=offset)
+    hits = page.hits
     if as_json:
         emit_json([{"number": h.number, "title": h.title, "status": h.status, "solution": h.solution,
                     "score": round(h.score, 4)} for h in hits])
@@ -141,6 +143,9 @@ def search_find(
     table([_("Number"), _("Short description"), _("Status"), _("Solution")],
           [(h.number, h.title, status_label(KIND_CHOICES[kind], h.status) if kind == "incident" else "",
             h.solution) for h in hits])
+    if page.newest_only:
+        say(_("About {n} matches: the newest {ranked} were ranked; add a word to narrow the search").format(
+            n=number(page.matches), ranked=number(search.RANK_AT_MOST)))
 
 
 @search_app.command("favourite")

@@ -19,7 +19,7 @@ from helpdesk_tui.desk.notes import mark_all_read, mark_read
 from helpdesk_tui.domain.errors import NotFound
 from helpdesk_tui.domain.listing import ListQuery, SearchInfo
 from helpdesk_tui.domain.filters import Condition, Filter
-from helpdesk_tui.domain.search_terms import SearchHit
+from helpdesk_tui.domain.search_terms import SearchHit, SearchPage
 from helpdesk_tui.domain.statuses import Role
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store import choices, queries, records, search
@@ -204,9 +204,9 @@ class Workspace:
         with self.db.read() as session:
             return search.related(session, typed, exclude=exclude)
 
-    def find(self, typed: str, kind: str = "incident", limit: int = 50, offset: int = 0) -> list[SearchHit]:
+    def find(self, typed: str, kind: str = "incident", limit: int = 50, offset: int = 0) -> SearchPage:
         with self.db.read() as session:
-            return search.search(session, typed, kind=kind, limit=limit, offset=offset)
+            return search.search_page(session, typed, kind=kind, limit=limit, offset=offset)
 
     def related_record(self, kind: str, record_id: int) -> dict[str, Any]:
         with self.db.read() as session:

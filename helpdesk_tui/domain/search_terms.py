@@ -85,13 +85,17 @@ class Terms:
         return bool(self.prefixes)
 
 
-def parse(text: str, *, min_length: int = 2, meaningful_only: bool = False) -> Terms:
+def parse(text: str, *, min_length: int = 2, meaningful_only: bool = False, partial_min: int = 0) -> Terms:
     """Words of a typed query as prefixes: folded, stemmed, function words and one-letter
     fragments left out (a one-letter prefix matches half the corpus and says nothing). A query
     of function words alone is searched for as typed, unless `meaningful_only` (suggestions
-    while typing «Не в…» would be noise)."""
-    words = _WORD.findall(fold(text))
-    words = [w.replace("_", "") for w in words]
+    while typing «Не в…» would be noise); `partial_min` is the length from which the word
+    still being typed (nothing after it) counts."""
+    folded = fold(text)
+    words = [w.replace("_", "") for w in _WORD.findall(folded)]
+    if partial_min and words and folded[-1:].isalnum() and len(words[-1]) < partial_min:
+        # The word still being typed: two letters of it match half the index and say little.
+        words.pop()
     words = [w for w in words if len(w) >= min_length]
     meaningful = [w for w in words if w not in STOPWORDS] or ([] if meaningful_only else words)
     seen: dict[str, None] = {}
@@ -113,3 +117,13 @@ class SearchHit:
     status: str | None
     solution: str
     score: float
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A page of the explicit search; `newest_only`: there were more matches than are ranked,
+    and the newest of them were (`matches` is then an estimate on PostgreSQL)."""
+
+    hits: list[SearchHit]
+    matches: int
+    newest_only: bool

@@ -138,16 +138,19 @@ class IncidentFormScreen(TranslatedBindings, Screen[None]):
 
     @work(thread=True, group="form-related", exit_on_error=False)
     def _look_up(self, asked: int, typed: str, everything: bool) -> None:
+        newest_only = False
         if everything:
-            found = {kind: self.workspace.find(typed, kind, limit=limit)
+            pages = {kind: self.workspace.find(typed, kind, limit=limit)
                      for kind, limit in (("knowledge_article", 10), ("problem", 10), ("incident", 30))}
+            found = {kind: page.hits for kind, page in pages.items()}
+            newest_only = any(page.newest_only for page in pages.values())
         else:
             found = self.workspace.related(typed)
-        self.app.call_from_thread(self._found, asked, found, everything)
+        self.app.call_from_thread(self._found, asked, found, everything, newest_only)
 
-    def _found(self, asked: int, found: dict[str, Any], everything: bool) -> None:
+    def _found(self, asked: int, found: dict[str, Any], everything: bool, newest_only: bool) -> None:
         if asked == self._asked:  # an answer to an older question is not shown over a newer one
-            self.query_one(RelatedPanel).show(found, everything=everything)
+            self.query_one(RelatedPanel).show(found, everything=everything, newest_only=newest_only)
 
     def action_related(self) -> None:
         self.query_one(RelatedPanel).enter()

@@ -12,17 +12,18 @@ PostgreSQL, the title weighing more than the body on both.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
-from helpdesk_tui.domain.search_terms import SearchHit, Terms, parse
+from helpdesk_tui.domain.search_terms import SearchHit, SearchPage, Terms, parse
 from helpdesk_tui.store.search_schema import BY_TABLE, PG_COLUMN, Indexed
 
 KINDS = ("knowledge_article", "problem", "incident")
-CANDIDATES = 300
+CANDIDATES = 100
 TITLE_WEIGHT = 4.0
 
 _DETAILS = {
@@ -55,71 +56,156 @@ class _Words:
     explicit search. A prefix with no words is not remembered."""
 
     TTL = 300.0
-    PER_PREFIX = 40
+    PER_PREFIX = 12
 
     def __init__(self) -> None:
-        self._kept: dict[tuple[str, str, str], tuple[float, tuple[str, ...]]] = {}
+        self._kept: dict[tuple[str, str, str], tuple[float, tuple[str, ...], int]] = {}
 
-    def expand(self, conn: Any, ix: Indexed, prefix: str) -> tuple[str, ...]:
+    def expand(self, conn: Any, ix: Indexed, prefix: str) -> tuple[tuple[str, ...], int]:
+        """The words, and how many records have one of them (at most)."""
         key = (str(conn.engine.url), ix.fts, prefix)
         now = time.monotonic()
         kept = self._kept.get(key)
         if kept is not None and now - kept[0] < self.TTL:
-            return kept[1]
-        words = tuple(conn.execute(text(
-            f"SELECT term FROM {ix.fts}_vocab WHERE term >= :lo AND term < :hi ORDER BY doc DESC LIMIT :n"),
-            {"lo": prefix, "hi": prefix + "\U0010ffff", "n": self.PER_PREFIX}).scalars())
+            return kept[1], kept[2]
+        rows = conn.execute(text(
+            f"SELECT term, doc FROM {ix.fts}_vocab WHERE term >= :lo AND term < :hi ORDER BY doc DESC LIMIT :n"),
+            {"lo": prefix, "hi": prefix + "\U0010ffff", "n": self.PER_PREFIX}).all()
+        words, docs = tuple(r[0] for r in rows), sum(int(r[1]) for r in rows)
         if len(self._kept) > 5000:
             self._kept.clear()
         if words:  # a word nobody has written yet may be written any moment
-            self._kept[key] = (now, words)
-        return words
+            self._kept[key] = (now, words, docs)
+        return words, docs
 
 
 WORDS = _Words()
+# All of several common words rarely meet in one record, and FTS5 reads their lists back to
+# the beginning looking for a hundred that do (30 ms for five such words at 1M). When even
+# the rarest word of the query is in this many records, only the newest window is searched:
+# that is where a match is worth showing while typing, and it bounds the reading.
+SQLITE_DENSE = 2_000
+SQLITE_WINDOW = 30_000
 
 
-def _spelt_out(conn: Any, ix: Indexed, terms: Terms, *, any_term: bool) -> str | None:
-    """An FTS5 query of exact words for `terms`; None when a word the query needs is not in the index."""
-    groups = []
+def _spelt_out(conn: Any, ix: Indexed, terms: Terms, *, any_term: bool) -> tuple[str | None, int]:
+    """An FTS5 query of exact words for `terms`, and the records its rarest word is in; no
+    query when a word the query needs is not in the index."""
+    groups, rarest = [], 0
     for prefix in terms.prefixes:
-        words = WORDS.expand(conn, ix, prefix)
+        words, docs = WORDS.expand(conn, ix, prefix)
         if words:
             groups.append("(" + " OR ".join(f'"{w}"' for w in words) + ")")
+            rarest = docs if not rarest else min(rarest, docs)
         elif not any_term:
-            return None
-    return (" OR " if any_term else " AND ").join(groups) or None
+            return None, 0
+    return (" OR " if any_term else " AND ").join(groups) or None, rarest
 
 
 def _ranked_ids(session: Session, ix: Indexed, terms: Terms, *, limit: int, offset: int = 0,
-                candidates: int | None, exclude: int | None, any_term: bool = False) -> list[tuple[int, float]]:
+                candidates: int | None, exclude: int | None, any_term: bool = False,
+                floor: int = 0) -> list[tuple[int, float]]:
     conn = session.connection()
     params: dict[str, Any] = {"q": fts_match(terms, any_term=any_term), "limit": limit, "offset": offset,
-                              "cand": candidates, "exclude": exclude if exclude is not None else -1}
+                              "cand": candidates, "exclude": exclude if exclude is not None else -1,
+                              "floor": floor}
     if conn.dialect.name == "sqlite":
         if candidates:
             # The newest matches come straight off the index (rowid order); bm25 ranks those.
-            params["q"] = _spelt_out(conn, ix, terms, any_term=any_term)
+            params["q"], rarest = _spelt_out(conn, ix, terms, any_term=any_term)
             if params["q"] is None:
                 return []
+            params["floor"] = 0
+            if not any_term and len(terms.prefixes) > 1 and rarest >= SQLITE_DENSE:
+                top = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {ix.table}")).scalar_one()
+                params["floor"] = top - SQLITE_WINDOW
             sql = (f"SELECT rowid, bm25({ix.fts}, {TITLE_WEIGHT}, 1.0) FROM {ix.fts} WHERE {ix.fts} MATCH :q "
-                   f"ORDER BY rowid DESC LIMIT :cand")
+                   f"AND rowid > :floor ORDER BY rowid DESC LIMIT :cand")
             found = sorted(((int(i), float(s)) for i, s in conn.execute(text(sql), params) if i != exclude),
                            key=lambda r: (r[1], -r[0]))[offset: offset + limit]
         else:
             sql = (f"SELECT rowid, bm25({ix.fts}, {TITLE_WEIGHT}, 1.0) AS score FROM {ix.fts} "
-                   f"WHERE {ix.fts} MATCH :q AND rowid != :exclude "
+                   f"WHERE {ix.fts} MATCH :q AND rowid != :exclude AND rowid >= :floor "
                    f"ORDER BY score, rowid DESC LIMIT :limit OFFSET :offset")
             found = [(int(i), float(s)) for i, s in conn.execute(text(sql), params)]
         # bm25 is lower-is-better; the hits carry higher-is-better like ts_rank.
         return [(i, -s) for i, s in found]
     params["q"] = ts_query(terms, any_term=any_term)
-    source = (f"(SELECT id, {PG_COLUMN} FROM {ix.table} WHERE {PG_COLUMN} @@ to_tsquery('simple', :q) "
-              f"ORDER BY id DESC LIMIT :cand) AS c") if candidates else ix.table
-    where = "" if candidates else f"AND {PG_COLUMN} @@ to_tsquery('simple', :q)"
-    sql = (f"SELECT id, ts_rank({PG_COLUMN}, to_tsquery('simple', :q), 1) AS score FROM {source} "
-           f"WHERE id != :exclude {where} ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset")
+    if candidates:
+        return _pg_newest(conn, ix, terms, params, limit=limit, offset=offset)
+    sql = (f"SELECT id, ts_rank({PG_COLUMN}, to_tsquery('simple', :q), 1) AS score FROM {ix.table} "
+           f"WHERE id != :exclude AND id >= :floor AND {PG_COLUMN} @@ to_tsquery('simple', :q) "
+           f"ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset")
     return [(int(i), float(s)) for i, s in conn.execute(text(sql), params)]
+
+
+# PostgreSQL: the newest rows of a big table are read in key order and tested one by one
+# (≈ 1.5 µs a row here, so the window bounds the cost), because the GIN index first collects
+# every match of each word before it can answer (≈ 0.8 µs a match: 75 ms for «принтер*» at
+# 1M, and a statement timeout does not interrupt it). When the window holds too few matches,
+# the index is asked only if the planner's statistics say its words are rare enough to
+# collect quickly: an error code typed finds the incidents of last year with it. ts_rank
+# costs ≈ 50 µs on a long article, so fewer candidates are ranked than on SQLite.
+PG_WINDOW = 5000
+PG_BIG_TABLE = 20_000
+PG_INDEX_ROWS = 10_000
+PG_CANDIDATES = 100
+
+
+class _Estimates:
+    """Rows the planner expects a word prefix to match, per table, remembered a while."""
+
+    TTL = 300.0
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, str, str], tuple[float, float]] = {}
+
+    def rows(self, conn: Any, ix: Indexed, prefix: str) -> float:
+        key = (str(conn.engine.url), ix.table, prefix)
+        now = time.monotonic()
+        kept = self._kept.get(key)
+        if kept is not None and now - kept[0] < self.TTL:
+            return kept[1]
+        plan = conn.execute(text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {ix.table} "
+                                 f"WHERE {PG_COLUMN} @@ to_tsquery('simple', :q)"), {"q": f"'{prefix}':*"}).scalar_one()
+        estimate = _plan_rows(plan)
+        if len(self._kept) > 5000:
+            self._kept.clear()
+        self._kept[key] = (now, estimate)
+        return estimate
+
+
+ESTIMATES = _Estimates()
+
+
+def _plan_rows(plan: Any) -> float:
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def _pg_newest(conn: Any, ix: Indexed, terms: Terms, params: dict[str, Any], *, limit: int,
+               offset: int) -> list[tuple[int, float]]:
+    rank = f"ts_rank({PG_COLUMN}, to_tsquery('simple', :q), 1)"
+    matches = f"{PG_COLUMN} @@ to_tsquery('simple', :q) AND id != :exclude"
+    params = {**params, "cand": min(params["cand"], PG_CANDIDATES)}
+    found: dict[int, float] = {}
+    top = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {ix.table}")).scalar_one()
+    big = top > PG_BIG_TABLE
+    if big:
+        conn.execute(text("SET LOCAL enable_bitmapscan = off"))
+        rows = conn.execute(text(f"SELECT id, {rank} FROM {ix.table} WHERE id > :floor AND {matches} "
+                                 f"ORDER BY id DESC LIMIT :cand"), {**params, "floor": top - PG_WINDOW})
+        found.update((int(i), float(s)) for i, s in rows)
+        conn.execute(text("SET LOCAL enable_bitmapscan = on"))
+    wanted = len(found) < offset + limit
+    if wanted and big:
+        wanted = sum(ESTIMATES.rows(conn, ix, p) for p in terms.prefixes) <= PG_INDEX_ROWS
+    if wanted:
+        sql = (f"SELECT id, {rank} FROM (SELECT id, {PG_COLUMN} FROM {ix.table} WHERE {matches} "
+               f"ORDER BY id DESC LIMIT :cand) AS c")
+        found.update((int(i), float(s)) for i, s in conn.execute(text(sql), params))
+    return sorted(found.items(), key=lambda r: (-r[1], -r[0]))[offset: offset + limit]
 
 
 def _details(session: Session, kind: str, ranked: list[tuple[int, float]]) -> list[SearchHit]:
@@ -148,7 +234,7 @@ def _published(session: Session, kind: str, hits: list[SearchHit]) -> list[Searc
 def related(session: Session, typed: str, *, per_kind: dict[str, int] | None = None,
             exclude: tuple[str, int] | None = None) -> dict[str, list[SearchHit]]:
     """What may be related to a short description being typed, best first, per kind."""
-    terms = parse(typed, meaningful_only=True)
+    terms = parse(typed, meaningful_only=True, partial_min=3)
     per_kind = per_kind or {"knowledge_article": 5, "problem": 3, "incident": 8}
     out: dict[str, list[SearchHit]] = {k: [] for k in per_kind}
     if not terms:
@@ -166,11 +252,50 @@ def related(session: Session, typed: str, *, per_kind: dict[str, int] | None = N
     return out
 
 
-def search(session: Session, typed: str, *, kind: str = "incident", limit: int = 50,
-           offset: int = 0) -> list[SearchHit]:
-    """Every match of one kind ranked (the explicit search), a page at a time."""
+# Ranking costs ≈ 1.5 µs a match on SQLite and ≈ 5 µs on PostgreSQL (its rows are fetched
+# from the table), so a word in a tenth of a million incidents takes 150–500 ms to rank in
+# full. Past this many matches the newest this many are ranked, and the answer says so.
+RANK_AT_MOST = 20_000
+
+
+def search_page(session: Session, typed: str, *, kind: str = "incident", limit: int = 50,
+                offset: int = 0) -> SearchPage:
+    """The explicit search: every match of one kind ranked, a page at a time (up to
+    RANK_AT_MOST matches; past that the newest of them)."""
     terms = parse(typed)
     if not terms:
-        return []
-    ranked = _ranked_ids(session, BY_TABLE[kind], terms, limit=limit, offset=offset, candidates=None, exclude=None)
-    return _published(session, kind, _details(session, kind, ranked))
+        return SearchPage([], 0, False)
+    ix = BY_TABLE[kind]
+    conn = session.connection()
+    floor, matches = _rank_floor(conn, ix, terms)
+    ranked = _ranked_ids(session, ix, terms, limit=limit, offset=offset, candidates=None, exclude=None, floor=floor)
+    return SearchPage(_published(session, kind, _details(session, kind, ranked)), matches, floor > 0)
+
+
+def search(session: Session, typed: str, *, kind: str = "incident", limit: int = 50,
+           offset: int = 0) -> list[SearchHit]:
+    return search_page(session, typed, kind=kind, limit=limit, offset=offset).hits
+
+
+def _rank_floor(conn: Any, ix: Indexed, terms: Terms) -> tuple[int, int]:
+    """The id above which matches are ranked (0: all of them), and how many match (on
+    PostgreSQL the planner's estimate: counting would cost as much as ranking)."""
+    if conn.dialect.name == "sqlite":
+        q = {"q": fts_match(terms), "n": RANK_AT_MOST}
+        matches = conn.execute(text(f"SELECT count(*) FROM {ix.fts} WHERE {ix.fts} MATCH :q"), q).scalar_one()
+        if matches <= RANK_AT_MOST:
+            return 0, matches
+        floor = conn.execute(text(f"SELECT rowid FROM {ix.fts} WHERE {ix.fts} MATCH :q ORDER BY rowid DESC "
+                                  f"LIMIT 1 OFFSET :n"), q).scalar_one()
+        return int(floor), matches
+    # Compiling the ranking query to machine code costs more (≈ 50 ms) than it saves here.
+    conn.execute(text("SET LOCAL jit = off"))
+    # The planner multiplies the words' shares as if they were independent; «відділ кадрів»
+    # are not, and it guessed a fifth of the matches. The rarest word's count is a bound
+    # that holds.
+    matches = int(min(ESTIMATES.rows(conn, ix, p) for p in terms.prefixes))
+    if matches <= RANK_AT_MOST:
+        return 0, matches
+    top = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {ix.table}")).scalar_one()
+    # Matches spread evenly over the ids is what the estimate assumes too.
+    return max(0, top - int(top * RANK_AT_MOST / matches)), matches

@@ -60,10 +60,13 @@ class RelatedPanel(TranslatedBindings, Vertical):
         yield OptionList(id="related-list")
         yield Label("", id="related-chosen")
 
-    def show(self, results: Mapping[str, list[SearchHit]], *, everything: bool = False) -> None:
+    def show(self, results: Mapping[str, list[SearchHit]], *, everything: bool = False,
+             newest_only: bool = False) -> None:
         self.results = results
-        self.query_one("#related-title", Label).update(
-            _("All matches") if everything else _("Related items"))
+        title = _("All matches") if everything else _("Related items")
+        if newest_only:
+            title += " · " + _("too many: the newest ranked, add a word")
+        self.query_one("#related-title", Label).update(title)
         total = sum(len(v) for v in results.values())
         self.query_one("#related-hint", Label).update(
             _("Nothing similar yet.") if not total else
