@@ -186,6 +186,8 @@ def test_a_task_for_another_group_then_accepted_and_completed_by_it(desk):
         dialog.query_one("#short").focus()
         await pilot.press(*"Перевірити комутатор", "ctrl+s")
         await wait_for(pilot, lambda: app.screen is record)
+        await wait_text(pilot, "Tasks (3)")  # the tab's count follows
+        await pilot.press("right_square_bracket")  # «Завдання»
         await wait_text(pilot, "Перевірити комутатор")
 
     drive(db, scenario)

@@ -125,3 +125,34 @@ def test_a_resolve_offers_the_solution_taken(db):
         await wait_for(pilot, lambda: app.screen.query_one("#solution").text == SOLUTION)
 
     drive(db, scenario)
+
+
+def test_the_record_view_tabs_link_related_items_and_show_the_history_of_fields(db):
+    w = seed(db)
+    article, problem, earlier, earlier_id = _knowledge(db, w)
+    with db.write() as s:
+        inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Outlook забув пароль",
+                                          group=w.first_line, owner=w.analyst)
+        incidents.update_incident(s, w.colleague, inc, description="Після оновлення Office")
+        inc_id, number = inc.id, inc.number
+
+    async def scenario(app, pilot):
+        await workspace_ready(pilot)
+        await app.push_screen(RecordScreen(app.workspace, "incident", inc_id))
+        await wait_text(pilot, f"{number}  Outlook забув пароль")
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        await wait_text(pilot, "Nothing is linked yet.")
+        await wait_text(pilot, article)  # suggestions like this incident, itself left out
+        assert screen_text(app).count(number) == 1
+        await pilot.press("l")  # the best suggestion, the article, is linked at once
+        await wait_text(pilot, "Related items (1)")
+        await pilot.press("right_square_bracket")  # «Історія змін»
+        await wait_text(pilot, "Became")
+        text = screen_text(app)
+        assert "Марія Коваль" in text and "Після оновлення Office" in text  # who changed what (R42)
+        assert "Related" in text and f"knowledge_article:" in text
+
+    drive(db, scenario)
+    with db.read() as s:
+        links = [(link.to_kind, link.from_id) for link in s.execute(select(RecordLink)).scalars()]
+        assert links == [("knowledge_article", inc_id)]

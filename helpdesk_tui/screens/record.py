@@ -1,160 +1,55 @@
-"""One record, read-only: its fields, tasks, vendor tasks, related items and journal (the forms
-that change it come with the next issue). Every value is shown literally (rule 7)."""
+"""One record: the line with its number and status, then tabs (`]`/`[`): «Деталі» (fields, texts
+and the journal), «Завдання», «Зовнішні завдання», «Пов’язані» (with suggestions to link, R4),
+«Історія змін» (R42). The keys of the key bar change it through the dialogs of
+screens/incident_dialogs.py; a closed incident opens read-only (R26)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import ContentSwitcher, Static
 
-from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import DeskError
 from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.screens.record_render import (
+    JOURNAL_FILTERS,
+    render_details,
+    render_history,
+    render_rows,
+    render_title,
+)
 from helpdesk_tui.screens.workspace import DataChanged
-from helpdesk_tui.domain.statuses import status_label
-from helpdesk_tui.widgets.list_columns import time_left
-from helpdesk_tui.widgets.status_header import StatusHeader
 from helpdesk_tui.widgets.key_bar import KeyBar
-from helpdesk_tui.widgets.translated import TranslatedBindings, literal
+from helpdesk_tui.widgets.related_panel import MARK_LINKED, RelatedPanel
+from helpdesk_tui.widgets.status_header import StatusHeader
+from helpdesk_tui.widgets.tab_strip import TabStrip
+from helpdesk_tui.widgets.translated import TranslatedBindings
 
 if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import Workspace
 
-FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "incident": (
-        ("status", N_("Status")), ("priority", N_("Priority")), ("caller", N_("Caller")),
-        ("organisation", N_("Organisation")), ("channel", N_("Channel")), ("service", N_("Service")),
-        ("category", N_("Category")), ("group", N_("Work group")), ("owner", N_("Owner")),
-        ("impact", N_("Impact")), ("urgency", N_("Urgency")), ("created_at", N_("Created")),
-        ("response_due", N_("Response due")), ("resolution_due", N_("Resolution due")),
-        ("resolved_at", N_("Resolved")), ("closed_at", N_("Closed")), ("reason_code", N_("Reason code")),
-        ("configuration_item", N_("Configuration item")),
-    ),
-    "task": (
-        ("status", N_("Status")), ("parent", N_("Parent")), ("group", N_("Work group")), ("owner", N_("Owner")),
-        ("created_at", N_("Created")), ("completed_at", N_("Completed")),
-    ),
-    "service_request": (
-        ("status", N_("Status")), ("requester", N_("Requester")), ("group", N_("Work group")),
-        ("owner", N_("Owner")), ("created_at", N_("Created")), ("due_at", N_("Due")),
-    ),
+TABS: dict[str, tuple[tuple[str, str], ...]] = {
+    "incident": (("details", N_("Details")), ("tasks", N_("Tasks")), ("external_tasks", N_("External tasks")),
+                 ("related", N_("Related items")), ("history", N_("History"))),
+    "task": (("details", N_("Details")), ("history", N_("History"))),
+    "service_request": (("details", N_("Details")), ("history", N_("History"))),
 }
-TEXTS = {
-    "incident": (("description", N_("Description")), ("solution", N_("Solution"))),
-    "task": (("details", N_("Details")), ("completion_comment", N_("Completion comment"))),
-    "service_request": (),
-}
-# Names of the fields the journal's change lines and the tables name, beyond those above.
-OTHER_FIELDS = {
-    "number": N_("Number"), "short_description": N_("Short description"), "description": N_("Description"),
-    "vendor": N_("Vendor"), "kind": N_("Kind"), "title": N_("Title"), "solution": N_("Solution"),
-    "waiting_on": N_("Whose turn"), "resolved_at": N_("Resolved"), "details": N_("Details"),
-}
-JOURNAL_KINDS = {
-    "note": N_("Note"), "change": N_("Change"), "email": N_("E-mail"), "notification": N_("Notification"),
-    "status": N_("Status"), "sla": N_("SLA"), "task": N_("Task"),
-}
-
-
-def field_label(name: str) -> str:
-    for fields in FIELDS.values():
-        for key, label in fields:
-            if key == name:
-                return _(label)
-    return _(OTHER_FIELDS[name]) if name in OTHER_FIELDS else name
-
-
-def _value(kind: str, name: str, value: Any) -> str:
-    if name == "status":
-        return status_label(kind, value)
-    if name in ("response_due", "resolution_due") and value is not None:
-        left, _level = time_left(value)
-        return f"{when(value)} ({left})"
-    if hasattr(value, "isoformat"):
-        return when(value)
-    return "" if value is None else str(value)
-
-
-# The journal's filter (issue 6): everything, or one kind of entry.
-JOURNAL_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (N_("everything"), ()),
-    (N_("notes"), ("note",)),
-    (N_("e-mails"), ("email",)),
-    (N_("changes"), ("status", "change", "task", "sla")),
-    (N_("notifications"), ("notification",)),
-)
-
-
-def render_record(data: dict[str, Any], journal_filter: int = 0) -> RenderableType:
-    kind = data["kind"]
-    parts: list[RenderableType] = []
-    title = Text(data.get("number") or "", style="bold")
-    title.append("  ")
-    title.append(literal(data.get("short_description"), one_line=True))
-    parts.append(title)
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(ratio=1)
-    shown = [(label, _value(kind, name, data.get(name))) for name, label in FIELDS[kind] if data.get(name) not in (None, "")]
-    for i in range(0, len(shown), 2):
-        left, right = shown[i], shown[i + 1] if i + 1 < len(shown) else ("", "")
-        grid.add_row(Text(_(left[0])), literal(left[1], one_line=True),
-                     Text(_(right[0]) if right[0] else ""), literal(right[1], one_line=True))
-    parts += [Text(""), grid]
-    for name, label in TEXTS[kind]:
-        if data.get(name):
-            parts += [Text(""), Text(_(label), style="bold underline"), literal(data[name])]
-    for key, label, fields in (("tasks", N_("Tasks"), ("number", "status", "group", "owner", "short_description")),
-                               ("external_tasks", N_("External tasks"), ("number", "status", "vendor", "short_description")),
-                               ("related", N_("Related items"), ("kind", "number", "title"))):
-        rows = data.get(key) or []
-        if rows:
-            table = Table(title=_(label), title_justify="left", expand=True, show_edge=False)
-            for f in fields:
-                table.add_column(field_label(f))
-            for row in rows:
-                table.add_row(*(literal(_value("task", f, row.get(f)), one_line=True) for f in fields))
-            parts += [Text(""), table]
-    label, kinds = JOURNAL_FILTERS[journal_filter]
-    heading = Text(_("Journal"), style="bold underline")
-    heading.append("  " + _("showing: {what} (f)").format(what=_(label)), style="dim")
-    parts += [Text(""), heading]
-    for entry in data.get("journal") or []:
-        if kinds and entry["kind"] not in kinds:
-            continue
-        head = Text("▌ " if entry["unread"] else "  ", style="blue bold")
-        head.append(f"{when(entry['created_at'])}  ", style="dim")
-        head.append(literal(entry.get("author") or _("system"), one_line=True))
-        head.append(f"  {_(JOURNAL_KINDS.get(entry['kind'], entry['kind']))}", style="italic")
-        if entry.get("published"):
-            head.append("  " + _("published in self-service"), style="green")
-        parts.append(head)
-        if entry.get("summary"):
-            parts.append(literal("    " + entry["summary"], "bold", one_line=True))
-        if entry.get("body"):
-            parts.append(Text("    ").append(literal(entry["body"])))
-        for change in entry.get("changes") or []:
-            line = Text(f"    {field_label(change['field'])}: ", style="dim")
-            line.append(literal(change["old"] or "∅", one_line=True))
-            line.append(" → ")
-            line.append(literal(change["new"] or "∅", one_line=True))
-            parts.append(line)
-    return Group(*parts)
 
 
 class RecordScreen(TranslatedBindings, Screen[None]):
     DEFAULT_CSS = """
-    RecordScreen #body { height: 1fr; padding: 0 1; }
+    RecordScreen #record-title { padding: 0 1; height: auto; }
+    RecordScreen ContentSwitcher { height: 1fr; }
+    RecordScreen ContentSwitcher > VerticalScroll { height: 1fr; padding: 0 1; }
+    RecordScreen #pane-related { height: 1fr; padding: 0 1; }
+    RecordScreen #linked { height: auto; max-height: 50%; }
+    RecordScreen #pane-related RelatedPanel { height: 1fr; border-left: none; padding: 0; }
     """
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", N_("Back"), id="record.back"),
@@ -171,6 +66,8 @@ class RecordScreen(TranslatedBindings, Screen[None]):
         Binding("u", "mark_unread", N_("Mark as unread"), id="record.mark_unread"),
         Binding("f", "journal_filter", N_("Journal filter"), id="record.journal_filter"),
         Binding("r,f5", "reload", N_("Refresh"), id="record.refresh"),
+        Binding("right_square_bracket", "tab(1)", N_("Next tab"), id="record.next_tab"),
+        Binding("left_square_bracket", "tab(-1)", N_("Previous tab"), show=False, id="record.previous_tab"),
     ]
 
     def __init__(self, workspace: Workspace, kind: str, record_id: int) -> None:
@@ -181,14 +78,88 @@ class RecordScreen(TranslatedBindings, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
-        with VerticalScroll(id="body"):
-            yield Static(Text(_("Loading…")), id="record")
+        yield Static(Text(_("Loading…")), id="record-title")
+        yield TabStrip([(k, _(label)) for k, label in TABS[self.kind]], id="record-tabs")
+        with ContentSwitcher(initial="pane-details"):
+            with VerticalScroll(id="pane-details"):
+                yield Static("", id="record")
+            for key, _label in TABS[self.kind][1:]:
+                if key == "related":
+                    with Vertical(id="pane-related"):
+                        yield Static("", id="linked")
+                        yield RelatedPanel(id="suggested", find_all=False)
+                else:
+                    with VerticalScroll(id=f"pane-{key}"):
+                        yield Static("", id=f"tab-{key}")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(StatusHeader).set_user(self.workspace.who.full_name, self.workspace.role.label)
-        self.query_one("#body").focus()
+        self.query_one("#pane-details").focus()
         self.action_reload()
+
+    # --- tabs ----------------------------------------------------------------------------------
+
+    def action_tab(self, delta: int) -> None:
+        self.query_one("#record-tabs", TabStrip).step(delta)
+
+    @on(TabStrip.Activated, "#record-tabs")
+    def _tab_chosen(self, event: TabStrip.Activated) -> None:
+        self.query_one(ContentSwitcher).current = f"pane-{event.key}"
+        if event.key == "related":
+            self.query_one(RelatedPanel).enter()
+            self._suggest()
+        else:
+            self.query_one(f"#pane-{event.key}").focus()
+
+    @work(thread=True, group="record-related", exclusive=True, exit_on_error=False)
+    def _suggest(self) -> None:
+        """Records like this one, to link or to take a solution from (R4)."""
+        if self.data is None:
+            return
+        found = self.workspace.related(self.data["short_description"], exclude=("incident", self.record_id))
+        self.app.call_from_thread(self._suggested, found)
+
+    def _suggested(self, found: dict[str, Any]) -> None:
+        panel = self.query_one(RelatedPanel)
+        panel.show(found)
+        linked = {(r["kind"], r["id"]): MARK_LINKED for r in (self.data or {}).get("related", [])}
+        panel.set_marks(linked)
+
+    @on(RelatedPanel.Chosen)
+    def _related_chosen(self, event: RelatedPanel.Chosen) -> None:
+        hit = event.hit
+        if event.action == "open":
+            from helpdesk_tui.screens.related_preview import RelatedPreview
+
+            linked = any((r["kind"], r["id"]) == (hit.kind, hit.id) for r in (self.data or {}).get("related", []))
+
+            def then(choice: str | None) -> None:
+                if choice in ("link", "reuse"):
+                    self._relate(choice, hit.kind, hit.id)
+                elif choice == "open":
+                    self.app.push_screen(RecordScreen(self.workspace, hit.kind, hit.id))
+
+            self.app.push_screen(RelatedPreview(self.workspace, hit.kind, hit.id, linked=linked), then)
+        else:
+            self._relate(event.action, hit.kind, hit.id)
+
+    @on(RelatedPanel.Left)
+    def _left_related(self) -> None:
+        self.query_one("#record-tabs", TabStrip).activate("details")
+
+    @work(thread=True, group="record-relate", exit_on_error=False)
+    def _relate(self, action: str, kind: str, target_id: int) -> None:
+        try:
+            if action == "link":
+                self.workspace.link(self.record_id, kind, target_id)
+            else:
+                self.workspace.reuse_solution(self.record_id, kind, target_id)
+        except DeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, _("Linked") if action == "link" else _("Solution taken"))
+        self.app.call_from_thread(self.action_reload)
 
     @work(thread=True, group="record", exclusive=True, exit_on_error=False)
     def action_reload(self) -> None:
@@ -201,7 +172,19 @@ class RecordScreen(TranslatedBindings, Screen[None]):
 
     def _show(self, data: dict[str, Any]) -> None:
         self.data = data
-        self.query_one("#record", Static).update(render_record(data, self.journal_filter))
+        self.query_one("#record-title", Static).update(render_title(data))
+        self.query_one("#record", Static).update(render_details(data, self.journal_filter))
+        self.query_one("#tab-history", Static).update(render_history(data))
+        if data["kind"] == "incident":
+            self.query_one("#tab-tasks", Static).update(render_rows(data, "tasks"))
+            self.query_one("#tab-external_tasks", Static).update(render_rows(data, "external_tasks"))
+            self.query_one("#linked", Static).update(render_rows(data, "related"))
+            strip = self.query_one("#record-tabs", TabStrip)
+            for key, label in TABS["incident"][1:4]:
+                count = len(data.get(key) or [])
+                strip.set_label(key, f"{_(label)} ({count})" if count else _(label))
+            if self.query_one(ContentSwitcher).current == "pane-related":
+                self._suggested(self.query_one(RelatedPanel).results)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -35,7 +35,7 @@ class RelatedPanel(TranslatedBindings, Vertical):
     BINDINGS = [
         Binding("l", "link", N_("Link"), id="related.link"),
         Binding("u", "reuse", N_("Use the solution"), id="related.reuse"),
-        Binding("escape", "leave", N_("Back to the form"), id="related.leave"),
+        Binding("escape", "leave", N_("Back"), id="related.leave"),
     ]
 
     class Chosen(Message):
@@ -48,8 +48,9 @@ class RelatedPanel(TranslatedBindings, Vertical):
     class Left(Message):
         pass
 
-    def __init__(self, **kw: object) -> None:
+    def __init__(self, *, find_all: bool = True, **kw: object) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]
+        self.find_all = find_all
         self.hits: dict[str, SearchHit] = {}
         self.marks: dict[tuple[str, int], str] = {}
         self.results: Mapping[str, list[SearchHit]] = {}
@@ -70,7 +71,8 @@ class RelatedPanel(TranslatedBindings, Vertical):
         total = sum(len(v) for v in results.values())
         self.query_one("#related-hint", Label).update(
             _("Nothing similar yet.") if not total else
-            _("Enter opens · l links · u uses the solution · Ctrl+F all matches"))
+            _("Enter opens · l links · u uses the solution · Ctrl+F all matches") if self.find_all else
+            _("Enter opens · l links · u uses the solution"))
         self._fill()
 
     def set_marks(self, marks: dict[tuple[str, int], str], chosen: str = "") -> None:
@@ -95,6 +97,8 @@ class RelatedPanel(TranslatedBindings, Vertical):
                 options.add_option(Option(self._line(hit), id=key))
         if highlighted in self.hits:
             options.highlighted = options.get_option_index(highlighted)
+        elif self.hits and options.has_focus:
+            options.highlighted = options.get_option_index(next(iter(self.hits)))
 
     def _line(self, hit: SearchHit) -> Text:
         line = Text()
