@@ -24,6 +24,10 @@ from helpdesk_tui.store.search_schema import BY_TABLE, PG_COLUMN, Indexed
 
 KINDS = ("knowledge_article", "problem", "incident")
 CANDIDATES = 100
+# The panel fills up with records that have only some of the words when fewer than this many
+# have all of them (a few good matches beat eight half-matches, and the second pass is half
+# the cost of a keystroke).
+RELAX_BELOW = 3
 TITLE_WEIGHT = 4.0
 
 _DETAILS = {
@@ -145,7 +149,7 @@ def _ranked_ids(session: Session, ix: Indexed, terms: Terms, *, limit: int, offs
 # 1M, and a statement timeout does not interrupt it). When the window holds too few matches,
 # the index is asked only if the planner's statistics say its words are rare enough to
 # collect quickly: an error code typed finds the incidents of last year with it. ts_rank
-# costs ≈ 50 µs on a long article, so fewer candidates are ranked than on SQLite.
+# costs ≈ 50 µs on a long article, so at most PG_CANDIDATES are ranked.
 PG_WINDOW = 5000
 PG_BIG_TABLE = 20_000
 PG_INDEX_ROWS = 10_000
@@ -204,7 +208,13 @@ def _pg_newest(conn: Any, ix: Indexed, terms: Terms, params: dict[str, Any], *, 
     if wanted:
         sql = (f"SELECT id, {rank} FROM (SELECT id, {PG_COLUMN} FROM {ix.table} WHERE {matches} "
                f"ORDER BY id DESC LIMIT :cand) AS c")
+        # Through the index, whatever the planner expects: walking the table newest first
+        # decompresses every long article's vector on the way (8 µs each) to find a hundred.
+        conn.execute(text("SET LOCAL enable_indexscan = off"))
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
         found.update((int(i), float(s)) for i, s in conn.execute(text(sql), params))
+        conn.execute(text("SET LOCAL enable_indexscan = on"))
+        conn.execute(text("SET LOCAL enable_seqscan = on"))
     return sorted(found.items(), key=lambda r: (-r[1], -r[0]))[offset: offset + limit]
 
 
@@ -242,9 +252,9 @@ def related(session: Session, typed: str, *, per_kind: dict[str, int] | None = N
     for kind, limit in per_kind.items():
         skip = exclude[1] if exclude and exclude[0] == kind else None
         ranked = _ranked_ids(session, BY_TABLE[kind], terms, limit=limit, candidates=CANDIDATES, exclude=skip)
-        if len(ranked) < limit and len(terms.prefixes) > 1:
-            # Fewer records have every word than the panel has room for: those with some of
-            # the words follow, most words first (bm25 and ts_rank both add up per word).
+        if len(ranked) < min(limit, RELAX_BELOW) and len(terms.prefixes) > 1:
+            # Hardly any record has every word: those with some of the words follow, most
+            # words first (bm25 and ts_rank both add up per word).
             seen = {i for i, _s in ranked}
             ranked += [r for r in _ranked_ids(session, BY_TABLE[kind], terms, limit=limit, candidates=CANDIDATES,
                                               exclude=skip, any_term=True) if r[0] not in seen][: limit - len(ranked)]
