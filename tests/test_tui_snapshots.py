@@ -191,26 +191,28 @@ def test_related_items(frozen, snap_compare, lang, step):
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
-@pytest.mark.parametrize("dialog", ["resolved", "third_party", "note", "classify", "task"])
+@pytest.mark.parametrize("dialog", ["resolved", "info_needed", "cancelled", "third_party", "note", "classify", "task",
+                                    "priority"])
 def test_incident_dialogs(frozen, snap_compare, lang, dialog):
     db, _w, made = frozen
     set_language(lang)
 
     async def ready(pilot):
         await open_my_registered(pilot, made)
-        if dialog in ("note", "classify", "task"):
-            await pilot.press({"note": "a", "classify": "c", "task": "k"}[dialog])
+        if dialog in ("note", "classify", "task", "priority"):
+            await pilot.press({"note": "a", "classify": "c", "task": "k", "priority": "P"}[dialog])
         else:
             await pilot.press("t")
             await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "ChoiceDialog")
             values = [v for v, _label in pilot.app.screen.choices]
             await pilot.press("home", *(["down"] * values.index(dialog)), "enter")
         await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ in (
-            "StatusDialog", "NoteDialog", "ClassifyDialog", "TaskDialog", "VendorDialog"))
+            "StatusDialog", "NoteDialog", "ClassifyDialog", "TaskDialog", "VendorDialog", "PriorityDialog"))
         if dialog == "third_party":
             await wait_for(pilot, lambda: len(pilot.app.screen.query_one("#vendor")._options) > 1)
         if dialog == "classify":  # what the channel and the registration set is filled in (R19)
             await wait_for(pilot, lambda: "3 -" in str(pilot.app.screen.query_one("#priority").render()))
+        steady_cursor(pilot)
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(db, "ivan"), terminal_size=(100, 32), run_before=ready)
@@ -237,6 +239,25 @@ def test_mail(frozen, snap_compare, lang, view):
         if view == "message":
             await pilot.press("enter")
             await wait_text(pilot, "Каса показує помилку 17.")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(100, 30), run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_new_caller_dialog(frozen, snap_compare, lang):
+    db, _w, _made = frozen
+    set_language(lang)
+
+    async def ready(pilot):
+        await workspace_ready(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "IncidentFormScreen")
+        await pilot.press(*"+380 50 765 43 21")
+        await wait_for(pilot, lambda: pilot.app.screen.query_one("PersonPicker").query_one("OptionList").option_count)
+        await pilot.press("enter")  # nobody has that phone: «a new caller»
+        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "NewCallerDialog")
+        steady_cursor(pilot)
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(db, "ivan"), terminal_size=(100, 30), run_before=ready)
