@@ -14,7 +14,6 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
 from helpdesk_tui.desk import searches as saved
 from helpdesk_tui.desk.auth import SignedIn
-from helpdesk_tui.desk.mail_desk import MailDesk
 from helpdesk_tui.desk.notes import mark_all_read, mark_read
 from helpdesk_tui.domain.errors import NotFound
 from helpdesk_tui.domain.listing import ListQuery, SearchInfo
@@ -59,7 +58,6 @@ class Workspace:
         self.db = db
         self.who = who
         self.role = role or who.roles[0]
-        self.mail = MailDesk(db, who)
         with db.read() as session:
             self.viewer = queries.Viewer.load(session, who.person_id)
 

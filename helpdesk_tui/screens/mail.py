@@ -26,6 +26,7 @@ from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 
 if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import Workspace
+    from helpdesk_tui.mail.mailroom import MailDesk
 
 BOXES = (("inbox", N_("Inbox")), ("outbox", N_("Sent mail")))
 INBOUND_STATUS = {
@@ -35,6 +36,12 @@ INBOUND_STATUS = {
 OUTBOUND_STATUS = {"queued": N_("queued"), "retry": N_("will retry"), "sent": N_("sent"), "failed": N_("failed"),
                    "bounced": N_("bounced")}
 WAITING = ("waiting", "quarantined")
+
+
+def mailroom(workspace: Workspace) -> MailDesk:
+    from helpdesk_tui.mail.mailroom import MailDesk
+
+    return MailDesk(workspace.db, workspace.who)
 
 
 def mail_status(box: str, status: str) -> str:
@@ -59,6 +66,7 @@ class MailScreen(TranslatedBindings, Screen[None]):
     def __init__(self, workspace: Workspace, box: str = "inbox", *, waiting_only: bool = False) -> None:
         super().__init__()
         self.workspace, self.box, self.waiting_only = workspace, box, waiting_only
+        self.mail = mailroom(workspace)
         self.rows: list[dict[str, Any]] = []
         self.complete = False
         self._loading = False
@@ -116,9 +124,9 @@ class MailScreen(TranslatedBindings, Screen[None]):
         self._loading = True
         try:
             if box == "inbox":
-                page = self.workspace.mail.inbox(waiting_only=waiting, before_id=before_id)
+                page = self.mail.inbox(waiting_only=waiting, before_id=before_id)
             else:
-                page = self.workspace.mail.outbox(before_id=before_id)
+                page = self.mail.outbox(before_id=before_id)
         except DeskError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
             return
@@ -129,7 +137,7 @@ class MailScreen(TranslatedBindings, Screen[None]):
     def _add(self, box: str, page: list[dict[str, Any]]) -> None:
         if box != self.box:
             return
-        from helpdesk_tui.desk.mail_desk import PAGE
+        from helpdesk_tui.mail.mailroom import PAGE
 
         table = self.query_one(DataTable)
         for row in page:
@@ -195,6 +203,7 @@ class MessageScreen(TranslatedBindings, Screen[None]):
     def __init__(self, workspace: Workspace, box: str, message_id: int) -> None:
         super().__init__()
         self.workspace, self.box, self.message_id = workspace, box, message_id
+        self.mail = mailroom(workspace)
         self.data: dict[str, Any] | None = None
         self.showing_source = False
 
@@ -212,8 +221,8 @@ class MessageScreen(TranslatedBindings, Screen[None]):
     @work(thread=True, group="message", exclusive=True, exit_on_error=False)
     def _load(self) -> None:
         try:
-            data = (self.workspace.mail.received(self.message_id) if self.box == "inbox"
-                    else self.workspace.mail.sent(self.message_id))
+            data = (self.mail.received(self.message_id) if self.box == "inbox"
+                    else self.mail.sent(self.message_id))
         except DeskError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
             return
@@ -242,7 +251,7 @@ class MessageScreen(TranslatedBindings, Screen[None]):
 
     @work(thread=True, group="message-source", exit_on_error=False)
     def _load_source(self) -> None:
-        source = self.workspace.mail.source(self.message_id)
+        source = self.mail.source(self.message_id)
         self.app.call_from_thread(self._show_source, source)
 
     def _show_source(self, source: str) -> None:
@@ -269,7 +278,7 @@ class MessageScreen(TranslatedBindings, Screen[None]):
     @work(thread=True, group="message-create", exit_on_error=False)
     def _create(self, register_sender: bool) -> None:
         try:
-            incident_id, incident_number = self.workspace.mail.create_incident(
+            incident_id, incident_number = self.mail.create_incident(
                 self.message_id, register_sender=register_sender)
         except DeskError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)

@@ -1,6 +1,7 @@
-"""What the e-mail tab asks of the desk (R7, R8): «Вхідні» and «Вихідні» a page at a time, one
-message with its headers, text, attachments and source, and «Створити інцидент» for a message
-from a sender the desk does not know. Each call opens its own session (see desk/workspace.py)."""
+"""What the e-mail tab asks (R7, R8): «Вхідні» and «Вихідні» a page at a time, one message with
+its headers, text, attachments and source, and «Створити інцидент» for a message from a sender
+the desk does not know. Each call opens its own session, as desk/workspace.py does; it sits in
+the mail layer because «Створити інцидент» is the intake's operation (mail/intake.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from helpdesk_tui.desk import mailbox
 from helpdesk_tui.desk.auth import SignedIn
 from helpdesk_tui.domain.errors import NotFound
 from helpdesk_tui.i18n import _
+from helpdesk_tui.mail.intake import create_incident_from_mail
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import Incident, InboundMail, MailAttachment, OutboxMessage, Person
 
@@ -88,8 +90,6 @@ class MailDesk:
 
     def create_incident(self, mail_id: int, *, register_sender: bool) -> tuple[int, str]:
         """«Створити інцидент» (R7); returns the new incident's id and number."""
-        from helpdesk_tui.mail.intake import create_incident_from_mail
-
         with self.db.write() as session:
             actor = session.get(Person, self.who.person_id)
             mail = mailbox.find_mail(session, mail_id)
