@@ -22,6 +22,7 @@ EPOCH = date(2000, 1, 1)
 EPOCH_UTC = datetime(2000, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
 MAX_SEARCH_DAYS = 366 * 20
+_bisect_left, _bisect_right = bisect.bisect_left, bisect.bisect_right
 _DAY = timedelta(days=1)
 
 
@@ -132,7 +133,7 @@ class BusinessCalendar:
         starts = table["starts"]
         if not starts[0] <= moment_us < starts[-1]:
             self._cover(table, moment_us)
-        i = bisect.bisect_right(starts, moment_us) - 1
+        i = _bisect_right(starts, moment_us) - 1
         total = table["cum"][i]
         for s, e in table["spans"][i]:
             if moment_us <= s:
@@ -171,7 +172,16 @@ class BusinessCalendar:
     # The same line for callers that do many sums (the SLA clocks): offsets in, moments out.
 
     def offset_us(self, moment: datetime) -> int:
-        return _us(moment) if self.always else self._offset_us(_us(moment))
+        if self.always:
+            return (moment - EPOCH_UTC) // _ONE_US
+        cache = self._cache
+        # A sweep over 100k incidents asks for the same "now" 100k times.
+        last = cache.get("last")
+        if last is not None and last[0] is moment:
+            return last[1]  # type: ignore[no-any-return]
+        found = self._offset_us((moment - EPOCH_UTC) // _ONE_US)
+        cache["last"] = (moment, found)
+        return found
 
     def moment_at(self, offset_us: int) -> datetime:
         """The earliest moment whose working-time offset is `offset_us`."""
@@ -186,12 +196,13 @@ class BusinessCalendar:
         while cum[0] >= offset_us:
             self._prepend(table)
         # The day before the first one that starts at or beyond the target holds it.
-        i = bisect.bisect_left(cum, offset_us) - 1
+        i = _bisect_left(cum, offset_us) - 1
         remaining = offset_us - cum[i]
+        spans = table["spans"]
         while True:
-            for s, e in table["spans"][i]:
+            for s, e in spans[i]:
                 if remaining <= e - s:
-                    return EPOCH_UTC + timedelta(microseconds=s + remaining)
+                    return EPOCH_UTC + _ONE_US * (s + remaining)
                 remaining -= e - s
             i += 1  # only when the target is the very end of the day before
 

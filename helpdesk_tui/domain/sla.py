@@ -140,12 +140,11 @@ class SlaState:
 _US = timedelta(microseconds=1)
 
 
-def response_clock(cal: Any, created: datetime, responded: datetime | None, target: timedelta,
-                   now: datetime, warn_share: float = 0.75) -> Clock:
-    start = cal.offset_us(created)
+def response_clock(cal: Any, start: int, responded: datetime | None, end_us: int, target: timedelta,
+                   warn_share: float = 0.75) -> Clock:
+    """`start`, `end_us`: working-time offsets of the registration and of the response (or now)."""
     target_us = target // _US
     due_us = start + target_us
-    end_us = cal.offset_us(responded if responded is not None else now)
     elapsed = timedelta(microseconds=max(end_us - start, 0))
     if responded is not None:
         met = end_us <= due_us
@@ -154,20 +153,21 @@ def response_clock(cal: Any, created: datetime, responded: datetime | None, targ
     return Clock(target, elapsed, cal.moment_at(due_us), warn_at, True, False if end_us > due_us else None)
 
 
-def resolution_clock(cal: Any, history: Sequence[StatusChange], target: timedelta, now: datetime,
-                     pause: frozenset[str] = DEFAULT_PAUSE, warn_share: float = 0.75) -> Clock:
+def resolution_clock(cal: Any, history: Sequence[StatusChange], target: timedelta, now_us: int,
+                     pause: frozenset[str] = DEFAULT_PAUSE, warn_share: float = 0.75,
+                     first_us: int | None = None) -> Clock:
     """Walk the status history on the calendar's working-time line: running stretches add
-    their working time; the first moment the total reaches the target is the breach."""
+    their working time; the first moment the total reaches the target is the breach.
+    `now_us`: now's offset; `first_us`: the first change's, when the caller has it."""
     if not history:
         raise ValueError("a resolution clock needs at least the registration in its history")
     target_us = target // _US
     changes = history  # chronological, as the journal gives it
-    now = max(now, changes[-1].at)
     offset_us = cal.offset_us
     elapsed = 0
     breach_us: int | None = None
     first = changes[0]
-    status, since, since_at = first.status, offset_us(first.at), first.at
+    status, since, since_at = first.status, offset_us(first.at) if first_us is None else first_us, first.at
     for change in changes[1:]:
         point = offset_us(change.at)
         if status not in pause and status not in STOPPED:
@@ -178,7 +178,7 @@ def resolution_clock(cal: Any, history: Sequence[StatusChange], target: timedelt
     running = status not in pause and status not in STOPPED
     before = elapsed
     if running:
-        point = cal.offset_us(now)
+        point = max(now_us, since)  # a change recorded after "now" (clocks apart) counts as now
         if breach_us is None and elapsed + point - since > target_us:
             breach_us = since + target_us - elapsed
         elapsed += point - since
@@ -197,31 +197,18 @@ def resolution_clock(cal: Any, history: Sequence[StatusChange], target: timedelt
     return Clock(target, spent, due, warn, True, None)
 
 
-class _Memo:
-    """The calendar, remembering the offsets of moments both clocks ask for (created, now)."""
-
-    __slots__ = ("cal", "seen")
-
-    def __init__(self, cal: BusinessCalendar) -> None:
-        self.cal = cal
-        self.seen: dict[datetime, int] = {}
-
-    def offset_us(self, moment: datetime) -> int:
-        found = self.seen.get(moment)
-        if found is None:
-            found = self.seen[moment] = self.cal.offset_us(moment)
-        return found
-
-    def moment_at(self, offset: int) -> datetime:
-        return self.cal.moment_at(offset)
-
-
 def sla_state(rules: SlaRules, *, priority: int | None, criticality: str | None, created: datetime,
               responded: datetime | None, history: Sequence[StatusChange], now: datetime) -> SlaState:
     targets = rules.targets(priority, criticality)
-    cal = _Memo(rules.calendar(targets))
+    cal = rules.calendar(targets)
+    # Both clocks need the registration's and now's offsets: each is looked up once (and now,
+    # the same moment for a whole sweep, once per sweep: see BusinessCalendar.offset_us).
+    created_us = cal.offset_us(created)
+    now_us = cal.offset_us(now)
+    end_us = cal.offset_us(responded) if responded is not None else now_us
+    first_us = created_us if history and history[0].at == created else None
     return SlaState(
-        response_clock(cal, created, responded, targets.response, now, rules.warn_share),
-        resolution_clock(cal, history, targets.resolution, now, rules.pause_statuses, rules.warn_share),
+        response_clock(cal, created_us, responded, end_us, targets.response, rules.warn_share),
+        resolution_clock(cal, history, targets.resolution, now_us, rules.pause_statuses, rules.warn_share, first_us),
         targets,
     )
