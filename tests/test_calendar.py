@@ -170,6 +170,34 @@ def test_between_is_additive_and_bounded(case: Case, three: list[datetime]) -> N
         assert cal.between(a, c) == c - a
 
 
+def _between_day_by_day(cal: BusinessCalendar, a: datetime, b: datetime) -> timedelta:
+    """The slow, obvious answer: each local day's periods as wall times, overlapped with [a, b]."""
+    zone = ZoneInfo(cal.timezone)
+    total = timedelta(0)
+    day = a.astimezone(zone).date() - timedelta(days=1)
+    while day <= b.astimezone(zone).date():
+        for start, end in cal.periods(day):
+            opens = datetime.combine(day, datetime.min.time(), tzinfo=zone) + start * MIN
+            closes = datetime.combine(day, datetime.min.time(), tzinfo=zone) + end * MIN
+            # Wall times through a daylight-saving switch: normalise through UTC.
+            opens = opens.astimezone(UTC).astimezone(zone).astimezone(UTC)
+            closes = closes.astimezone(UTC).astimezone(zone).astimezone(UTC)
+            low, high = max(a, opens), min(b, closes)
+            if high > low:
+                total += high - low
+        day += timedelta(days=1)
+    return total
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=st.one_of(st.just(DEFAULT), default_with_holidays(), st.just(ODD_WEEK), st.just(NEW_YORK)),
+       a=moments, span=st.integers(0, 40 * 86_400 * 10**6))
+def test_between_agrees_with_a_day_by_day_sum(case: Case, a: datetime, span: int) -> None:
+    """The cumulative table against a plain walk over the days (an SLA is only as right as this)."""
+    b = a + span * US
+    assert case.cal.between(a, b) == _between_day_by_day(case.cal, a, b)
+
+
 @PROPS
 @given(data=st.data(), case=calendars, start=moments)
 def test_result_lands_in_working_time(data: st.DataObject, case: Case, start: datetime) -> None:

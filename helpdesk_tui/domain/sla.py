@@ -20,9 +20,12 @@ from helpdesk_tui.domain.statuses import Criticality, IncidentStatus
 from helpdesk_tui.i18n import N_, _
 
 MINUTE = timedelta(minutes=1)
+_US = timedelta(microseconds=1)  # `_US * n` builds a timedelta at a third of `timedelta(microseconds=n)`'s cost
 DEFAULT_PAUSE = frozenset({IncidentStatus.INFO_NEEDED.value, IncidentStatus.THIRD_PARTY.value,
                            IncidentStatus.RESOLVED.value})
 STOPPED = frozenset({IncidentStatus.CLOSED.value, IncidentStatus.CANCELLED.value})
+_RESOLVED = IncidentStatus.RESOLVED.value
+_HALTED: dict[frozenset[str], frozenset[str]] = {}  # pause statuses -> those plus the stopped ones
 WORKING_DAY = 8 * 60  # minutes in the default calendar's day
 
 # Working minutes (response, resolution). ITIL priorities: P1 1 h / 4 h … P5 3 days / 10 days.
@@ -68,6 +71,13 @@ class Targets:
     response: timedelta
     resolution: timedelta
     calendar: str = "standard"
+    # The same in integer microseconds, which is what the clocks add and compare.
+    response_us: int = field(init=False, repr=False, compare=False)
+    resolution_us: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "response_us", self.response // _US)
+        object.__setattr__(self, "resolution_us", self.resolution // _US)
 
 
 @dataclass(frozen=True)
@@ -137,15 +147,13 @@ class SlaState:
         return any(c.met is None and c.used >= share for c in (self.response, self.resolution))
 
 
-_US = timedelta(microseconds=1)
-
-
 def response_clock(cal: Any, start: int, responded: datetime | None, end_us: int, target: timedelta,
-                   warn_share: float = 0.75) -> Clock:
+                   warn_share: float = 0.75, target_us: int | None = None) -> Clock:
     """`start`, `end_us`: working-time offsets of the registration and of the response (or now)."""
-    target_us = target // _US
+    if target_us is None:
+        target_us = target // _US
     due_us = start + target_us
-    elapsed = timedelta(microseconds=max(end_us - start, 0))
+    elapsed = _US * (end_us - start if end_us > start else 0)
     if responded is not None:
         met = end_us <= due_us
         return Clock(target, elapsed, None if met else cal.moment_at(due_us), None, False, met, responded)
@@ -155,35 +163,39 @@ def response_clock(cal: Any, start: int, responded: datetime | None, end_us: int
 
 def resolution_clock(cal: Any, history: Sequence[StatusChange], target: timedelta, now_us: int,
                      pause: frozenset[str] = DEFAULT_PAUSE, warn_share: float = 0.75,
-                     first_us: int | None = None) -> Clock:
+                     first_us: int | None = None, target_us: int | None = None) -> Clock:
     """Walk the status history on the calendar's working-time line: running stretches add
     their working time; the first moment the total reaches the target is the breach.
     `now_us`: now's offset; `first_us`: the first change's, when the caller has it."""
     if not history:
         raise ValueError("a resolution clock needs at least the registration in its history")
-    target_us = target // _US
+    if target_us is None:
+        target_us = target // _US
     changes = history  # chronological, as the journal gives it
     offset_us = cal.offset_us
+    halted = _HALTED.get(pause)
+    if halted is None:
+        halted = _HALTED[pause] = pause | STOPPED
     elapsed = 0
     breach_us: int | None = None
     first = changes[0]
     status, since, since_at = first.status, offset_us(first.at) if first_us is None else first_us, first.at
     for change in changes[1:]:
         point = offset_us(change.at)
-        if status not in pause and status not in STOPPED:
+        if status not in halted:
             if breach_us is None and elapsed + point - since > target_us:
                 breach_us = since + target_us - elapsed
             elapsed += point - since
         status, since, since_at = change.status, point, change.at
-    running = status not in pause and status not in STOPPED
+    running = status not in halted
     before = elapsed
     if running:
         point = max(now_us, since)  # a change recorded after "now" (clocks apart) counts as now
         if breach_us is None and elapsed + point - since > target_us:
             breach_us = since + target_us - elapsed
         elapsed += point - since
-    spent = timedelta(microseconds=elapsed)
-    finished = status in STOPPED or status == IncidentStatus.RESOLVED.value
+    spent = _US * elapsed
+    finished = status in STOPPED or status == _RESOLVED
     stopped_at = since_at if finished else None
     if breach_us is not None:
         return Clock(target, spent, cal.moment_at(breach_us), None, running, False, stopped_at)
@@ -197,18 +209,28 @@ def resolution_clock(cal: Any, history: Sequence[StatusChange], target: timedelt
     return Clock(target, spent, due, warn, True, None)
 
 
+_last_now: tuple[Any, Any, int] = (None, None, 0)
+
+
 def sla_state(rules: SlaRules, *, priority: int | None, criticality: str | None, created: datetime,
               responded: datetime | None, history: Sequence[StatusChange], now: datetime) -> SlaState:
     targets = rules.targets(priority, criticality)
     cal = rules.calendar(targets)
-    # Both clocks need the registration's and now's offsets: each is looked up once (and now,
-    # the same moment for a whole sweep, once per sweep: see BusinessCalendar.offset_us).
+    # Both clocks need the registration's and now's offsets: each is looked up once, and now,
+    # the same moment for a whole sweep over the open incidents, once per sweep.
     created_us = cal.offset_us(created)
-    now_us = cal.offset_us(now)
+    global _last_now
+    last = _last_now  # one tuple, read once: safe when the ticker's thread sweeps too
+    if last[0] is now and last[1] is cal:
+        now_us = last[2]
+    else:
+        now_us = cal.offset_us(now)
+        _last_now = (now, cal, now_us)
     end_us = cal.offset_us(responded) if responded is not None else now_us
     first_us = created_us if history and history[0].at == created else None
     return SlaState(
-        response_clock(cal, created_us, responded, end_us, targets.response, rules.warn_share),
-        resolution_clock(cal, history, targets.resolution, now_us, rules.pause_statuses, rules.warn_share, first_us),
+        response_clock(cal, created_us, responded, end_us, targets.response, rules.warn_share, targets.response_us),
+        resolution_clock(cal, history, targets.resolution, now_us, rules.pause_statuses, rules.warn_share, first_us,
+                         targets.resolution_us),
         targets,
     )
