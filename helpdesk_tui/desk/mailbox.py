@@ -19,7 +19,7 @@ from helpdesk_tui.desk.notes import mark_unread_for_owner
 from helpdesk_tui.domain.errors import NotFound, RuleViolation  # noqa: F401  (RuleViolation used by the CLI too)
 from helpdesk_tui.domain.text import printable
 from helpdesk_tui.i18n import _
-from helpdesk_tui.store.models import Incident, InboundMail, JournalEntry, MailAttachment, OutboxMessage, Person
+from helpdesk_tui.store.models import Incident, InboundMail, MailAttachment, OutboxMessage, Person
 from helpdesk_tui.store.types import utcnow
 
 SUBJECT_TAG = re.compile(r"\[(INC\d{7})\]", re.IGNORECASE)
@@ -117,18 +117,18 @@ def sender_of(session: Session, mail: InboundMail) -> Person | None:
 
 
 def record_email(session: Session, mail: InboundMail, incident: Incident, *, sender: Person | None,
-                 text: str | None = None, status: str = "linked") -> JournalEntry:
+                 text: str | None = None, status: str = "linked") -> int:
     """The message in the incident's journal, from its sender, unread for the owner (R16)."""
-    entry = journal(session, record_kind="incident", record_id=incident.id, kind="email", author=sender,  # type: ignore[arg-type]
-                    summary=_("E-mail from {sender}: {subject}").format(
-                        sender=mail.from_name or mail.from_address or "?", subject=printable(mail.subject, one_line=True)),
-                    body=text if text is not None else mail.text, published=True)
-    mark_unread_for_owner(session, sender, "incident", incident.id, entry)  # type: ignore[arg-type]
+    entry_id = journal(session, record_kind="incident", record_id=incident.id, kind="email", author=sender,  # type: ignore[arg-type]
+                       summary=_("E-mail from {sender}: {subject}").format(
+                           sender=mail.from_name or mail.from_address or "?", subject=printable(mail.subject, one_line=True)),
+                       body=text if text is not None else mail.text, published=True)
+    mark_unread_for_owner(session, sender, "incident", incident.id, entry_id)  # type: ignore[arg-type]
     mail.incident_id = incident.id
     mail.status = status
     incident.updated_at = utcnow()
     feed(session, "incident", incident.id, "email", sender)  # type: ignore[arg-type]
-    return entry
+    return entry_id
 
 
 def new_incidents_from(session: Session, address: str, since_minutes: int = 60) -> int:

@@ -26,12 +26,12 @@ def owner_of(session: Session, record_kind: str, record_id: int) -> int | None:
 
 
 def mark_unread_for_owner(session: Session, author: Person | None, record_kind: str, record_id: int,
-                          entry: JournalEntry) -> None:
+                          entry_id: int) -> None:
     """R16: a comment by anyone but the owner shows the owner a blue bar until read."""
     owner_id = owner_of(session, record_kind, record_id)
     if owner_id is None or (author is not None and author.id == owner_id):
         return
-    session.add(UnreadMarker(person_id=owner_id, entry_id=entry.id, record_kind=record_kind, record_id=record_id))  # type: ignore[arg-type]
+    session.add(UnreadMarker(person_id=owner_id, entry_id=entry_id, record_kind=record_kind, record_id=record_id))
 
 
 def add_note(
@@ -50,8 +50,8 @@ def add_note(
     summary, text = (summary or "").strip(), (text or "").strip()
     if not text and not summary:
         raise RuleViolation(_("A note needs a summary or a text"), field="text")
-    entry = journal(session, record_kind="incident", record_id=incident.id, kind="note", author=actor,  # type: ignore[arg-type]
-                    summary=summary, body=text, published=published)
+    entry_id = journal(session, record_kind="incident", record_id=incident.id, kind="note", author=actor,  # type: ignore[arg-type]
+                       summary=summary, body=text, published=published)
     now = utcnow()
     incident.updated_at = now
     if published:
@@ -65,9 +65,9 @@ def add_note(
             notify.queue(session, template="published_note", record_kind="incident", record_id=incident.id,  # type: ignore[arg-type]
                          number=incident.number, recipients=[caller], author=actor,
                          values=notify.incident_values(session, incident, text=text or summary))
-    mark_unread_for_owner(session, actor, "incident", incident.id, entry)  # type: ignore[arg-type]
+    mark_unread_for_owner(session, actor, "incident", incident.id, entry_id)  # type: ignore[arg-type]
     feed(session, "incident", incident.id, "note", actor)  # type: ignore[arg-type]
-    return entry
+    return session.get(JournalEntry, entry_id)  # type: ignore[return-value]
 
 
 def mark_read(session: Session, person: Person | None, entry_id: int, *, read: bool = True) -> bool:

@@ -135,7 +135,7 @@ def queue(
         subject = _one_line(tr(tpl.subject).format(**fields))
         body = tr(tpl.body).format(**fields)
         ui = translator(settings.current().notification_language)
-        entry = journal(
+        entry_id = journal(
             session,
             record_kind=record_kind,
             record_id=record_id,
@@ -155,7 +155,7 @@ def queue(
             body=body,
             record_kind=record_kind,
             record_id=record_id,
-            journal_entry_id=entry.id,
+            journal_entry_id=entry_id,
         )
         session.add(msg)
         queued.append(msg)

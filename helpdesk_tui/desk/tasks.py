@@ -95,9 +95,9 @@ def _move_task(session: Session, actor: Person, task: Task, target: TaskStatus, 
             diff=[d for d in diff if d[0] not in ("accepted_at", "completed_at")],
             status_from=old.value, status_to=target.value, record_version=task.version)
     if task.incident_id and target in TASK_DONE:
-        entry = journal(session, record_kind="incident", record_id=task.incident_id, kind="task", author=actor,
-                        summary=_("Task {number}: {status}").format(number=task.number, status=target.label), body=body)
-        mark_unread_for_owner(session, actor, "incident", task.incident_id, entry)
+        entry_id = journal(session, record_kind="incident", record_id=task.incident_id, kind="task", author=actor,
+                           summary=_("Task {number}: {status}").format(number=task.number, status=target.label), body=body)
+        mark_unread_for_owner(session, actor, "incident", task.incident_id, entry_id)
         feed(session, "incident", task.incident_id, "updated", actor)
     feed(session, "task", task.id, "status", actor)  # type: ignore[arg-type]
     return task
