@@ -28,7 +28,7 @@ from helpdesk_tui.desk.admin import groups_of
 from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.domain.priority import check_level, check_override
-from helpdesk_tui.domain.sla import check_urgent_reason
+from helpdesk_tui.domain.sla import StatusChange, check_urgent_reason
 from helpdesk_tui.domain.statuses import Channel, ExternalTaskStatus, IncidentStatus, ReasonCode
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.models import (
@@ -187,7 +187,7 @@ def register_incident(
     journal(session, record_kind=KIND, record_id=incident.id, kind="status", author=actor,  # type: ignore[arg-type]
             summary=_("Incident registered"), body=incident.description, diff=initial,
             status_to=incident.status, record_version=incident.version)
-    refresh_due(session, incident)
+    refresh_due(session, incident, [StatusChange(incident.created_at, incident.status)])
     if caller is not None:
         notify.queue(session, template="registered", record_kind=KIND, record_id=incident.id,  # type: ignore[arg-type]
                      number=incident.number, recipients=[caller], author=actor,

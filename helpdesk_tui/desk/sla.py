@@ -130,10 +130,12 @@ def _store(incident: Incident, state: SlaState) -> None:
     incident.resolution_warn_at = state.resolution.warn_at if state.resolution.running else None
 
 
-def refresh_due(session: Session, incident: Incident) -> SlaState:
-    """Store the due and warning times the "breaching soon" queries and the ticker read."""
-    session.flush()
-    state = state_of(session, incident)
+def refresh_due(session: Session, incident: Incident, changes: list[StatusChange] | None = None) -> SlaState:
+    """Store the due and warning times the "breaching soon" queries and the ticker read.
+    `changes`: the status history when the caller knows it (a registration's is one entry)."""
+    if changes is None:
+        session.flush()
+    state = state_of(session, incident, changes=changes)
     _store(incident, state)
     return state
 

@@ -123,7 +123,7 @@ def _new_incident(session: Session, system: Person, mail: InboundMail, sender: P
     if sender is None:
         mail.status = "waiting"  # R7: an analyst decides
         return IntakeResult(mail.id, "waiting")  # type: ignore[arg-type]
-    if mailbox.new_incidents_from(session, sender.email or "") >= settings.rate_limit_per_hour:
+    if mailbox.new_incidents_from(session, sender) >= settings.rate_limit_per_hour:
         mail.status = "waiting"
         mail.error = _("More than {n} new incidents from this sender in an hour: waiting for an analyst").format(
             n=settings.rate_limit_per_hour)
