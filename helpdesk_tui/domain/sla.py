@@ -89,6 +89,17 @@ class SlaRules:
     calendars: Mapping[str, BusinessCalendar]
     pause_statuses: frozenset[str] = DEFAULT_PAUSE
     warn_share: float = 0.75
+    # (priority, criticality) -> (targets, calendar): a sweep asks for the same dozen 100k times.
+    _chosen: dict[tuple[int | None, str | None], tuple[Targets, BusinessCalendar]] = field(
+        default_factory=dict, compare=False, repr=False, hash=False)
+
+    def choose(self, priority: int | None, criticality: str | None) -> tuple[Targets, BusinessCalendar]:
+        key = (priority, criticality)
+        found = self._chosen.get(key)
+        if found is None:
+            targets = self.targets(priority, criticality)
+            found = self._chosen[key] = (targets, self.calendar(targets))
+        return found
 
     def targets(self, priority: int | None, criticality: str | None) -> Targets:
         if criticality and criticality in self.by_criticality:
@@ -214,8 +225,7 @@ _last_now: tuple[Any, Any, int] = (None, None, 0)
 
 def sla_state(rules: SlaRules, *, priority: int | None, criticality: str | None, created: datetime,
               responded: datetime | None, history: Sequence[StatusChange], now: datetime) -> SlaState:
-    targets = rules.targets(priority, criticality)
-    cal = rules.calendar(targets)
+    targets, cal = rules.choose(priority, criticality)
     # Both clocks need the registration's and now's offsets: each is looked up once, and now,
     # the same moment for a whole sweep over the open incidents, once per sweep.
     created_us = cal.offset_us(created)
