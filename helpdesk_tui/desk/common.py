@@ -42,20 +42,20 @@ def insert_ignore(session: Session, model: type[SQLModel], **values: Any) -> boo
     return result.first() is not None
 
 
+_NEXT_NUMBER = text("UPDATE number_sequence SET next_value = next_value + 1 WHERE name = :n RETURNING next_value")
+_FIRST_NUMBER = text("INSERT INTO number_sequence (name, next_value) VALUES (:n, 1) ON CONFLICT (name) DO NOTHING")
+
+
 def next_number(session: Session, sequence: str) -> str:
     """The next number of a sequence, unique under concurrent writers on both engines.
 
     The UPDATE takes the row's write lock (PostgreSQL) or runs under BEGIN IMMEDIATE (SQLite),
     so two processes can never read the same value.
     """
-    session.execute(
-        text("INSERT INTO number_sequence (name, next_value) VALUES (:n, 1) ON CONFLICT (name) DO NOTHING"),
-        {"n": sequence},
-    )
-    value = session.execute(
-        text("UPDATE number_sequence SET next_value = next_value + 1 WHERE name = :n RETURNING next_value"),
-        {"n": sequence},
-    ).scalar_one()
+    value = session.execute(_NEXT_NUMBER, {"n": sequence}).scalar_one_or_none()
+    if value is None:  # the sequence's first number: its row is made (once, whoever is first)
+        session.execute(_FIRST_NUMBER, {"n": sequence})
+        value = session.execute(_NEXT_NUMBER, {"n": sequence}).scalar_one()
     return f"{NUMBER_PREFIXES[sequence]}{value - 1:0{NUMBER_DIGITS}d}"
 
 

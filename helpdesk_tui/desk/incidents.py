@@ -163,6 +163,8 @@ def register_incident(
         status=IncidentStatus.REGISTERED.value,
         waiting_on="desk",
     )
+    # The due times go in with the row (no UPDATE after it): a registration's history is itself.
+    refresh_due(session, incident, [StatusChange(incident.created_at, incident.status)])
     session.add(incident)
     session.flush()
     initial = [
@@ -187,7 +189,6 @@ def register_incident(
     journal(session, record_kind=KIND, record_id=incident.id, kind="status", author=actor,  # type: ignore[arg-type]
             summary=_("Incident registered"), body=incident.description, diff=initial,
             status_to=incident.status, record_version=incident.version)
-    refresh_due(session, incident, [StatusChange(incident.created_at, incident.status)])
     if caller is not None:
         notify.queue(session, template="registered", record_kind=KIND, record_id=incident.id,  # type: ignore[arg-type]
                      number=incident.number, recipients=[caller], author=actor,

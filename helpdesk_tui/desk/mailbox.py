@@ -119,8 +119,9 @@ def sender_of(session: Session, mail: InboundMail) -> Person | None:
 
 
 def record_email(session: Session, mail: InboundMail, incident: Incident, *, sender: Person | None,
-                 text: str | None = None, status: str = "linked") -> int:
-    """The message in the incident's journal, from its sender, unread for the owner (R16)."""
+                 text: str | None = None, status: str = "linked", touch: bool = True) -> int:
+    """The message in the incident's journal, from its sender, unread for the owner (R16).
+    `touch=False`: the incident was registered from this very message a moment ago."""
     entry_id = journal(session, record_kind="incident", record_id=incident.id, kind="email", author=sender,  # type: ignore[arg-type]
                        summary=_("E-mail from {sender}: {subject}").format(
                            sender=mail.from_name or mail.from_address or "?", subject=printable(mail.subject, one_line=True)),
@@ -128,7 +129,8 @@ def record_email(session: Session, mail: InboundMail, incident: Incident, *, sen
     mark_unread_for_owner(session, sender, "incident", incident.id, entry_id)  # type: ignore[arg-type]
     mail.incident_id = incident.id
     mail.status = status
-    incident.updated_at = utcnow()
+    if touch:
+        incident.updated_at = utcnow()
     feed(session, "incident", incident.id, "email", sender)  # type: ignore[arg-type]
     return entry_id
 

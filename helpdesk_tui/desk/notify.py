@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from email.utils import make_msgid
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from helpdesk_tui.desk import settings
 from helpdesk_tui.desk.common import journal
 from helpdesk_tui.i18n import N_, translator
 from helpdesk_tui.store.models import GroupMember, Incident, OutboxMessage, Person, Vendor, WorkGroup
+from helpdesk_tui.store.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,9 @@ def _language(person: Person | None) -> str:
     return (person.language if person and person.language else None) or settings.current().notification_language
 
 
+_OUTBOX_INSERT = insert(OutboxMessage.__table__)  # type: ignore[attr-defined]
+
+
 def queue(
     session: Session,
     *,
@@ -117,10 +122,10 @@ def queue(
     recipients: Iterable[Person | Vendor],
     author: Person | None,
     values: dict[str, str],
-) -> list[OutboxMessage]:
-    """Queue one message per recipient with an address; journal each."""
+) -> list[dict[str, Any]]:
+    """Queue one message per recipient with an address; journal each. Returns the rows queued."""
     tpl = TEMPLATES[template]
-    queued: list[OutboxMessage] = []
+    queued: list[dict[str, Any]] = []
     seen: set[str] = set()
     for recipient in recipients:
         address = (recipient.email or "").strip()
@@ -144,20 +149,16 @@ def queue(
             summary=ui(N_("Notification queued: {what} to {address}")).format(what=ui(tpl.label), address=address),
             body=subject,
         )
-        msg = OutboxMessage(
+        # Core, like the journal: the row is only read later, by the sender, in its own session.
+        now = utcnow()
+        msg = {
             # Our Message-ID is known from the start, so a reply threads even before we send.
-            message_id=new_message_id(number),
-            template=template,
-            language=lang,
-            to_address=address,
-            to_person_id=person.id if person else None,
-            subject=subject,
-            body=body,
-            record_kind=record_kind,
-            record_id=record_id,
-            journal_entry_id=entry_id,
-        )
-        session.add(msg)
+            "message_id": new_message_id(number), "template": template, "language": lang,
+            "to_address": address, "to_person_id": person.id if person else None, "subject": subject,
+            "body": body, "record_kind": record_kind, "record_id": record_id, "journal_entry_id": entry_id,
+            "status": "queued", "attempts": 0, "next_attempt_at": now, "created_at": now,
+        }
+        session.execute(_OUTBOX_INSERT, msg)
         queued.append(msg)
     return queued
 

@@ -148,7 +148,7 @@ def create_incident_from_mail(session: Session, actor: Person, mail: InboundMail
     incident = incidents.register_incident(session, actor, caller=caller, short_description=_title(mail),
                                            description=strip_quoted_reply(mail.text) or mail.text,
                                            channel=Channel.EMAIL, service=service, group=group)
-    mailbox.record_email(session, mail, incident, sender=caller, status="incident")
+    mailbox.record_email(session, mail, incident, sender=caller, status="incident", touch=False)
     return incident
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ssl
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from imapclient import IMAPClient
@@ -83,46 +84,69 @@ def poll_once(db: Database, client: IMAPClient, intake: IntakeSettings, *, holde
         stored = [u for u in client.search(["UID", f"1:{last_uid}"]) if u <= last_uid]
         if stored:
             _file_away(client, stored, processed_folder, move)
-    for start in range(0, len(uids), BATCH):
-        batch = uids[start:start + BATCH]
-        sizes = client.fetch(batch, ["RFC822.SIZE"])
-        small = [u for u in batch if int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) <= max_bytes]
-        bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
-        # One transaction for the batch (each message in its own savepoint, so one bad message
-        # cannot take the others down), committed before anything moves on the server.
-        with db.write() as session:
-            for uid in batch:
-                if uid in bodies:
-                    raw = bodies[uid][b"BODY[]"]
-                else:
-                    size = int(sizes.get(uid, {}).get(b"RFC822.SIZE", 0))
-                    raw = client.fetch([uid], ["BODY.PEEK[HEADER]"])[uid][b"BODY[HEADER]"]
-                    raw += (f"\r\n[helpdesk-tui: the message is {size} bytes, over the {max_bytes}-byte limit; "
-                            "its body was left on the server]\r\n").encode()
-                try:
-                    with session.begin_nested():
-                        result = ingest(session, raw, intake, uidvalidity=uidvalidity, uid=uid)
-                except Exception as exc:  # a bug or a surprise in one message: keep it, go on
-                    with session.begin_nested():
-                        mail, _new = store_inbound(session, raw=raw, parsed=None, mailbox=intake.mailbox,
-                                                   uidvalidity=uidvalidity, uid=uid,
-                                                   error=f"intake failed: {type(exc).__name__}: {exc}")
-                    result = IntakeResult(mail.id, "quarantined")  # type: ignore[arg-type]
-                report.fetched += 1
-                report.outcomes[result.outcome] = report.outcomes.get(result.outcome, 0) + 1
-            state = _state(session, intake.mailbox)
-            state.last_uid = max(state.last_uid, batch[-1])
-            state.last_poll_at = utcnow()
-        if on_stored is not None:
-            on_stored(batch[-1])
-        if processed_folder:
-            _file_away(client, batch, processed_folder, move)
-        else:
-            client.add_flags(batch, [b"\\Seen"])
+    batches = [uids[start:start + BATCH] for start in range(0, len(uids), BATCH)]
+    # The next batch is fetched while this one is written: the server and the socket work while
+    # the database does. One thread at a time uses the connection: the prefetch is awaited
+    # before anything else is asked of the server.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-prefetch") as prefetch:
+        ahead = prefetch.submit(_fetch, client, batches[0], max_bytes) if batches else None
+        for k, batch in enumerate(batches):
+            raws, sizes = ahead.result()  # type: ignore[union-attr]
+            raws.update(_headers_only(client, batch, raws, sizes, max_bytes))
+            ahead = prefetch.submit(_fetch, client, batches[k + 1], max_bytes) if k + 1 < len(batches) else None
+            # One transaction for the batch (each message in its own savepoint, so one bad message
+            # cannot take the others down), committed before anything moves on the server.
+            with db.write() as session:
+                for uid in batch:
+                    raw = raws[uid]
+                    try:
+                        with session.begin_nested():
+                            result = ingest(session, raw, intake, uidvalidity=uidvalidity, uid=uid)
+                    except Exception as exc:  # a bug or a surprise in one message: keep it, go on
+                        with session.begin_nested():
+                            mail, _new = store_inbound(session, raw=raw, parsed=None, mailbox=intake.mailbox,
+                                                       uidvalidity=uidvalidity, uid=uid,
+                                                       error=f"intake failed: {type(exc).__name__}: {exc}")
+                        result = IntakeResult(mail.id, "quarantined")  # type: ignore[arg-type]
+                    report.fetched += 1
+                    report.outcomes[result.outcome] = report.outcomes.get(result.outcome, 0) + 1
+                state = _state(session, intake.mailbox)
+                state.last_uid = max(state.last_uid, batch[-1])
+                state.last_poll_at = utcnow()
+            if on_stored is not None:
+                on_stored(batch[-1])
+            if ahead is not None:
+                ahead.exception()  # the connection is free again (a failed prefetch raises at its turn)
+            if processed_folder:
+                _file_away(client, batch, processed_folder, move)
+            else:
+                client.add_flags(batch, [b"\\Seen"])
     with db.write() as session:
         state = _state(session, intake.mailbox)
         state.last_poll_at, state.last_error = utcnow(), None
     return report
+
+
+def _fetch(client: IMAPClient, batch: list[int], max_bytes: int) -> tuple[dict[int, bytes], dict[int, int]]:
+    """The batch's messages within the size limit (BODY.PEEK: the server does not mark them
+    read), and every message's size."""
+    sizes = client.fetch(batch, ["RFC822.SIZE"])
+    size_of = {u: int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) for u in batch}
+    small = [u for u in batch if size_of[u] <= max_bytes]
+    bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
+    return {u: bodies[u][b"BODY[]"] for u in small if u in bodies}, size_of
+
+
+def _headers_only(client: IMAPClient, batch: list[int], raws: dict[int, bytes], sizes: dict[int, int],
+                  max_bytes: int) -> dict[int, bytes]:
+    """An oversized message is kept as its header and a note; its body stays on the server."""
+    out = {}
+    for uid in batch:
+        if uid not in raws:
+            head = client.fetch([uid], ["BODY.PEEK[HEADER]"])[uid][b"BODY[HEADER]"]
+            out[uid] = head + (f"\r\n[helpdesk-tui: the message is {sizes[uid]} bytes, over the {max_bytes}-byte "
+                               "limit; its body was left on the server]\r\n").encode()
+    return out
 
 
 def _file_away(client: IMAPClient, uids: list[int], folder: str, move: bool) -> None:
