@@ -88,16 +88,27 @@ def sla(args: argparse.Namespace) -> None:
     rounds = sorted(sb.pure_states(args.open)["seconds"] for _ in range(9))
     print(f"SLA state (domain only) for {args.open:,} open incidents: best {rounds[0]:.2f} s, "
           f"median {rounds[4]:.2f} s, worst {rounds[-1]:.2f} s of 9 rounds", flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Database(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        ref = fb.prepare(db)
-        fb.bulk_import(db, ref, args.incidents)
-        full = sb.recompute_all(db)
-        print(f"sqlite: load + compute + store due times of {full['incidents']:,} open incidents "
-              f"(of {args.incidents:,}): {full['seconds']:.2f} s", flush=True)
-        q = sb.breaching_query(db, args.repeat)
-        print(f"sqlite: breaching within 2 h ({q['rows']} rows): p50 {q['p50']:.2f} ms, p95 {q['p95']:.2f} ms")
-        db.dispose()
+    targets: list[tuple[str, str | None]] = [] if args.only_pg else [("sqlite", None)]
+    server = None
+    if args.pg or args.only_pg:
+        server, url = _pg_server()
+        targets.append(("postgresql", url))
+    try:
+        for engine, url in targets:
+            with tempfile.TemporaryDirectory() as tmp:
+                db = Database(url or f"sqlite:///{Path(tmp) / 'bench.db'}")
+                ref = fb.prepare(db)
+                fb.bulk_import(db, ref, args.incidents)
+                full = sb.recompute_all(db)
+                print(f"{engine}: load + compute + store due times of {full['incidents']:,} open incidents "
+                      f"(of {args.incidents:,}): {full['seconds']:.2f} s", flush=True)
+                q = sb.breaching_query(db, args.repeat)
+                print(f"{engine}: breaching within 2 h ({q['rows']} rows): p50 {q['p50']:.2f} ms, p95 {q['p95']:.2f} ms",
+                      flush=True)
+                db.dispose()
+    finally:
+        if server is not None:
+            server.stop()
 
 
 def mail(args: argparse.Namespace) -> None:
@@ -193,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--incidents", type=int, default=1_000_000)
     g.add_argument("--open", type=int, default=100_000, help="open incidents for the domain-only figure")
     g.add_argument("--repeat", type=int, default=200)
+    g.add_argument("--pg", action="store_true", help="also measure on a PostgreSQL server started for the run")
+    g.add_argument("--only-pg", action="store_true", help="skip SQLite")
     g.set_defaults(run=sla)
     m = sub.add_parser("mail", help="end-to-end mail ingestion from Dovecot (issue 4)")
     m.add_argument("--messages", type=int, default=2000)

@@ -12,8 +12,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from helpdesk_tui.mail.intake import IntakeSettings
+from helpdesk_tui.mail import poller
 from helpdesk_tui.mail.poller import poll_once
-from helpdesk_tui.store.models import InboundMail, MailboxState
+from helpdesk_tui.store.models import Incident, InboundMail, MailboxState
 from tests.mail_builders import auto_reply, message
 from tests.world import seed
 
@@ -47,6 +48,38 @@ def test_a_second_poller_waits_for_the_lease(db, imap):
     with imap.client() as client:
         assert poll_once(db, client, IntakeSettings(), holder="first").fetched == 1
         assert not poll_once(db, client, IntakeSettings(), holder="second").held
+
+
+def test_a_backlog_is_parsed_in_a_second_process_and_loses_nothing(db, imap, monkeypatch):
+    """More than one batch waiting: the next batch is fetched and parsed (in a worker process)
+    while this one is written. Every message ends in one place, the unreadable one quarantined."""
+    from helpdesk_tui.mail import parse_pool
+
+    seed(db)
+    worker_parsed: list[int] = []
+    real = parse_pool.parse_batch
+
+    def counting(raws, *args):  # type: ignore[no-untyped-def]
+        found = real(raws, *args)
+        worker_parsed.extend(found)
+        return found
+
+    monkeypatch.setattr("helpdesk_tui.mail.poller.parse_batch", counting)
+    n = poller.BATCH + 15
+    for i in range(n - 1):
+        imap.append(message(sender="olena@client.example", subject=f"Збій {i}", body=f"Опис {i}"))
+    imap.append(b"just some words, not a mail\r\nand more\r\n")  # not a mail at all
+    with imap.client() as client:
+        report = poll_once(db, client, IntakeSettings(rate_limit_per_hour=1000), holder="t")
+        client.select_folder("INBOX")
+        left = client.search(["ALL"])
+    assert report.fetched == n and report.outcomes == {"incident": n - 1, "quarantined": 1}
+    assert left == []
+    assert len(worker_parsed) == n  # the whole backlog went through the worker, the bad one too
+    with db.read() as s:
+        titles = set(s.execute(select(Incident.short_description)).scalars())
+        kept = s.execute(select(func.count()).select_from(InboundMail)).scalar_one()
+    assert {f"Збій {i}" for i in range(n - 1)} <= titles and kept == n
 
 
 def test_kill_9_at_random_points_loses_nothing_and_duplicates_nothing(make_db, imap):

@@ -128,12 +128,18 @@ class StatusChange:
 @dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs ~3x, and 100k are made per sweep
 class Clock:
     target: timedelta
-    elapsed: timedelta  # working time used
+    elapsed_us: int  # working time used, in microseconds (`elapsed` is the same as a timedelta)
     due: datetime | None  # when it breaches (or breached); None while paused or once stopped in time
     warn_at: datetime | None  # when it crosses the warning share, while it can still
     running: bool
     met: bool | None  # True: stopped in time; False: breached; None: still open and in time
     stopped_at: datetime | None = None
+
+    @property
+    def elapsed(self) -> timedelta:
+        # Made on demand: a sweep stores due times and never reads this (a timedelta per clock
+        # was a tenth of the sweep).
+        return _US * self.elapsed_us
 
     @property
     def left(self) -> timedelta:
@@ -164,7 +170,7 @@ def response_clock(cal: Any, start: int, responded: datetime | None, end_us: int
     if target_us is None:
         target_us = target // _US
     due_us = start + target_us
-    elapsed = _US * (end_us - start if end_us > start else 0)
+    elapsed = end_us - start if end_us > start else 0
     if responded is not None:
         met = end_us <= due_us
         return Clock(target, elapsed, None if met else cal.moment_at(due_us), None, False, met, responded)
@@ -205,19 +211,18 @@ def resolution_clock(cal: Any, history: Sequence[StatusChange], target: timedelt
         if breach_us is None and elapsed + point - since > target_us:
             breach_us = since + target_us - elapsed
         elapsed += point - since
-    spent = _US * elapsed
     finished = status in STOPPED or status == _RESOLVED
     stopped_at = since_at if finished else None
     if breach_us is not None:
-        return Clock(target, spent, cal.moment_at(breach_us), None, running, False, stopped_at)
+        return Clock(target, elapsed, cal.moment_at(breach_us), None, running, False, stopped_at)
     if finished:
-        return Clock(target, spent, None, None, False, True, stopped_at)
+        return Clock(target, elapsed, None, None, False, True, stopped_at)
     if not running:  # paused, waiting for the caller or a vendor
-        return Clock(target, spent, None, None, False, None)
+        return Clock(target, elapsed, None, None, False, None)
     due = cal.moment_at(since + target_us - before)
     # A share crossed in an earlier running stretch warns at once (if nobody was warned yet).
     warn = cal.moment_at(since + max(int(target_us * warn_share) - before, 0))
-    return Clock(target, spent, due, warn, True, None)
+    return Clock(target, elapsed, due, warn, True, None)
 
 
 _last_now: tuple[Any, Any, int] = (None, None, 0)

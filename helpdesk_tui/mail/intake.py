@@ -23,7 +23,7 @@ from helpdesk_tui.desk.admin import create_person
 from helpdesk_tui.desk.system import system_person
 from helpdesk_tui.domain.statuses import Channel, IncidentStatus
 from helpdesk_tui.i18n import _
-from helpdesk_tui.mail.parse import UnparseableMail, parse_mail, strip_quoted_reply
+from helpdesk_tui.mail.parse import ParsedMail, UnparseableMail, parse_mail, strip_quoted_reply
 from helpdesk_tui.store.models import Incident, InboundMail, Person, Service, WorkGroup
 
 CONFIRMATIONS = frozenset({"закрити", "закрийте", "close", "закрыть", "підтверджую", "confirm"})
@@ -64,19 +64,26 @@ def _title(mail: InboundMail) -> str:
     return (subject or _("(no subject)"))[:SUBJECT_MAX]
 
 
-def ingest(session: Session, raw: bytes, settings: IntakeSettings = IntakeSettings(), *,
-           uidvalidity: int | None = None, uid: int | None = None) -> IntakeResult:
-    """Store one message and do what it asks; everything in the caller's transaction."""
+def parse_for_intake(raw: bytes, settings: IntakeSettings) -> tuple[ParsedMail | None, str | None]:
+    """(parsed, None), or (None, why) for a message that cannot be read: kept, quarantined."""
     try:
-        parsed = parse_mail(raw, max_attachment_bytes=settings.max_attachment_bytes, own_addresses=settings.own_addresses)
-        error = None
+        return parse_mail(raw, max_attachment_bytes=settings.max_attachment_bytes,
+                          own_addresses=settings.own_addresses), None
     except UnparseableMail as exc:
-        parsed, error = None, str(exc)
-    mail, new = mailbox.store_inbound(session, raw=raw, parsed=parsed, error=error, mailbox=settings.mailbox,
+        return None, str(exc)
+
+
+def ingest(session: Session, raw: bytes, settings: IntakeSettings = IntakeSettings(), *,
+           uidvalidity: int | None = None, uid: int | None = None,
+           parsed: tuple[ParsedMail | None, str | None] | None = None) -> IntakeResult:
+    """Store one message and do what it asks; everything in the caller's transaction.
+    `parsed`: parse_for_intake's answer when the caller parsed it already (in another process)."""
+    parsed_mail, error = parsed if parsed is not None else parse_for_intake(raw, settings)
+    mail, new = mailbox.store_inbound(session, raw=raw, parsed=parsed_mail, error=error, mailbox=settings.mailbox,
                                       uidvalidity=uidvalidity, uid=uid)
     if not new:
         return IntakeResult(mail.id, "duplicate", None)  # type: ignore[arg-type]
-    if parsed is None:
+    if parsed_mail is None:
         return IntakeResult(mail.id, "quarantined")  # type: ignore[arg-type]
     return route(session, mail, settings)
 

@@ -25,6 +25,7 @@ from helpdesk_tui.desk.jobs import acquire_lease
 from helpdesk_tui.mail.credentials import password_for
 from helpdesk_tui.desk.mailbox import store_inbound
 from helpdesk_tui.mail.intake import IntakeResult, IntakeSettings, ingest
+from helpdesk_tui.mail.parse_pool import Parsed, parse_batch
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import MailboxState
 from helpdesk_tui.store.types import utcnow
@@ -88,12 +89,15 @@ def poll_once(db: Database, client: IMAPClient, intake: IntakeSettings, *, holde
     # The next batch is fetched while this one is written: the server and the socket work while
     # the database does. One thread at a time uses the connection: the prefetch is awaited
     # before anything else is asked of the server.
+    # A backlog (more than one batch) is also parsed ahead, in a second process (parse_pool.py).
+    parse = intake if len(batches) > 1 else None
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-prefetch") as prefetch:
-        ahead = prefetch.submit(_fetch, client, batches[0], max_bytes) if batches else None
+        ahead = prefetch.submit(_fetch, client, batches[0], max_bytes, parse) if batches else None
         for k, batch in enumerate(batches):
-            raws, sizes = ahead.result()  # type: ignore[union-attr]
+            raws, sizes, parsed = ahead.result()  # type: ignore[union-attr]
             raws.update(_headers_only(client, batch, raws, sizes, max_bytes))
-            ahead = prefetch.submit(_fetch, client, batches[k + 1], max_bytes) if k + 1 < len(batches) else None
+            ahead = (prefetch.submit(_fetch, client, batches[k + 1], max_bytes, parse)
+                     if k + 1 < len(batches) else None)
             # One transaction for the batch (each message in its own savepoint, so one bad message
             # cannot take the others down), committed before anything moves on the server.
             with db.write() as session:
@@ -101,7 +105,8 @@ def poll_once(db: Database, client: IMAPClient, intake: IntakeSettings, *, holde
                     raw = raws[uid]
                     try:
                         with session.begin_nested():
-                            result = ingest(session, raw, intake, uidvalidity=uidvalidity, uid=uid)
+                            result = ingest(session, raw, intake, uidvalidity=uidvalidity, uid=uid,
+                                            parsed=parsed.get(uid))
                     except Exception as exc:  # a bug or a surprise in one message: keep it, go on
                         with session.begin_nested():
                             mail, _new = store_inbound(session, raw=raw, parsed=None, mailbox=intake.mailbox,
@@ -127,14 +132,17 @@ def poll_once(db: Database, client: IMAPClient, intake: IntakeSettings, *, holde
     return report
 
 
-def _fetch(client: IMAPClient, batch: list[int], max_bytes: int) -> tuple[dict[int, bytes], dict[int, int]]:
+def _fetch(client: IMAPClient, batch: list[int], max_bytes: int, parse: IntakeSettings | None = None,
+           ) -> tuple[dict[int, bytes], dict[int, int], dict[int, Parsed]]:
     """The batch's messages within the size limit (BODY.PEEK: the server does not mark them
-    read), and every message's size."""
+    read), every message's size, and, given `parse`, the messages parsed in the worker process."""
     sizes = client.fetch(batch, ["RFC822.SIZE"])
     size_of = {u: int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) for u in batch}
     small = [u for u in batch if size_of[u] <= max_bytes]
     bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
-    return {u: bodies[u][b"BODY[]"] for u in small if u in bodies}, size_of
+    raws = {u: bodies[u][b"BODY[]"] for u in small if u in bodies}
+    parsed = parse_batch(raws, parse.max_attachment_bytes, parse.own_addresses) if parse is not None else {}
+    return raws, size_of, parsed
 
 
 def _headers_only(client: IMAPClient, batch: list[int], raws: dict[int, bytes], sizes: dict[int, int],

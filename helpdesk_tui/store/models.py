@@ -39,6 +39,8 @@ class Organisation(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
+    # Mail intake and sign-in find a person by address whatever its case: lower(email) == ?.
+    __table_args__ = (Index("ix_person_email_lower", text("lower(email)")),)
     id: int | None = Field(default=None, primary_key=True)
     login: str = Field(unique=True)
     full_name: str
