@@ -12,7 +12,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
 from helpdesk_tui.desk.common import feed, journal
@@ -35,14 +35,18 @@ def find_stored(session: Session, *, mailbox: str, uidvalidity: int | None, uid:
                 sha256: str) -> InboundMail | None:
     """The same message taken before: by its place in the mailbox, or by id and content
     (senders reuse Message-IDs, so the id alone is not enough)."""
-    if uid is not None:
-        found = session.execute(select(InboundMail).where(
-            InboundMail.mailbox == mailbox, InboundMail.uidvalidity == uidvalidity, InboundMail.uid == uid)).scalar_one_or_none()
-        if found is not None:
-            return found
-    stmt = select(InboundMail).where(InboundMail.sha256 == sha256)
-    stmt = stmt.where(InboundMail.message_id == message_id) if message_id else stmt.where(InboundMail.message_id.is_(None))
-    return session.execute(stmt.limit(1)).scalar_one_or_none()
+    by_content = and_(InboundMail.sha256 == sha256,
+                      InboundMail.message_id == message_id if message_id else InboundMail.message_id.is_(None))
+    by_place = (and_(InboundMail.mailbox == mailbox, InboundMail.uidvalidity == uidvalidity, InboundMail.uid == uid)
+                if uid is not None else None)
+    # One query for both (each side has its index): a new message, the usual case, costs one look.
+    rows = session.execute(select(InboundMail.id, InboundMail.mailbox, InboundMail.uidvalidity, InboundMail.uid)
+                           .where(or_(by_place, by_content) if by_place is not None else by_content)
+                           .order_by(InboundMail.id).limit(20)).all()
+    if not rows:
+        return None
+    placed = [r.id for r in rows if uid is not None and (r.mailbox, r.uidvalidity, r.uid) == (mailbox, uidvalidity, uid)]
+    return session.get(InboundMail, placed[0] if placed else rows[0].id)
 
 
 def store_inbound(session: Session, *, raw: bytes, parsed: Any | None, error: str | None = None, mailbox: str = "INBOX",
