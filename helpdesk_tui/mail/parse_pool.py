@@ -10,8 +10,10 @@ keeps and quarantines what cannot be read: the pool can only make intake faster,
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from helpdesk_tui.mail.parse import ParsedMail, UnparseableMail, parse_mail
@@ -20,6 +22,7 @@ Parsed = tuple[ParsedMail | None, str | None]
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
+_ready: Future[None] | None = None  # the worker has started and imported the parser
 
 
 def _parse_one(job: tuple[bytes, int, frozenset[str]]) -> Parsed | None:
@@ -32,31 +35,53 @@ def _parse_one(job: tuple[bytes, int, frozenset[str]]) -> Parsed | None:
         return None
 
 
-def _worker_pool() -> ProcessPoolExecutor:
-    global _pool
+def _follow_parent(parent: int) -> None:
+    """In the worker: leave when the poller is gone. A poller killed with SIGKILL cannot stop
+    its pool, and a spawned worker is not told; without this each crash left one behind."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
+
+
+def _warm() -> None:
+    """Nothing: run once, it says the worker is up."""
+
+
+def _worker_pool() -> ProcessPoolExecutor | None:
+    """The worker, once it is up; None while it starts (about a second: a new process imports
+    the parser), so a poller restarted often never waits for it."""
+    global _pool, _ready
     with _lock:
         if _pool is None:
             # spawn, not fork: the poller has threads (the prefetch), and a forked child would
             # inherit their locks.
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        return _pool
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_follow_parent, initargs=(os.getpid(),))
+            _ready = _pool.submit(_warm)
+        return _pool if _ready is not None and _ready.done() else None
 
 
 def _discard_pool() -> None:
-    global _pool
+    global _pool, _ready
     with _lock:
-        pool, _pool = _pool, None
+        pool, _pool, _ready = _pool, None, None
     if pool is not None:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
 def parse_batch(raws: dict[int, bytes], max_attachment_bytes: int, own_addresses: frozenset[str]) -> dict[int, Parsed]:
-    """uid -> (parsed, error) for the messages the worker could parse; the rest are left out."""
-    if not raws:
+    """uid -> (parsed, error) for the messages the worker could parse; the rest are left out
+    (all of them while the worker starts)."""
+    pool = _worker_pool() if raws else None
+    if pool is None:
         return {}
     jobs: list[Any] = [(raw, max_attachment_bytes, own_addresses) for raw in raws.values()]
     try:
-        results = list(_worker_pool().map(_parse_one, jobs, chunksize=10))
+        results = list(pool.map(_parse_one, jobs, chunksize=10))
     except Exception:  # a broken pool (the worker was killed): parse in-process from now on
         _discard_pool()
         return {}
