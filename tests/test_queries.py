@@ -84,6 +84,25 @@ def test_keyset_pages_cover_every_row_once_in_order(desk, column, desc):
         assert [r["id"] for r in back.rows] == [r["id"] for r in seen[-len(page.rows) - len(back.rows):-len(page.rows)]]
 
 
+@pytest.mark.parametrize("kind", list(queries.SOURCES))
+def test_names_read_the_same_whether_the_page_joins_them_or_looks_them_up(desk, kind):
+    """A page sorted by its own column looks names up per row; one sorted by a name joins them."""
+    db, w, made = desk
+    src = queries.source(kind)
+    names = [c.name for c in src.columns.values() if c.joined]
+    with db.read() as s:
+        looked_up = {r["id"]: r for r in queries.page(s, kind, None, limit=1000).rows}
+        for name in names:
+            joined = {r["id"]: r for r in queries.page(s, kind, None, sort=name, limit=1000).rows}
+            assert joined.keys() == looked_up.keys()
+            assert {i: r[name] for i, r in joined.items()} == {i: r[name] for i, r in looked_up.items()}
+    if kind == "task":
+        assert [r["parent"] for r in looked_up.values()] == [made["mine-registered"].number] * 2
+    if kind == "incident":
+        callers = {r["caller"] for r in looked_up.values()}
+        assert w.caller.full_name in callers and any(r["owner"] is None for r in looked_up.values())
+
+
 def test_group_by_a_column_with_counts(desk):
     db, w, _ = desk
     with db.read() as s:

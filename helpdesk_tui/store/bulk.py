@@ -38,7 +38,9 @@ def _sqlite_time(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
-    return value.isoformat(sep=" ", timespec="microseconds")[:26]  # without "+00:00"
+    # isoformat without keywords is twice as fast; it leaves out a zero fraction.
+    written = value.isoformat(" ")
+    return written[:26] if len(written) == 32 else written[:19] + ".000000"
 
 
 def incident_tuples(rows: Iterable[dict[str, Any]], dialect: str) -> list[tuple[Any, ...]]:

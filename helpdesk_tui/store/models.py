@@ -133,6 +133,11 @@ class Incident(SQLModel, table=True):
               postgresql_where=text(f"owner_id IS NULL AND {_OPEN}")),
         Index("ix_incident_group_open", "group_id", "created_at", "id",
               sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
+        # The open queue newest first, its group beside: a team's first page reads the newest
+        # rows and skips other groups', instead of sorting all of its groups' rows (an IN list
+        # of groups cannot be read in order from the index above).
+        Index("ix_incident_open_created", "created_at", "id", "group_id",
+              sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
         # Status last: the owner's open rows come newest first and the status filter reads the index.
         Index("ix_incident_owner_open", "owner_id", "created_at", "id", "status",
               sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),

@@ -8,13 +8,14 @@ what page 1 costs. Each dashboard tab's default order is served by a partial ind
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, literal, or_, select, text, true, tuple_
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, literal, or_, select, text, true, tuple_
 from sqlmodel import Session
 
 from helpdesk_tui.domain.dashboards import CATALOGUE, DashboardInfo, TabInfo
@@ -181,6 +182,20 @@ def _order(spec: ColumnSpec, id_col: Any, desc: bool, backwards: bool = False) -
     return keys
 
 
+@functools.cache
+def _listed_columns(kind: str, joined: bool) -> Select[Any]:
+    """A kind's listed columns: the same for every page, and a third of the cost of building
+    one, so built once. Names come from joins when the page is sorted by one (`joined`), from
+    sub-selects otherwise (far less for PostgreSQL to plan; the same work to read)."""
+    src = source(kind)
+    stmt = select(
+        src.model.id.label("id"),
+        src.model.version.label("version"),
+        *((c.expr if joined or c.lookup is None else c.lookup).label(c.name) for c in src.columns.values()),
+    )
+    return stmt.select_from(src.from_clause() if joined else src.model.__table__)
+
+
 def page_statement(
     kind: str,
     where: ColumnElement[bool] | None = None,
@@ -203,12 +218,7 @@ def page_statement(
     id_col = src.model.id
     backwards = before is not None or last
     scan_desc = (not desc) if backwards else desc
-    stmt = select(
-        id_col.label("id"),
-        src.model.version.label("version"),
-        *(c.expr.label(c.name) for c in src.columns.values()),
-        _unread(src, viewer).label("unread"),
-    ).select_from(src.from_clause())
+    stmt = _listed_columns(src.kind, spec.joined).add_columns(_unread(src, viewer).label("unread"))
     if src.kind == "incident":
         stmt = stmt.add_columns(Incident.waiting_on.label("waiting_on"))
     cursor = before if backwards else (after or start)
@@ -248,7 +258,9 @@ def page(
                                            before=before, start=start, last=last, limit=limit)
     cursor = before if backwards else (after or start)
     # Core execution: these are plain columns, and the ORM layer would cost a third of the page.
-    rows = [dict(r) for r in session.connection().execute(stmt).mappings().all()]
+    result = session.connection().execute(stmt)
+    keys = tuple(result.keys())
+    rows = [dict(zip(keys, r)) for r in result.all()]
     more = len(rows) > limit
     rows = rows[:limit]
     if backwards:

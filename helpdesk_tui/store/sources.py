@@ -60,6 +60,15 @@ class ColumnSpec:
     expr: Any
     nullable: bool = True
     joined: bool = False  # the value comes from a joined table (a name), not the record's own row
+    # For a joined value: the same value as a correlated sub-select, for pages that do not sort by
+    # it. PostgreSQL plans four outer joins in 2-3 ms, longer than the page takes to read.
+    lookup: Any = None
+
+
+def _name(value: Any, key: Any, via: Any, label: str, title: str) -> ColumnSpec:
+    """A joined name column: `value` of the row whose `key` equals the record's `via`."""
+    return ColumnSpec(label, title, value, joined=True,
+                      lookup=select(value).where(key == via).correlate_except(key.table).scalar_subquery())
 
 
 @dataclass(frozen=True)
@@ -107,10 +116,10 @@ INCIDENTS = Source(
         ColumnSpec("short_description", N_("Short description"), Incident.short_description, False),
         ColumnSpec("status", N_("Status"), Incident.status, False),
         ColumnSpec("priority", N_("Priority"), Incident.priority),
-        ColumnSpec("caller", N_("Caller"), _caller.full_name, joined=True),
-        ColumnSpec("group", N_("Work group"), WorkGroup.name, joined=True),
-        ColumnSpec("owner", N_("Owner"), _owner.full_name, joined=True),
-        ColumnSpec("service", N_("Service"), Service.name, joined=True),
+        _name(_caller.full_name, _caller.id, Incident.caller_id, "caller", N_("Caller")),
+        _name(WorkGroup.name, WorkGroup.id, Incident.group_id, "group", N_("Work group")),
+        _name(_owner.full_name, _owner.id, Incident.owner_id, "owner", N_("Owner")),
+        _name(Service.name, Service.id, Incident.service_id, "service", N_("Service")),
         ColumnSpec("channel", N_("Channel"), Incident.channel, False),
         ColumnSpec("created_at", N_("Created"), Incident.created_at, False),
         ColumnSpec("updated_at", N_("Updated"), Incident.updated_at, False),
@@ -152,9 +161,9 @@ TASKS = Source(
         ColumnSpec("number", N_("Number"), Task.number, False),
         ColumnSpec("short_description", N_("Short description"), Task.short_description, False),
         ColumnSpec("status", N_("Status"), Task.status, False),
-        ColumnSpec("group", N_("Work group"), WorkGroup.name, joined=True),
-        ColumnSpec("owner", N_("Owner"), _towner.full_name, joined=True),
-        ColumnSpec("parent", N_("Parent"), _parent.number, joined=True),
+        _name(WorkGroup.name, WorkGroup.id, Task.group_id, "group", N_("Work group")),
+        _name(_towner.full_name, _towner.id, Task.owner_id, "owner", N_("Owner")),
+        _name(_parent.number, _parent.id, Task.incident_id, "parent", N_("Parent")),
         ColumnSpec("created_at", N_("Created"), Task.created_at, False),
         ColumnSpec("updated_at", N_("Updated"), Task.updated_at, False),
     ),
@@ -178,9 +187,9 @@ REQUESTS = Source(
         ColumnSpec("number", N_("Number"), ServiceRequest.number, False),
         ColumnSpec("short_description", N_("Short description"), ServiceRequest.short_description, False),
         ColumnSpec("status", N_("Status"), ServiceRequest.status, False),
-        ColumnSpec("requester", N_("Requester"), _requester.full_name, joined=True),
-        ColumnSpec("group", N_("Work group"), WorkGroup.name, joined=True),
-        ColumnSpec("owner", N_("Owner"), _rowner.full_name, joined=True),
+        _name(_requester.full_name, _requester.id, ServiceRequest.requester_id, "requester", N_("Requester")),
+        _name(WorkGroup.name, WorkGroup.id, ServiceRequest.group_id, "group", N_("Work group")),
+        _name(_rowner.full_name, _rowner.id, ServiceRequest.owner_id, "owner", N_("Owner")),
         ColumnSpec("created_at", N_("Created"), ServiceRequest.created_at, False),
         ColumnSpec("due_at", N_("Due"), ServiceRequest.due_at),
     ),
