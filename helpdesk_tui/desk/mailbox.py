@@ -7,12 +7,13 @@ desk does not depend on the mail package.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlmodel import Session
 
 from helpdesk_tui.desk.common import feed, journal
@@ -31,18 +32,27 @@ def digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+@functools.cache
+def _stored_statement(placed: bool, with_id: bool) -> Any:
+    """Built once per shape (building it was a fifth of the look-up)."""
+    by_content = and_(InboundMail.sha256 == bindparam("sha256"),
+                      InboundMail.message_id == bindparam("message_id") if with_id else InboundMail.message_id.is_(None))
+    by_place = and_(InboundMail.mailbox == bindparam("mailbox"), InboundMail.uidvalidity == bindparam("uidvalidity"),
+                    InboundMail.uid == bindparam("uid"))
+    # One query for both (each side has its index): a new message, the usual case, costs one look.
+    return (select(InboundMail.id, InboundMail.mailbox, InboundMail.uidvalidity, InboundMail.uid)
+            .where(or_(by_place, by_content) if placed else by_content).order_by(InboundMail.id).limit(20))
+
+
 def find_stored(session: Session, *, mailbox: str, uidvalidity: int | None, uid: int | None, message_id: str | None,
                 sha256: str) -> InboundMail | None:
     """The same message taken before: by its place in the mailbox, or by id and content
     (senders reuse Message-IDs, so the id alone is not enough)."""
-    by_content = and_(InboundMail.sha256 == sha256,
-                      InboundMail.message_id == message_id if message_id else InboundMail.message_id.is_(None))
-    by_place = (and_(InboundMail.mailbox == mailbox, InboundMail.uidvalidity == uidvalidity, InboundMail.uid == uid)
-                if uid is not None else None)
-    # One query for both (each side has its index): a new message, the usual case, costs one look.
-    rows = session.execute(select(InboundMail.id, InboundMail.mailbox, InboundMail.uidvalidity, InboundMail.uid)
-                           .where(or_(by_place, by_content) if by_place is not None else by_content)
-                           .order_by(InboundMail.id).limit(20)).all()
+    placed = uid is not None and uidvalidity is not None
+    # The session's connection, not session.execute: kept messages are flushed as they are
+    # stored, and flushing the batch's other pending changes first bought nothing here.
+    rows = session.connection().execute(_stored_statement(placed, bool(message_id)), {
+        "sha256": sha256, "message_id": message_id, "mailbox": mailbox, "uidvalidity": uidvalidity, "uid": uid}).all()
     if not rows:
         return None
     placed = [r.id for r in rows if uid is not None and (r.mailbox, r.uidvalidity, r.uid) == (mailbox, uidvalidity, uid)]

@@ -158,7 +158,7 @@ def queue(
             "body": body, "record_kind": record_kind, "record_id": record_id, "journal_entry_id": entry_id,
             "status": "queued", "attempts": 0, "next_attempt_at": now, "created_at": now,
         }
-        session.execute(_OUTBOX_INSERT, msg)
+        session.connection().execute(_OUTBOX_INSERT, msg)  # no flush first, as in journal()
         queued.append(msg)
     return queued
 
