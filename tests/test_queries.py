@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk_tui.desk import searches
+from helpdesk_tui.desk import incidents, searches
 from helpdesk_tui.desk.searches import parse_for
 from helpdesk_tui.domain.errors import PermissionDenied, RuleViolation
 from helpdesk_tui.store import queries
@@ -34,6 +34,15 @@ def test_analyst_dashboard_tabs(desk):
     # The colleague sees their own work, not the analyst's.
     assert _tab(db, w, "analyst", "my-action", w.colleague) == (["colleagues"], 1)
     # The second line sees its own team only.
+    assert _tab(db, w, "analyst", "team-unassigned", w.specialist) == (["Принтер у 204"], 1)
+
+
+def test_a_kept_first_page_statement_still_reads_fresh_rows_and_only_for_its_viewer(desk):
+    db, w, _ = desk
+    assert _tab(db, w, "analyst", "team-unassigned") == (["classified-unassigned", "unclassified"], 2)
+    with db.write() as s:
+        incidents.register_incident(s, w.analyst, short_description="щойно", group=w.first_line)
+    assert _tab(db, w, "analyst", "team-unassigned") == (["щойно", "classified-unassigned", "unclassified"], 3)
     assert _tab(db, w, "analyst", "team-unassigned", w.specialist) == (["Принтер у 204"], 1)
 
 

@@ -97,9 +97,13 @@ class Workspace:
             self._where(session, q)
 
     def page(self, q: ListQuery, **kw: Any) -> queries.Page:
+        # A plain dashboard tab's rows depend on nothing but the viewer: its first page's
+        # statement can be kept (a saved search or a typed filter can change under the same key).
+        plain = q.dashboard and q.tab and q.search_id is None and not q.quick and not q.filter_line.strip() \
+            and q.group is None
         with self.db.read() as session:
             return queries.page(session, q.kind, self._where(session, q), viewer=self.viewer,
-                                sort=q.sort, desc=q.desc, **kw)
+                                sort=q.sort, desc=q.desc, reuse=("tab", q.dashboard, q.tab) if plain else None, **kw)
 
     def total(self, q: ListQuery) -> int:
         with self.db.read() as session:
