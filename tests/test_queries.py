@@ -35,6 +35,13 @@ def test_analyst_dashboard_tabs(desk):
     assert _tab(db, w, "analyst", "my-action", w.colleague) == (["colleagues"], 1)
     # The second line sees its own team only.
     assert _tab(db, w, "analyst", "team-unassigned", w.specialist) == (["Принтер у 204"], 1)
+    with db.read() as s:  # the kept statement (values written in) reads what a fresh one reads, typed alike
+        viewer = Viewer.load(s, w.analyst.id)
+        for board in queries.DASHBOARDS.values():
+            for tab in board.tabs:
+                kept = queries.tab_page(s, board.key, tab.key, viewer).rows
+                assert kept == queries.page(s, tab.kind, tab.where(viewer), viewer=viewer).rows
+                assert all(r["created_at"].tzinfo is not None and isinstance(r["unread"], bool) for r in kept)
 
 
 def test_a_kept_first_page_statement_still_reads_fresh_rows_and_only_for_its_viewer(desk):
