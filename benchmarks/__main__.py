@@ -117,6 +117,14 @@ def mail(args: argparse.Namespace) -> None:
     from tests.imap_server import DovecotServer
 
     print(f"machine: {_machine()}")
+    if args.desk_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Database(f"sqlite:///{Path(tmp) / 'bench.db'}")
+            r = mb.desk_rate(db, args.messages)
+            print(f"sqlite: the desk's part alone (parsed beforehand, batches of {mb.BATCH}): {int(r['messages']):,} "
+                  f"messages in {r['seconds']:.1f} s = {r['per_s']:.0f} messages/s ({r['ms_per_message']:.2f} ms each)")
+            db.dispose()
+        return
     server = DovecotServer()
     server.start()
     try:
@@ -209,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     g.set_defaults(run=sla)
     m = sub.add_parser("mail", help="end-to-end mail ingestion from Dovecot (issue 4)")
     m.add_argument("--messages", type=int, default=2000)
+    m.add_argument("--desk-only", action="store_true", help="the desk's writes alone, messages parsed beforehand")
     m.set_defaults(run=mail)
     t = sub.add_parser("tui", help="start-up, key latency and memory of the terminal interface (issue 5)")
     t.add_argument("--incidents", type=int, default=1_000_000)
