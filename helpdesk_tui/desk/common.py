@@ -205,5 +205,5 @@ def journal(
 
 def feed(session: Session, record_kind: str, record_id: int, change: str, actor: Person | None) -> None:
     session.connection().execute(_FEED_INSERT, {"record_kind": record_kind, "record_id": record_id, "change": change,
-                                   "actor_id": actor.id if actor else None, "at": utcnow()})
+                                                "actor_id": actor.id if actor else None, "at": utcnow()})
 

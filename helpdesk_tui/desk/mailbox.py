@@ -48,10 +48,10 @@ def find_stored(session: Session, *, mailbox: str, uidvalidity: int | None, uid:
                 sha256: str) -> InboundMail | None:
     """The same message taken before: by its place in the mailbox, or by id and content
     (senders reuse Message-IDs, so the id alone is not enough)."""
-    placed = uid is not None and uidvalidity is not None
+    by_place = uid is not None and uidvalidity is not None
     # The session's connection, not session.execute: kept messages are flushed as they are
     # stored, and flushing the batch's other pending changes first bought nothing here.
-    rows = session.connection().execute(_stored_statement(placed, bool(message_id)), {
+    rows = session.connection().execute(_stored_statement(by_place, bool(message_id)), {
         "sha256": sha256, "message_id": message_id, "mailbox": mailbox, "uidvalidity": uidvalidity, "uid": uid}).all()
     if not rows:
         return None

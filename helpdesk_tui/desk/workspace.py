@@ -363,7 +363,7 @@ class Workspace:
                                                    viewer=self.viewer, limit=queries.PAGE_SIZE)
 
         def sql(statement: Any) -> str:
-            return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+            return queries.written_sql(statement, dialect)
 
         with self.db.read() as session:
             schema = session.connection().exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one()

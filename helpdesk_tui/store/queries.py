@@ -245,11 +245,17 @@ _KEPT_PAGES: dict[Hashable, tuple[Any, ColumnSpec, bool]] = {}
 _KEPT_PAGES_MAX = 512
 
 
+def written_sql(stmt: Any, dialect: Any) -> str:
+    """The SQL of a statement with its values written in: only for statements whose values are
+    ids and fixed words, never typed text."""
+    return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
 def _written_in(stmt: Any, dialect: Any) -> Any:
-    """A kept statement with its values written into the SQL. They are a viewer's ids and fixed
-    words, never typed text. Without parameters PostgreSQL plans the statement once per
-    connection (once prepared) instead of on every read."""
-    sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    """A kept statement with its values written into the SQL (a viewer's ids and fixed words).
+    Without parameters PostgreSQL plans the statement once per connection (once prepared)
+    instead of on every read."""
+    sql = written_sql(stmt, dialect)
     # Colons escaped: text() would take ":00" in a written-in value for a parameter.
     return text(sql.replace(":", "\\:")).columns(*(column(c.name, c.type) for c in stmt.selected_columns))
 
