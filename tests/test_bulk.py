@@ -33,3 +33,28 @@ def test_bulk_rows_read_back_exactly_and_sequences_continue(db):
     with db.write() as s:
         new = incidents.register_incident(s, w.analyst, short_description="Після імпорту")
     assert new.number == "INC0000051"
+
+
+def test_times_read_back_in_utc_whatever_the_servers_time_zone(pg_db):
+    """Our sessions run in UTC; a URL that sets another zone (a DBA's habit) reads the same instants."""
+    from sqlalchemy.engine import make_url
+
+    from helpdesk_tui.store.db import Database
+
+    w = seed(pg_db)
+    t0 = datetime(2026, 3, 29, 0, 30, 0, 123456, tzinfo=UTC)
+    rows = [{"number": f"INC{i + 1:07d}", "caller_id": w.caller.id, "channel": "email", "short_description": f"Ніч {i}",
+             "status": "registered", "group_id": w.first_line.id, "waiting_on": "desk",
+             "created_at": t0 + timedelta(hours=i), "updated_at": t0 + timedelta(hours=i)} for i in range(4)]
+    bulk.insert_incidents(pg_db, bulk.incident_tuples(rows, pg_db.dialect))
+    kyiv = Database(make_url(pg_db.url).update_query_dict({"options": "-c TimeZone=Europe/Kyiv"})
+                    .render_as_string(hide_password=False))
+    try:
+        for database in (pg_db, kyiv):
+            with database.read() as s:
+                listed = queries.page(s, "incident", None, sort="created_at", desc=False).rows
+                stored = list(s.execute(select(Incident.created_at).order_by(Incident.id)).scalars())
+            assert [r["created_at"] for r in listed] == stored == [r["created_at"] for r in rows]
+            assert all(moment.utcoffset() == timedelta(0) for moment in stored)
+    finally:
+        kyiv.dispose()

@@ -102,7 +102,7 @@ class Workspace:
         plain = q.dashboard and q.tab and q.search_id is None and not q.quick and not q.filter_line.strip() \
             and q.group is None
         with self.db.read() as session:
-            return queries.page(session, q.kind, self._where(session, q), viewer=self.viewer,
+            return queries.page(session, q.kind, lambda: self._where(session, q), viewer=self.viewer,
                                 sort=q.sort, desc=q.desc, reuse=("tab", q.dashboard, q.tab) if plain else None, **kw)
 
     def total(self, q: ListQuery) -> int:

@@ -43,7 +43,11 @@ def make_engine(url: str, **kw: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}, **kw)
         _sqlite_pragmas(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kw)
+    # Sessions in UTC: the driver then hands back times already in UTC (datetime.UTC itself),
+    # which the store's time type passes through instead of converting each one (a list page
+    # reads three hundred). A URL that sets its own options keeps them.
+    connect_args = {} if "options" in parsed.query else {"options": "-c TimeZone=UTC"}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kw)
 
 
 def _fold(value: object) -> object:

@@ -38,7 +38,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         # A list page reads hundreds of times: on SQLite one C call per value instead of
         # SQLAlchemy's regular expression and then this class's conversion.
         if dialect.name != "sqlite":
-            return super().result_processor(dialect, coltype)
+            convert = super().result_processor(dialect, coltype)
+
+            def passed(value: Any) -> datetime | None:
+                # Sessions run in UTC (store/db.py): most values need nothing done.
+                if value is None or value.tzinfo is UTC:
+                    return value
+                return convert(value)  # type: ignore[misc,no-any-return]
+
+            return passed
         slow = super().result_processor(dialect, coltype)
 
         def process(value: Any) -> datetime | None:
