@@ -11,7 +11,7 @@ from typing import Any
 
 from helpdesk_tui.desk import admin
 from helpdesk_tui.domain.statuses import Role
-from helpdesk_tui.mail.intake import IntakeSettings, ingest, parse_for_intake
+from helpdesk_tui.mail.intake import IntakeSettings, ingest_batch, parse_for_intake
 from helpdesk_tui.mail.poller import BATCH, poll_once
 from helpdesk_tui.store import migrate
 from helpdesk_tui.store.db import Database
@@ -52,10 +52,10 @@ def desk_rate(db: Database, n: int) -> dict[str, float]:
 
     def write(lo: int, hi: int) -> None:
         for start in range(lo, hi, BATCH):
+            uids = range(start + 1, min(start + BATCH, hi) + 1)
             with db.write() as s:
-                for i in range(start, min(start + BATCH, hi)):
-                    with s.begin_nested():
-                        ingest(s, raws[i], settings, uidvalidity=1, uid=i + 1, parsed=parsed[i])
+                ingest_batch(s, [(uid, raws[uid - 1]) for uid in uids], settings, uidvalidity=1,
+                             parsed={uid: parsed[uid - 1] for uid in uids})
 
     warm = min(100, n // 10)
     write(0, warm)  # statements compiled, caches filled

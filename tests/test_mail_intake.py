@@ -199,3 +199,40 @@ def test_a_bounce_is_attached_to_the_incident_whose_notification_bounced(db):
         bounced = s.execute(select(OutboxMessage).where(OutboxMessage.message_id == notification)).scalar_one()
     assert bounced.status == "bounced" and "Undelivered" in bounced.last_error
     assert _incident(db, "INC0000001").status == "registered"
+
+
+def test_a_polled_batch_finds_each_sender_once_limits_each_and_keeps_a_message_that_breaks(db, monkeypatch):
+    """The poller's batch: senders are matched whatever the case of their address, the rate
+    limit counts this hour's earlier incidents and the batch's own, and a message that breaks
+    intake is kept, quarantined, without taking the rest of the batch down."""
+    from helpdesk_tui.desk import admin
+    from helpdesk_tui.mail import intake
+
+    w = seed(db)
+    with db.write() as s:
+        boss = s.get(Person, w.admin.id)
+        admin.create_person(s, boss, login="petro", full_name="Петро Бондар", email="Petro.Bondar@Client.example")
+    settings = IntakeSettings(rate_limit_per_hour=3)
+    assert _ingest(db, message(sender=CALLER, subject="Раніше", body="x"), settings).outcome == "incident"
+    batch = [message(sender=CALLER, subject=f"Олена {i}", body="x") for i in range(3)]
+    batch += [message(sender="petro.bondar@client.example", subject=f"Петро {i}", body="x") for i in range(2)]
+    batch += [message(sender="nobody@other.example", subject="Хто я", body="x"),
+              message(sender=CALLER.upper(), subject="Зламає", body="x")]
+    real_route = intake.route
+
+    def route(session, mail, cfg):
+        if mail.subject == "Зламає":
+            raise RuntimeError("a bug in routing")
+        return real_route(session, mail, cfg)
+
+    monkeypatch.setattr(intake, "route", route)
+    with db.write() as s:
+        results = intake.ingest_batch(s, list(enumerate(batch, start=1)), settings, uidvalidity=9)
+    assert [r.outcome for r in results] == ["incident", "incident", "waiting", "incident", "incident", "waiting",
+                                            "quarantined"]
+    with db.read() as s:
+        broken = s.get(InboundMail, results[-1].mail_id)
+        callers = {s.get(Person, i.caller_id).login for i in s.execute(select(Incident)).scalars()}
+    assert broken.status == "quarantined" and "a bug in routing" in broken.error and broken.uid == 7
+    assert callers == {"petro", w.caller.login}
+    assert _count(db, Incident) == 5 and _count(db, InboundMail) == 8

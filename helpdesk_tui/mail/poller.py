@@ -23,8 +23,7 @@ from helpdesk_tui.config import ServerSettings
 from helpdesk_tui.desk.common import insert_ignore
 from helpdesk_tui.desk.jobs import acquire_lease
 from helpdesk_tui.mail.credentials import password_for
-from helpdesk_tui.desk.mailbox import store_inbound
-from helpdesk_tui.mail.intake import IntakeResult, IntakeSettings, ingest
+from helpdesk_tui.mail.intake import IntakeSettings, ingest_batch
 from helpdesk_tui.mail.parse_pool import Parsed, parse_batch
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import MailboxState
@@ -98,21 +97,10 @@ def poll_once(db: Database, client: IMAPClient, intake: IntakeSettings, *, holde
             raws.update(_headers_only(client, batch, raws, sizes, max_bytes))
             ahead = (prefetch.submit(_fetch, client, batches[k + 1], max_bytes, parse)
                      if k + 1 < len(batches) else None)
-            # One transaction for the batch (each message in its own savepoint, so one bad message
-            # cannot take the others down), committed before anything moves on the server.
+            # One transaction for the batch, committed before anything moves on the server.
             with db.write() as session:
-                for uid in batch:
-                    raw = raws[uid]
-                    try:
-                        with session.begin_nested():
-                            result = ingest(session, raw, intake, uidvalidity=uidvalidity, uid=uid,
-                                            parsed=parsed.get(uid))
-                    except Exception as exc:  # a bug or a surprise in one message: keep it, go on
-                        with session.begin_nested():
-                            mail, _new = store_inbound(session, raw=raw, parsed=None, mailbox=intake.mailbox,
-                                                       uidvalidity=uidvalidity, uid=uid,
-                                                       error=f"intake failed: {type(exc).__name__}: {exc}")
-                        result = IntakeResult(mail.id, "quarantined")  # type: ignore[arg-type]
+                for result in ingest_batch(session, [(uid, raws[uid]) for uid in batch], intake,
+                                           uidvalidity=uidvalidity, parsed=parsed):
                     report.fetched += 1
                     report.outcomes[result.outcome] = report.outcomes.get(result.outcome, 0) + 1
                 state = _state(session, intake.mailbox)
