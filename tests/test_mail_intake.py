@@ -220,10 +220,10 @@ def test_a_polled_batch_finds_each_sender_once_limits_each_and_keeps_a_message_t
               message(sender=CALLER.upper(), subject="Зламає", body="x")]
     real_route = intake.route
 
-    def route(session, mail, cfg):
+    def route(session, mail, cfg, **kw):
         if mail.subject == "Зламає":
             raise RuntimeError("a bug in routing")
-        return real_route(session, mail, cfg)
+        return real_route(session, mail, cfg, **kw)
 
     monkeypatch.setattr(intake, "route", route)
     with db.write() as s:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlmodel import Session
 
@@ -80,13 +81,16 @@ def ingest(session: Session, raw: bytes, settings: IntakeSettings = IntakeSettin
     """Store one message and do what it asks; everything in the caller's transaction.
     `parsed`: parse_for_intake's answer when the caller parsed it already (in another process)."""
     parsed_mail, error = parsed if parsed is not None else parse_for_intake(raw, settings)
-    mail, new = mailbox.store_inbound(session, raw=raw, parsed=parsed_mail, error=error, mailbox=settings.mailbox,
-                                      uidvalidity=uidvalidity, uid=uid)
+    mail, new = mailbox.receive(session, raw=raw, parsed=parsed_mail, error=error, mailbox=settings.mailbox,
+                                uidvalidity=uidvalidity, uid=uid)
     if not new:
         return IntakeResult(mail.id, "duplicate", None)  # type: ignore[arg-type]
     if parsed_mail is None:
+        mailbox.keep(session, mail, None)
         return IntakeResult(mail.id, "quarantined")  # type: ignore[arg-type]
-    return route(session, mail, settings)
+    result = route(session, mail, settings, attachments=parsed_mail.attachments)
+    mailbox.keep(session, mail, parsed_mail)  # written once, with what routing decided
+    return replace(result, mail_id=mail.id)
 
 
 def ingest_batch(session: Session, messages: Sequence[tuple[int, bytes]], settings: IntakeSettings, *,
@@ -151,12 +155,15 @@ def _sender(session: Session, mail: InboundMail) -> Person | None:
     return person
 
 
-def route(session: Session, mail: InboundMail, settings: IntakeSettings) -> IntakeResult:
+def route(session: Session, mail: InboundMail, settings: IntakeSettings, *,
+          attachments: Iterable[Any] | None = None) -> IntakeResult:
+    """What a message asks, done. `mail` may not be written yet (ingest writes it afterwards,
+    and its id in the answer then), its parsed attachments given in `attachments`."""
     system = system_person(session)
     thread = mailbox.thread_of(session, mail)
     sender = _sender(session, mail)
     if mail.auto == "bounce":
-        bounced = mailbox.bounced_notification(session, mail)
+        bounced = mailbox.bounced_notification(session, mail, attachments)
         if bounced is not None:
             bounced.status, bounced.last_error = "bounced", _("returned: {subject}").format(subject=mail.subject)
             if thread is None and bounced.record_kind == "incident" and bounced.record_id is not None:
