@@ -41,6 +41,7 @@ from helpdesk_tui.store.models import (
     Vendor,
     WorkGroup,
 )
+from helpdesk_tui.store.rows import new_row
 from helpdesk_tui.store.types import utcnow
 
 KIND = "incident"
@@ -143,7 +144,8 @@ def register_incident(
     for name, level in (("impact", impact), ("urgency", urgency)):
         if level is not None:
             check_level(name, level)
-    incident = Incident(
+    incident = new_row(
+        Incident,
         number=next_number(session, "incident"),
         caller_id=caller.id if caller else None,
         organisation_id=caller.organisation_id if caller else None,

@@ -24,6 +24,7 @@ from helpdesk_tui.domain.statuses import Channel
 from helpdesk_tui.domain.text import printable
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.models import Incident, InboundMail, MailAttachment, OutboxMessage, Person
+from helpdesk_tui.store.rows import new_row
 from helpdesk_tui.store.types import utcnow
 
 SUBJECT_TAG = re.compile(r"\[(INC\d{7})\]", re.IGNORECASE)
@@ -79,10 +80,9 @@ def receive(session: Session, *, raw: bytes, parsed: Any | None, error: str | No
     existing = find_stored(session, mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, message_id=message_id, sha256=sha)
     if existing is not None:
         return existing, False
-    mail = InboundMail(mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, size=len(raw), raw=raw,
-                       status="quarantined" if parsed is None else "new", error=error)
-    if parsed is not None:
-        refill(session, mail, parsed)
+    mail = new_row(InboundMail, mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, size=len(raw), raw=raw,
+                   status="quarantined" if parsed is None else "new", error=error,
+                   **(_parsed_fields(parsed) if parsed is not None else {}))
     return mail, True
 
 
@@ -99,10 +99,15 @@ def keep(session: Session, mail: InboundMail, parsed: Any | None) -> None:
 
 def refill(session: Session, mail: InboundMail, parsed: Any) -> None:
     """A quarantined message read again: its fields from the new parse."""
-    mail.message_id, mail.sent_at, mail.from_address = parsed.message_id, parsed.date, parsed.from_address
-    mail.from_name, mail.to_addresses, mail.subject = parsed.from_name or "", ", ".join(parsed.to), parsed.subject or ""
-    mail.text, mail.html, mail.in_reply_to = parsed.text or "", parsed.html, parsed.in_reply_to
-    mail.references, mail.auto, mail.defects = " ".join(parsed.references), parsed.auto, "\n".join(parsed.defects)
+    for name, value in _parsed_fields(parsed).items():
+        setattr(mail, name, value)
+
+
+def _parsed_fields(parsed: Any) -> dict[str, Any]:
+    return {"message_id": parsed.message_id, "sent_at": parsed.date, "from_address": parsed.from_address,
+            "from_name": parsed.from_name or "", "to_addresses": ", ".join(parsed.to), "subject": parsed.subject or "",
+            "text": parsed.text or "", "html": parsed.html, "in_reply_to": parsed.in_reply_to,
+            "references": " ".join(parsed.references), "auto": parsed.auto, "defects": "\n".join(parsed.defects)}
 
 
 def thread_of(session: Session, mail: InboundMail) -> Incident | None:
