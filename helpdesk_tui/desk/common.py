@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel
 from helpdesk_tui.domain.errors import NotFound, PermissionDenied, StaleVersion
 from helpdesk_tui.domain.statuses import Role
 from helpdesk_tui.i18n import _
+from helpdesk_tui.store.direct import Direct
 from helpdesk_tui.store.models import ChangeFeed, FieldChange, JournalEntry, Person, PersonRole
 from helpdesk_tui.store.types import utcnow
 
@@ -42,8 +43,8 @@ def insert_ignore(session: Session, model: type[SQLModel], **values: Any) -> boo
     return result.first() is not None
 
 
-_NEXT_NUMBER = text("UPDATE number_sequence SET next_value = next_value + 1 WHERE name = :n RETURNING next_value")
-_FIRST_NUMBER = text("INSERT INTO number_sequence (name, next_value) VALUES (:n, 1) ON CONFLICT (name) DO NOTHING")
+_NEXT_NUMBER = Direct(text("UPDATE number_sequence SET next_value = next_value + 1 WHERE name = :n RETURNING next_value"))
+_FIRST_NUMBER = Direct(text("INSERT INTO number_sequence (name, next_value) VALUES (:n, 1) ON CONFLICT (name) DO NOTHING"))
 
 
 def next_number(session: Session, sequence: str) -> str:
@@ -52,11 +53,11 @@ def next_number(session: Session, sequence: str) -> str:
     The UPDATE takes the row's write lock (PostgreSQL) or runs under BEGIN IMMEDIATE (SQLite),
     so two processes can never read the same value.
     """
-    conn = session.connection()  # not session.execute: nothing pending needs flushing first
-    value = conn.execute(_NEXT_NUMBER, {"n": sequence}).scalar_one_or_none()
+    # Not session.execute: nothing pending needs flushing first.
+    value = _NEXT_NUMBER.scalar(session, {"n": sequence})
     if value is None:  # the sequence's first number: its row is made (once, whoever is first)
-        conn.execute(_FIRST_NUMBER, {"n": sequence})
-        value = conn.execute(_NEXT_NUMBER, {"n": sequence}).scalar_one()
+        _FIRST_NUMBER.execute(session, {"n": sequence})
+        value = _NEXT_NUMBER.scalar(session, {"n": sequence})
     return f"{NUMBER_PREFIXES[sequence]}{value - 1:0{NUMBER_DIGITS}d}"
 
 
@@ -168,10 +169,11 @@ def bump(record: Any) -> None:
 # They go through the session's connection, not session.execute: that would flush the unit of
 # work before each (fourteen flushes a mail intake, most with nothing to do), and these rows
 # depend on nothing pending in it (every id they carry was assigned by an earlier flush).
+# And on the driver's own cursor (store/direct.py): a mail intake writes a dozen such rows.
 _JOURNAL = JournalEntry.__table__  # type: ignore[attr-defined]
-_JOURNAL_INSERT = insert(_JOURNAL).returning(_JOURNAL.c.id)
-_FIELD_CHANGE_INSERT = insert(FieldChange.__table__)  # type: ignore[attr-defined]
-_FEED_INSERT = insert(ChangeFeed.__table__)  # type: ignore[attr-defined]
+_JOURNAL_INSERT = Direct(insert(_JOURNAL).returning(_JOURNAL.c.id))
+_FIELD_CHANGE_INSERT = Direct(insert(FieldChange.__table__))  # type: ignore[attr-defined]
+_FEED_INSERT = Direct(insert(ChangeFeed.__table__))  # type: ignore[attr-defined]
 
 
 def journal(
@@ -190,20 +192,19 @@ def journal(
     record_version: int | None = None,
 ) -> int:
     """Write a journal entry with its field changes (R42); returns the entry's id."""
-    conn = session.connection()
-    entry_id: int = conn.execute(_JOURNAL_INSERT, {
+    entry_id: int = _JOURNAL_INSERT.scalar(session, {
         "record_kind": record_kind, "record_id": record_id, "kind": kind,
         "author_id": author.id if author else None, "created_at": utcnow(), "summary": summary, "body": body,
         "published": published, "status_from": status_from, "status_to": status_to,
         "record_version": record_version,
-    }).scalar_one()
+    })
     changes = [{"entry_id": entry_id, "field": name, "old_value": old, "new_value": new} for name, old, new in diff]
     if changes:
-        conn.execute(_FIELD_CHANGE_INSERT, changes)
+        _FIELD_CHANGE_INSERT.executemany(session, changes)
     return entry_id
 
 
 def feed(session: Session, record_kind: str, record_id: int, change: str, actor: Person | None) -> None:
-    session.connection().execute(_FEED_INSERT, {"record_kind": record_kind, "record_id": record_id, "change": change,
-                                                "actor_id": actor.id if actor else None, "at": utcnow()})
+    _FEED_INSERT.execute(session, {"record_kind": record_kind, "record_id": record_id, "change": change,
+                                   "actor_id": actor.id if actor else None, "at": utcnow()})
 

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from helpdesk_tui.desk import settings
 from helpdesk_tui.desk.common import journal
 from helpdesk_tui.i18n import N_, translator
+from helpdesk_tui.store.direct import Direct
 from helpdesk_tui.store.models import GroupMember, Incident, OutboxMessage, Person, Vendor, WorkGroup
 from helpdesk_tui.store.types import utcnow
 
@@ -109,7 +110,7 @@ def _language(person: Person | None) -> str:
     return (person.language if person and person.language else None) or settings.current().notification_language
 
 
-_OUTBOX_INSERT = insert(OutboxMessage.__table__)  # type: ignore[attr-defined]
+_OUTBOX_INSERT = Direct(insert(OutboxMessage.__table__))  # type: ignore[attr-defined]  (store/direct.py)
 
 
 def queue(
@@ -158,7 +159,7 @@ def queue(
             "body": body, "record_kind": record_kind, "record_id": record_id, "journal_entry_id": entry_id,
             "status": "queued", "attempts": 0, "next_attempt_at": now, "created_at": now,
         }
-        session.connection().execute(_OUTBOX_INSERT, msg)  # no flush first, as in journal()
+        _OUTBOX_INSERT.execute(session, msg)  # no flush first, as in journal()
         queued.append(msg)
     return queued
 
