@@ -41,7 +41,7 @@ from helpdesk_tui.store.models import (
     Vendor,
     WorkGroup,
 )
-from helpdesk_tui.store.rows import new_row
+from helpdesk_tui.store.rows import new_row, write_row
 from helpdesk_tui.store.types import utcnow
 
 KIND = "incident"
@@ -167,8 +167,7 @@ def register_incident(
     )
     # The due times go in with the row (no UPDATE after it): a registration's history is itself.
     refresh_due(session, incident, [StatusChange(incident.created_at, incident.status)])
-    session.add(incident)
-    session.flush()
+    write_row(session, incident, attach=True)
     initial = [
         (name, None, str(value))
         for name, value in (

@@ -24,7 +24,7 @@ from helpdesk_tui.domain.statuses import Channel
 from helpdesk_tui.domain.text import printable
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.models import Incident, InboundMail, MailAttachment, OutboxMessage, Person
-from helpdesk_tui.store.rows import new_row
+from helpdesk_tui.store.rows import new_row, write_row
 from helpdesk_tui.store.types import utcnow
 
 SUBJECT_TAG = re.compile(r"\[(INC\d{7})\]", re.IGNORECASE)
@@ -88,8 +88,7 @@ def receive(session: Session, *, raw: bytes, parsed: Any | None, error: str | No
 
 def keep(session: Session, mail: InboundMail, parsed: Any | None) -> None:
     """Write a message from receive() with its attachments."""
-    session.add(mail)
-    session.flush()
+    write_row(session, mail)
     if parsed is not None:
         for a in parsed.attachments:
             session.add(MailAttachment(mail_id=mail.id, filename=a.filename, content_type=a.content_type, size=a.size,  # type: ignore[arg-type]

@@ -18,8 +18,13 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
+from sqlalchemy import insert
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.instrumentation import manager_of_class
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
+
+from helpdesk_tui.store.direct import Direct
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -51,3 +56,33 @@ def new_row(model: type[Row], **values: Any) -> Row:
     row.__dict__.update(values)
     object.__setattr__(row, "__pydantic_fields_set__", given)
     return row
+
+
+_INSERTS: dict[type, tuple[Direct, tuple[tuple[str, str], ...]]] = {}
+
+
+def _insert_for(model: type) -> tuple[Direct, tuple[tuple[str, str], ...]]:
+    known = _INSERTS.get(model)
+    if known is None:
+        table = model.__table__  # type: ignore[attr-defined]
+        # (attribute, column) pairs: a field's column may be named differently.
+        pairs = tuple((prop.key, prop.columns[0].key) for prop in sa_inspect(model).column_attrs
+                      if not prop.columns[0].primary_key)
+        known = _INSERTS[model] = Direct(insert(table).returning(table.c.id)), pairs
+    return known
+
+
+def write_row(session: Session, row: SQLModel, *, attach: bool = False) -> int:
+    """INSERT a new row (from new_row) on the driver's cursor and give it its id: a third of
+    what the unit of work's flush of one row costs. `attach`: the row then joins the session
+    as if it had been read, and later changes to it are saved as usual; otherwise it stays
+    outside the session (a row nothing changes afterwards)."""
+    if session.new:  # what the row may refer to goes first, as a flush would write it
+        session.flush()
+    statement, pairs = _insert_for(type(row))
+    values = row.__dict__
+    row.id = statement.scalar(session, {column: values.get(attr) for attr, column in pairs})  # type: ignore[attr-defined]
+    if attach:
+        make_transient_to_detached(row)
+        session.add(row)
+    return row.id  # type: ignore[attr-defined,no-any-return]
