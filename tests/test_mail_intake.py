@@ -236,3 +236,32 @@ def test_a_polled_batch_finds_each_sender_once_limits_each_and_keeps_a_message_t
     assert broken.status == "quarantined" and "a bug in routing" in broken.error and broken.uid == 7
     assert callers == {"petro", w.caller.login}
     assert _count(db, Incident) == 5 and _count(db, InboundMail) == 8
+
+
+def test_a_message_that_breaks_after_its_incident_is_registered_leaves_the_rest_of_the_batch_whole(db, monkeypatch):
+    """The failed message's incident is undone with its savepoint, and the next messages (which
+    SQLite gives the same incident ids again) still become incidents."""
+    from helpdesk_tui.mail import intake
+
+    seed(db)
+    real_record = intake.mailbox.record_email
+    undone = []  # held, as a traceback or a cache might hold them
+
+    def record_email(session, mail, incident, **kw):
+        if mail.subject.startswith("Зламає"):
+            undone.append(incident)
+            raise RuntimeError("a bug after registration")
+        return real_record(session, mail, incident, **kw)
+
+    monkeypatch.setattr(intake.mailbox, "record_email", record_email)
+    subjects = ["Перший", "Зламає 1", "Другий", "Зламає 2", "Третій"]
+    with db.write() as s:
+        results = intake.ingest_batch(s, [(i, message(sender=CALLER, subject=subj, body="x"))
+                                          for i, subj in enumerate(subjects, start=1)], IntakeSettings(), uidvalidity=3)
+    assert [r.outcome for r in results] == ["incident", "quarantined", "incident", "quarantined", "incident"]
+    with db.read() as s:
+        titles = sorted(i.short_description for i in s.execute(select(Incident)).scalars())
+        linked = {m.uid: (m.status, m.incident_id is not None) for m in s.execute(select(InboundMail)).scalars()}
+    assert titles == ["Другий", "Перший", "Третій"]
+    assert linked == {1: ("incident", True), 2: ("quarantined", False), 3: ("incident", True),
+                      4: ("quarantined", False), 5: ("incident", True)}

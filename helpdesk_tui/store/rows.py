@@ -84,5 +84,10 @@ def write_row(session: Session, row: SQLModel, *, attach: bool = False) -> int:
     row.id = statement.scalar(session, {column: values.get(attr) for attr, column in pairs})  # type: ignore[attr-defined]
     if attach:
         make_transient_to_detached(row)
+        # A row of the same key still in the session was undone with a savepoint (SQLite gives
+        # a rolled-back id again): the database has just said it is gone.
+        stale = session.identity_map.get(session.identity_key(type(row), row.id))  # type: ignore[attr-defined]
+        if stale is not None:
+            session.expunge(stale)
         session.add(row)
     return row.id  # type: ignore[attr-defined,no-any-return]
