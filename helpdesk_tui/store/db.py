@@ -34,6 +34,27 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def _driver_savepoints(engine: Engine) -> None:
+    """SAVEPOINT, RELEASE and ROLLBACK TO sent as plain SQL. SQLAlchemy compiles each of them
+    as a new statement (every savepoint has a name of its own, so its compiled cache never
+    hits): 0.3 ms a savepoint, and mail intake takes one per message."""
+    dialect = engine.dialect
+    quote = dialect.identifier_preparer.quote
+
+    def do_savepoint(connection: Any, name: str) -> None:
+        connection.exec_driver_sql(f"SAVEPOINT {quote(name)}")
+
+    def do_release_savepoint(connection: Any, name: str) -> None:
+        connection.exec_driver_sql(f"RELEASE SAVEPOINT {quote(name)}")
+
+    def do_rollback_to_savepoint(connection: Any, name: str) -> None:
+        connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {quote(name)}")
+
+    dialect.do_savepoint = do_savepoint  # type: ignore[method-assign]
+    dialect.do_release_savepoint = do_release_savepoint  # type: ignore[method-assign]
+    dialect.do_rollback_to_savepoint = do_rollback_to_savepoint  # type: ignore[method-assign]
+
+
 def make_engine(url: str, **kw: Any) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
@@ -42,12 +63,15 @@ def make_engine(url: str, **kw: Any) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}, **kw)
         _sqlite_pragmas(engine)
+        _driver_savepoints(engine)
         return engine
     # Sessions in UTC: the driver then hands back times already in UTC (datetime.UTC itself),
     # which the store's time type passes through instead of converting each one (a list page
     # reads three hundred). A URL that sets its own options keeps them.
     connect_args = {} if "options" in parsed.query else {"options": "-c TimeZone=UTC"}
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kw)
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kw)
+    _driver_savepoints(engine)
+    return engine
 
 
 def _fold(value: object) -> object:
