@@ -23,6 +23,7 @@ from helpdesk_tui.domain.errors import NotFound, RuleViolation  # noqa: F401  (R
 from helpdesk_tui.domain.statuses import Channel
 from helpdesk_tui.domain.text import printable
 from helpdesk_tui.i18n import _
+from helpdesk_tui.store.direct import Direct
 from helpdesk_tui.store.models import Incident, InboundMail, MailAttachment, OutboxMessage, Person
 from helpdesk_tui.store.rows import new_row, write_row
 from helpdesk_tui.store.types import utcnow
@@ -35,15 +36,15 @@ def digest(raw: bytes) -> str:
 
 
 @functools.cache
-def _stored_statement(placed: bool, with_id: bool) -> Any:
-    """Built once per shape (building it was a fifth of the look-up)."""
+def _stored_statement(placed: bool, with_id: bool) -> Direct:
+    """Built once per shape, run on the driver's cursor (store/direct.py): every message asks."""
     by_content = and_(InboundMail.sha256 == bindparam("sha256"),
                       InboundMail.message_id == bindparam("message_id") if with_id else InboundMail.message_id.is_(None))
     by_place = and_(InboundMail.mailbox == bindparam("mailbox"), InboundMail.uidvalidity == bindparam("uidvalidity"),
                     InboundMail.uid == bindparam("uid"))
     # One query for both (each side has its index): a new message, the usual case, costs one look.
-    return (select(InboundMail.id, InboundMail.mailbox, InboundMail.uidvalidity, InboundMail.uid)
-            .where(or_(by_place, by_content) if placed else by_content).order_by(InboundMail.id).limit(20))
+    return Direct(select(InboundMail.id, InboundMail.mailbox, InboundMail.uidvalidity, InboundMail.uid)
+                  .where(or_(by_place, by_content) if placed else by_content).order_by(InboundMail.id).limit(20))
 
 
 def find_stored(session: Session, *, mailbox: str, uidvalidity: int | None, uid: int | None, message_id: str | None,
@@ -51,14 +52,14 @@ def find_stored(session: Session, *, mailbox: str, uidvalidity: int | None, uid:
     """The same message taken before: by its place in the mailbox, or by id and content
     (senders reuse Message-IDs, so the id alone is not enough)."""
     by_place = uid is not None and uidvalidity is not None
-    # The session's connection, not session.execute: kept messages are flushed as they are
-    # stored, and flushing the batch's other pending changes first bought nothing here.
-    rows = session.connection().execute(_stored_statement(by_place, bool(message_id)), {
-        "sha256": sha256, "message_id": message_id, "mailbox": mailbox, "uidvalidity": uidvalidity, "uid": uid}).all()
+    # Not session.execute: kept messages are written as they are stored, and flushing the
+    # batch's other pending changes first bought nothing here.
+    params = {"sha256": sha256, "message_id": message_id, "mailbox": mailbox, "uidvalidity": uidvalidity, "uid": uid}
+    rows = _stored_statement(by_place, bool(message_id)).execute(session, params).fetchall()
     if not rows:
         return None
-    placed = [r.id for r in rows if uid is not None and (r.mailbox, r.uidvalidity, r.uid) == (mailbox, uidvalidity, uid)]
-    return session.get(InboundMail, placed[0] if placed else rows[0].id)
+    placed = [r[0] for r in rows if uid is not None and (r[1], r[2], r[3]) == (mailbox, uidvalidity, uid)]
+    return session.get(InboundMail, placed[0] if placed else rows[0][0])
 
 
 def store_inbound(session: Session, *, raw: bytes, parsed: Any | None, error: str | None = None, mailbox: str = "INBOX",

@@ -25,6 +25,7 @@ class _Shape:
     names: tuple[str, ...]  # the parameters in the order the SQL takes them
     positional: bool
     convert: tuple[Callable[[Any], Any] | None, ...]
+    fixed: dict[str, Any]  # values the statement carries itself (a LIMIT, a literal)
 
 
 class Direct:
@@ -38,12 +39,16 @@ class Direct:
             compiled = self.statement.compile(dialect=dialect, column_keys=list(keys))
             positional = bool(compiled.positional)
             names = tuple(compiled.positiontup or ()) if positional else tuple(compiled.binds)
-            convert = tuple(compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
-            shape = _Shape(str(compiled), names, positional, convert)
+            binds = compiled.binds
+            convert = tuple(binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
+            fixed = {n: binds[n].effective_value for n in names if n not in keys and not binds[n].required}
+            shape = _Shape(str(compiled), names, positional, convert, fixed)
             self._shapes[(dialect.name, keys)] = shape
         return shape
 
     def _values(self, shape: _Shape, params: Mapping[str, Any]) -> Any:
+        if shape.fixed:
+            params = {**shape.fixed, **params}
         values = [params[n] if f is None else f(params[n]) for n, f in zip(shape.names, shape.convert)]
         return values if shape.positional else dict(zip(shape.names, values))
 
