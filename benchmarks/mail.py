@@ -11,6 +11,7 @@ from typing import Any
 
 from helpdesk_tui.desk import admin
 from helpdesk_tui.domain.statuses import Role
+from helpdesk_tui.mail import parse_pool
 from helpdesk_tui.mail.intake import IntakeSettings, ingest_batch, parse_for_intake
 from helpdesk_tui.mail.poller import BATCH, poll_once
 from helpdesk_tui.store import migrate
@@ -71,6 +72,9 @@ def ingest_rate(db: Database, imap: Any, n: int) -> dict[str, float]:
     with imap.client() as client:
         for raw in raws:
             client.append("INBOX", raw)
+    # A running poller started its parse worker with itself (poller.run, the app's mail
+    # round); so does this one, before the clock starts.
+    parse_pool.start(wait=60)
     with imap.client() as client:
         t0 = time.perf_counter()
         done = 0

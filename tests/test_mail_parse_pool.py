@@ -24,8 +24,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_the_worker_parses_as_the_poller_would():
-    parse_pool._worker_pool()
-    parse_pool._ready.result(timeout=60)  # type: ignore[union-attr]
+    assert parse_pool.start(wait=60)
     raws = {1: message(sender="olena@client.example", subject="Не працює <b>ЕТС</b>", body="Допоможіть"),
             2: b"just some words, not a mail\r\nand more\r\n"}
     settings = IntakeSettings()
@@ -38,7 +37,7 @@ def test_a_killed_poller_leaves_no_worker_behind():
     code = (
         "import sys, time\n"
         "from helpdesk_tui.mail import parse_pool\n"
-        "parse_pool._worker_pool(); parse_pool._ready.result(timeout=60)\n"
+        "parse_pool.start(wait=60)\n"
         "print(*parse_pool._pool._processes, flush=True)\n"
         "time.sleep(120)\n"
     )

@@ -65,8 +65,7 @@ def test_a_backlog_is_parsed_in_a_second_process_and_loses_nothing(db, imap, mon
         return found
 
     monkeypatch.setattr("helpdesk_tui.mail.poller.parse_batch", counting)
-    parse_pool._worker_pool()  # started by an earlier round: until it is up, the poller parses itself
-    parse_pool._ready.result(timeout=60)  # type: ignore[union-attr]
+    assert parse_pool.start(wait=60)  # started by an earlier round: until it is up, the poller parses itself
     n = poller.BATCH + 15
     for i in range(n - 1):
         imap.append(message(sender="olena@client.example", subject=f"Збій {i}", body=f"Опис {i}"))

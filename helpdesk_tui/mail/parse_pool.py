@@ -65,6 +65,22 @@ def _worker_pool() -> ProcessPoolExecutor | None:
         return _pool if _ready is not None and _ready.done() else None
 
 
+def start(wait: float | None = None) -> bool:
+    """Start the worker now: a poller that starts it with itself meets its first backlog with
+    the worker up, instead of parsing the first second's mail itself. `wait`: seconds to wait
+    for it. True when it is up."""
+    _worker_pool()
+    ready = _ready
+    if ready is None:
+        return False
+    if wait:
+        try:
+            ready.result(timeout=wait)
+        except Exception:  # not up in time, or it failed to start: the poller parses itself
+            return False
+    return ready.done() and ready.exception() is None
+
+
 def _discard_pool() -> None:
     global _pool, _ready
     with _lock:

@@ -24,6 +24,7 @@ from helpdesk_tui.desk.common import insert_ignore
 from helpdesk_tui.desk.jobs import acquire_lease
 from helpdesk_tui.mail.credentials import password_for
 from helpdesk_tui.mail.intake import IntakeSettings, ingest_batch
+from helpdesk_tui.mail import parse_pool
 from helpdesk_tui.mail.parse_pool import Parsed, parse_batch
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import MailboxState
@@ -160,6 +161,7 @@ def run(db: Database, server: ServerSettings, intake: IntakeSettings, *, holder:
     """Poll until `stop` is set: IDLE wakes us early, the interval is the fallback; reconnect
     with backoff after an error."""
     backoff = 1.0
+    parse_pool.start()
     while not stop.is_set():
         try:
             client = connect(server)

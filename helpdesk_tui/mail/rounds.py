@@ -34,10 +34,11 @@ def ticker_round(db: Database, settings: Settings, holder: str) -> tuple[str, bo
 
 
 def mail_round(db: Database, settings: Settings, holder: str) -> tuple[str, bool]:
-    from helpdesk_tui.mail import poller
+    from helpdesk_tui.mail import parse_pool, poller
     from helpdesk_tui.mail.intake import IntakeSettings
 
     stamp = when(utcnow())[-5:]
+    parse_pool.start()  # up before the first storm, not started by it
     try:
         client = poller.connect(settings.imap)
     except Exception as exc:  # no password, server down: shown, retried next round
