@@ -162,14 +162,12 @@ def bump(record: Any) -> None:
         record.updated_at = utcnow()
 
 
-# The journal, its field changes and the change feed are written with Core inserts, not
-# through the unit of work: an incident's registration writes three entries, their field
-# changes and three feed rows, and a flush per entry was a third of a mail intake's time. None
-# of these rows is changed after it is written, so nothing needs them in the identity map.
-# They go through the session's connection, not session.execute: that would flush the unit of
-# work before each (fourteen flushes a mail intake, most with nothing to do), and these rows
-# depend on nothing pending in it (every id they carry was assigned by an earlier flush).
-# And on the driver's own cursor (store/direct.py): a mail intake writes a dozen such rows.
+# The journal, its field changes and the change feed are written with plain inserts on the
+# driver's cursor (store/direct.py), not through the unit of work: an incident's registration
+# writes three entries, their field changes and three feed rows, and a mail intake a dozen such
+# rows a message. None of these rows is changed after it is written, so nothing needs them in
+# the identity map, and they depend on nothing pending in the session (every id they carry was
+# assigned before), so nothing is flushed first.
 _JOURNAL = JournalEntry.__table__  # type: ignore[attr-defined]
 _JOURNAL_INSERT = Direct(insert(_JOURNAL).returning(_JOURNAL.c.id))
 _FIELD_CHANGE_INSERT = Direct(insert(FieldChange.__table__))  # type: ignore[attr-defined]
