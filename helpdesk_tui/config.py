@@ -70,6 +70,12 @@ class Settings:
     processed_folder: str | None = "Processed"
     intake_service: str | None = None
     intake_group: str | None = None
+    # Intake limits (R7): a message over max_message_bytes is kept as its header and a note, an
+    # attachment over max_attachment_bytes is cut, and a sender's mail opens at most
+    # rate_limit_per_hour incidents an hour (the rest wait for an analyst).
+    max_message_bytes: int = 40 * 1024 * 1024
+    max_attachment_bytes: int = 25 * 1024 * 1024
+    rate_limit_per_hour: int = 20
     auth_method: str = "local"  # local | imap | os (R1)
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys (R45)
     source: Path | None = None
@@ -105,7 +111,13 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
         settings.priority_matrix = desk.get("priority_matrix", settings.priority_matrix)
         settings.sender_address = mail.get("from", settings.sender_address)
         settings.mailbox = mail.get("mailbox", settings.mailbox)
-        settings.processed_folder = mail.get("processed_folder", settings.processed_folder)
+        # TOML has no null: an empty name says "no folder, mark read mail \Seen instead".
+        settings.processed_folder = mail.get("processed_folder", settings.processed_folder) or None
+        for key in ("max_message_bytes", "max_attachment_bytes", "rate_limit_per_hour"):
+            value = mail.get(key, getattr(settings, key))
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ConfigError(f"{path}: [mail] {key} = {value!r}: a whole number above 0")
+            setattr(settings, key, value)
         settings.intake_service = mail.get("service", settings.intake_service)
         settings.intake_group = mail.get("group", settings.intake_group)
         for name in ("smtp", "imap"):

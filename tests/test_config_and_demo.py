@@ -39,6 +39,28 @@ def test_a_broken_config_file_is_a_clear_error(tmp_path):
         load_settings(cfg, environ={})
 
 
+def test_mail_intake_limits_and_no_processed_folder_come_from_the_file(tmp_path):
+    from helpdesk_tui.mail.intake import IntakeSettings
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[mail]\nprocessed_folder = ""\nmax_message_bytes = 1048576\nmax_attachment_bytes = 65536\n'
+                   'rate_limit_per_hour = 5\n', encoding="utf-8")
+    settings = load_settings(cfg, environ={})
+    intake = IntakeSettings.from_settings(settings)
+    assert settings.processed_folder is None  # read mail is flagged \Seen, not moved to a folder named ""
+    assert (intake.max_message_bytes, intake.max_attachment_bytes, intake.rate_limit_per_hour) == (1048576, 65536, 5)
+    defaults = IntakeSettings.from_settings(load_settings(tmp_path / "none.toml", environ={}))
+    assert (defaults.max_message_bytes, defaults.rate_limit_per_hour) == (40 * 1024 * 1024, 20)
+
+
+@pytest.mark.parametrize("line", ["max_message_bytes = 0", 'rate_limit_per_hour = "many"', "max_attachment_bytes = 1.5"])
+def test_a_wrong_intake_limit_is_a_clear_error(tmp_path, line):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f"[mail]\n{line}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"\[mail\] {line.split()[0]} = .*a whole number above 0"):
+        load_settings(cfg, environ={})
+
+
 def test_database_urls_people_paste():
     assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"

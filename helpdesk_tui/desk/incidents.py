@@ -102,16 +102,17 @@ def _load(session: Session, incident: Incident, expected_version: int | None) ->
 
 def _notify_assignment(session: Session, actor: Person | None, incident: Incident, *, owner_changed: bool,
                        group_changed: bool) -> None:
-    values = notify.incident_values(session, incident)
     if owner_changed and incident.owner_id:
         owner = session.get(Person, incident.owner_id)
         if owner is not None and owner.id != (actor.id if actor else None):
             notify.queue(session, template="assigned_owner", record_kind=KIND, record_id=incident.id,  # type: ignore[arg-type]
-                         number=incident.number, recipients=[owner], author=actor, values=values)
+                         number=incident.number, recipients=[owner], author=actor,
+                         values=notify.incident_values(session, incident))
     elif group_changed and incident.group_id and not incident.owner_id:
         members = [m for m in notify.group_members(session, incident.group_id) if m.id != (actor.id if actor else None)]
         notify.queue(session, template="assigned_group", record_kind=KIND, record_id=incident.id,  # type: ignore[arg-type]
-                     number=incident.number, recipients=members, author=actor, values=values)
+                     number=incident.number, recipients=members, author=actor,
+                     values=notify.incident_values(session, incident))
 
 
 def register_incident(

@@ -103,7 +103,9 @@ def new_message_id(number: str) -> str:
 
 def _one_line(text: str) -> str:
     """Subjects are headers: no line breaks or control characters may reach them."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    if not text.isprintable():  # rare: most titles are checked character by character for nothing
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(text.split())
 
 
 def _language(person: Person | None) -> str:

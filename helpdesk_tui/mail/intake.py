@@ -40,11 +40,13 @@ class IntakeSettings:
     rate_limit_per_hour: int = 20
     max_attachment_bytes: int = 25 * 1024 * 1024
     own_addresses: frozenset[str] = frozenset()
+    max_message_bytes: int = 40 * 1024 * 1024  # over it, the poller takes the header only
 
     @classmethod
     def from_settings(cls, cfg: Settings) -> IntakeSettings:
         return cls(mailbox=cfg.mailbox, service=cfg.intake_service, group=cfg.intake_group,
-                   own_addresses=frozenset({cfg.sender_address.lower()}))
+                   rate_limit_per_hour=cfg.rate_limit_per_hour, max_attachment_bytes=cfg.max_attachment_bytes,
+                   max_message_bytes=cfg.max_message_bytes, own_addresses=frozenset({cfg.sender_address.lower()}))
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,7 @@ def route(session: Session, mail: InboundMail, settings: IntakeSettings, *,
     if thread is not None:
         status = IncidentStatus(thread.status)
         if status in (IncidentStatus.CLOSED, IncidentStatus.CANCELLED):
-            return _new_incident(session, system, mail, sender, settings, related=thread)
+            return _new_incident(session, system, mail, sender, settings, reply, related=thread)
         mailbox.record_email(session, mail, thread, sender=sender, text=reply)
         thread.waiting_on = "desk"
         if status is IncidentStatus.INFO_NEEDED:
@@ -192,11 +194,11 @@ def route(session: Session, mail: InboundMail, settings: IntakeSettings, *,
             incidents.reopen_incident(session, system, thread, reason=reply or _("The caller replied to the resolution"))
             return IntakeResult(mail.id, "reopened", thread.number)  # type: ignore[arg-type]
         return IntakeResult(mail.id, "linked", thread.number)  # type: ignore[arg-type]
-    return _new_incident(session, system, mail, sender, settings)
+    return _new_incident(session, system, mail, sender, settings, reply)
 
 
 def _new_incident(session: Session, system: Person, mail: InboundMail, sender: Person | None, settings: IntakeSettings,
-                  related: Incident | None = None) -> IntakeResult:
+                  reply: str, related: Incident | None = None) -> IntakeResult:
     if sender is None:
         mail.status = "waiting"  # R7: an analyst decides
         return IntakeResult(mail.id, "waiting")  # type: ignore[arg-type]
@@ -208,7 +210,7 @@ def _new_incident(session: Session, system: Person, mail: InboundMail, sender: P
         mail.error = _("More than {n} new incidents from this sender in an hour: waiting for an analyst").format(
             n=settings.rate_limit_per_hour)
         return IntakeResult(mail.id, "waiting")  # type: ignore[arg-type]
-    incident = create_incident_from_mail(session, system, mail, caller=sender, settings=settings)
+    incident = create_incident_from_mail(session, system, mail, caller=sender, settings=settings, reply=reply)
     recent[sender.id] += 1  # type: ignore[index]
     if related is not None:
         notes.link_records(session, system, incident, to_kind="incident", to_id=related.id)  # type: ignore[arg-type]
@@ -216,8 +218,10 @@ def _new_incident(session: Session, system: Person, mail: InboundMail, sender: P
 
 
 def create_incident_from_mail(session: Session, actor: Person, mail: InboundMail, *, caller: Person | None = None,
-                              register_sender: bool = False, settings: IntakeSettings = IntakeSettings()) -> Incident:
-    """«Створити інцидент» (R7): from a waiting message, optionally registering its sender."""
+                              register_sender: bool = False, settings: IntakeSettings = IntakeSettings(),
+                              reply: str | None = None) -> Incident:
+    """«Створити інцидент» (R7): from a waiting message, optionally registering its sender.
+    `reply`: the message's new part when the caller has it already (routing does)."""
     mailbox.ensure_waiting(mail)
     if caller is None:
         caller = mailbox.sender_of(session, mail)
@@ -227,7 +231,8 @@ def create_incident_from_mail(session: Session, actor: Person, mail: InboundMail
     service = _named(session, Service, settings.service)
     group = _named(session, WorkGroup, settings.group)
     incident = incidents.register_incident(session, actor, caller=caller, short_description=_title(mail),
-                                           description=strip_quoted_reply(mail.text) or mail.text,
+                                           description=(strip_quoted_reply(mail.text) if reply is None else reply)
+                                           or mail.text,
                                            channel=Channel.EMAIL, service=service, group=group)
     mailbox.record_email(session, mail, incident, sender=caller, status="incident", touch=False)
     return incident

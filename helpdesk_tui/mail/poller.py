@@ -12,7 +12,7 @@ from __future__ import annotations
 import ssl
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from imapclient import IMAPClient
@@ -22,6 +22,7 @@ from sqlmodel import Session
 from helpdesk_tui.config import ServerSettings
 from helpdesk_tui.desk.common import insert_ignore
 from helpdesk_tui.desk.jobs import acquire_lease
+from helpdesk_tui.i18n import _
 from helpdesk_tui.mail.credentials import password_for
 from helpdesk_tui.mail.intake import IntakeSettings, ingest_batch
 from helpdesk_tui.mail import parse_pool
@@ -32,7 +33,6 @@ from helpdesk_tui.store.types import utcnow
 
 LEASE = "mail-poller"
 BATCH = 50
-MAX_MESSAGE_BYTES = 40 * 1024 * 1024
 
 
 @dataclass
@@ -61,9 +61,11 @@ def _state(session: Session, mailbox: str) -> MailboxState:
 
 
 def poll_once(db: Database, client: IMAPClient, intake: IntakeSettings, *, holder: str,
-              processed_folder: str | None = "Processed", max_bytes: int = MAX_MESSAGE_BYTES,
+              processed_folder: str | None = "Processed", max_bytes: int | None = None,
               on_stored: Callable[[int], None] | None = None) -> PollReport:
-    """One round over the mailbox; `on_stored(uid)` runs after each commit (tests crash there)."""
+    """One round over the mailbox; `on_stored(uid)` runs after each commit (tests crash there).
+    `max_bytes`: the size over which only the header is taken (intake.max_message_bytes)."""
+    max_bytes = intake.max_message_bytes if max_bytes is None else max_bytes
     with db.write() as session:
         if not acquire_lease(session, LEASE, holder):
             return PollReport(held=False)
@@ -86,17 +88,19 @@ def poll_once(db: Database, client: IMAPClient, intake: IntakeSettings, *, holde
         if stored:
             _file_away(client, stored, processed_folder, move)
     batches = [uids[start:start + BATCH] for start in range(0, len(uids), BATCH)]
-    # The next batch is fetched while this one is written: the server and the socket work while
-    # the database does. One thread at a time uses the connection: the prefetch is awaited
-    # before anything else is asked of the server.
-    # A backlog (more than one batch) is also parsed ahead, in a second process (parse_pool.py).
+    # The server works while the database does: the next batch is fetched, and the one just
+    # committed is moved to the processed folder, on a second thread while this one writes.
+    # That thread alone talks to the server inside the loop, and in the order asked (one
+    # worker, first in first out): fetch 1, move 0, fetch 2, move 1...; a move is only ever
+    # asked after its batch's commit. A backlog (more than one batch) is also parsed ahead, in
+    # a second process (parse_pool.py).
     parse = intake if len(batches) > 1 else None
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-prefetch") as prefetch:
-        ahead = prefetch.submit(_fetch, client, batches[0], max_bytes, parse) if batches else None
+    filed: list[Future[None]] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-prefetch") as server_side:
+        ahead = server_side.submit(_fetch, client, batches[0], max_bytes, parse) if batches else None
         for k, batch in enumerate(batches):
-            raws, sizes, parsed = ahead.result()  # type: ignore[union-attr]
-            raws.update(_headers_only(client, batch, raws, sizes, max_bytes))
-            ahead = (prefetch.submit(_fetch, client, batches[k + 1], max_bytes, parse)
+            raws, parsed = ahead.result()  # type: ignore[union-attr]
+            ahead = (server_side.submit(_fetch, client, batches[k + 1], max_bytes, parse)
                      if k + 1 < len(batches) else None)
             # One transaction for the batch, committed before anything moves on the server.
             with db.write() as session:
@@ -109,12 +113,9 @@ def poll_once(db: Database, client: IMAPClient, intake: IntakeSettings, *, holde
                 state.last_poll_at = utcnow()
             if on_stored is not None:
                 on_stored(batch[-1])
-            if ahead is not None:
-                ahead.exception()  # the connection is free again (a failed prefetch raises at its turn)
-            if processed_folder:
-                _file_away(client, batch, processed_folder, move)
-            else:
-                client.add_flags(batch, [b"\\Seen"])
+            filed.append(server_side.submit(_file_away, client, batch, processed_folder, move))
+    for done in filed:  # a move that failed is finished by the next round (above); say why now
+        done.result()
     with db.write() as session:
         state = _state(session, intake.mailbox)
         state.last_poll_at, state.last_error = utcnow(), None
@@ -122,16 +123,17 @@ def poll_once(db: Database, client: IMAPClient, intake: IntakeSettings, *, holde
 
 
 def _fetch(client: IMAPClient, batch: list[int], max_bytes: int, parse: IntakeSettings | None = None,
-           ) -> tuple[dict[int, bytes], dict[int, int], dict[int, Parsed]]:
-    """The batch's messages within the size limit (BODY.PEEK: the server does not mark them
-    read), every message's size, and, given `parse`, the messages parsed in the worker process."""
+           ) -> tuple[dict[int, bytes], dict[int, Parsed]]:
+    """The batch's messages (BODY.PEEK: the server does not mark them read; one over the size
+    limit as its header and a note) and, given `parse`, those parsed in the worker process."""
     sizes = client.fetch(batch, ["RFC822.SIZE"])
     size_of = {u: int(sizes.get(u, {}).get(b"RFC822.SIZE", 0)) for u in batch}
     small = [u for u in batch if size_of[u] <= max_bytes]
     bodies = client.fetch(small, ["BODY.PEEK[]"]) if small else {}
     raws = {u: bodies[u][b"BODY[]"] for u in small if u in bodies}
     parsed = parse_batch(raws, parse.max_attachment_bytes, parse.own_addresses) if parse is not None else {}
-    return raws, size_of, parsed
+    raws.update(_headers_only(client, batch, raws, size_of, max_bytes))
+    return raws, parsed
 
 
 def _headers_only(client: IMAPClient, batch: list[int], raws: dict[int, bytes], sizes: dict[int, int],
@@ -141,13 +143,45 @@ def _headers_only(client: IMAPClient, batch: list[int], raws: dict[int, bytes], 
     for uid in batch:
         if uid not in raws:
             head = client.fetch([uid], ["BODY.PEEK[HEADER]"])[uid][b"BODY[HEADER]"]
-            out[uid] = head + (f"\r\n[helpdesk-tui: the message is {sizes[uid]} bytes, over the {max_bytes}-byte "
-                               "limit; its body was left on the server]\r\n").encode()
+            out[uid] = oversized_stand_in(head, sizes[uid], max_bytes)
     return out
 
 
-def _file_away(client: IMAPClient, uids: list[int], folder: str, move: bool) -> None:
-    if move:
+# The header fields that describe the body: the note replaces the body, so they go with it
+# (left in, a base64 or multipart header would turn the note into nonsense or nothing).
+_BODY_FIELDS = (b"mime-version:", b"content-type:", b"content-transfer-encoding:", b"content-disposition:")
+
+
+def oversized_stand_in(head: bytes, size: int, limit: int) -> bytes:
+    """What is kept of a message over the size limit: its own header (sender, subject, ids
+    for threading) with a plain-text note for a body, which the analyst reads in the journal."""
+    kept: list[bytes] = []
+    dropping = False
+    for line in head.replace(b"\r\n", b"\n").split(b"\n"):
+        if not line.strip():
+            continue
+        if line[:1] in (b" ", b"\t"):  # a folded field's next line goes where its field went
+            if not dropping:
+                kept.append(line)
+            continue
+        dropping = line.lower().startswith(_BODY_FIELDS)
+        if not dropping:
+            kept.append(line)
+    def number(n: int) -> str:
+        return f"{n:,}".replace(",", "\u00a0")
+
+    note = _("The message is {size} bytes, over the limit of {limit}: only its header was taken; "
+             "the whole message stays on the mail server.").format(size=number(size), limit=number(limit))
+    kept += [b"MIME-Version: 1.0", b'Content-Type: text/plain; charset="utf-8"', b"Content-Transfer-Encoding: 8bit",
+             f"X-Helpdesk-Oversized: {size}".encode(), b"", note.encode()]
+    return b"\r\n".join(kept) + b"\r\n"
+
+
+def _file_away(client: IMAPClient, uids: list[int], folder: str | None, move: bool) -> None:
+    """Committed messages leave the inbox: moved to `folder`, or without one marked read."""
+    if folder is None:
+        client.add_flags(uids, [b"\\Seen"])
+    elif move:
         client.move(uids, folder)
     else:  # COPY + EXPUNGE: a crash in between leaves a copy behind, never a loss
         client.copy(uids, folder)
