@@ -11,7 +11,7 @@ import gc
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -311,17 +311,28 @@ class HelpdeskApp(TranslatedBindings, App[None]):
     def _ticker_round(self) -> None:
         from helpdesk_tui.mail.rounds import ticker_round
 
-        if self.db is not None:
-            text, error = ticker_round(self.db, self.settings, self.holder)
-            self.call_from_thread(self.set_job, "SLA", text, error)
+        self._job_round("SLA", ticker_round)
 
     @work(thread=True, group="mail", exclusive=True, exit_on_error=False)
     def _mail_round(self) -> None:
         from helpdesk_tui.mail.rounds import mail_round
 
-        if self.db is not None:
-            text, error = mail_round(self.db, self.settings, self.holder)
-            self.call_from_thread(self.set_job, _("Mail"), text, error)
+        self._job_round(_("Mail"), mail_round)
+
+    def _job_round(self, name: str, round_: Callable[[Database, Settings, str], tuple[str, bool]]) -> None:
+        """One round of a job, its line in the header. A surprise is that line too: a worker
+        that dies quietly left the header saying nothing while the job had stopped."""
+        if self.db is None:
+            return
+        try:
+            text, error = round_(self.db, self.settings, self.holder)
+        except Exception as exc:  # the next round tries again
+            from helpdesk_tui.domain.display import when
+            from helpdesk_tui.store.types import utcnow
+
+            text, error = _("{time} error: {detail}").format(time=when(utcnow())[-5:],
+                                                              detail=f"{type(exc).__name__}: {exc}"), True
+        self.call_from_thread(self.set_job, name, text, error)
 
     def set_job(self, name: str, text: str, error: bool = False) -> None:
         self.job_states[name] = (text, error)

@@ -50,3 +50,28 @@ def test_a_killed_poller_leaves_no_worker_behind():
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers)
+
+
+def test_the_worker_starts_inside_the_tui_where_stderr_has_no_descriptor():
+    """Textual replaces stderr with a capture whose fileno() is -1; multiprocessing's resource
+    tracker wanted that descriptor, and the app's first mail round died starting the worker.
+    A fresh process (the tracker starts once per process), stderr as Textual leaves it."""
+    script = (
+        "import sys\n"
+        "from textual.app import App\n"
+        "class Capture:\n"
+        "    def write(self, text): return len(text)\n"
+        "    def flush(self): pass\n"
+        "    def fileno(self): return -1\n"
+        "sys.stderr = Capture()\n"
+        "from helpdesk_tui.mail import parse_pool\n"
+        "from tests.mail_builders import message\n"
+        "assert parse_pool.start(wait=60), 'the worker did not start'\n"
+        "raw = message(sender='olena@client.example', subject='Тест', body='Текст')\n"
+        "parsed = parse_pool.parse_batch({1: raw}, 10**6, frozenset())\n"
+        "assert parsed[1][0].subject == 'Тест', parsed\n"
+        "assert isinstance(sys.stderr, Capture)  # given back after the start\n"
+        "print('worker up')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "worker up" in done.stdout, done.stderr

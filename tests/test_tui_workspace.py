@@ -496,6 +496,42 @@ def test_a_mail_server_that_does_not_answer_is_shown_in_the_header_not_raised(sq
     asyncio.run(main())
 
 
+def test_a_job_round_that_breaks_says_so_in_the_header_and_runs_again(sqlite_db, monkeypatch):
+    """A surprise inside a round (a bug, a worker that cannot start) is the header's line, not a
+    thread that dies quietly and leaves the job stopped with nothing said."""
+    import asyncio
+
+    from helpdesk_tui.config import ServerSettings
+    from helpdesk_tui.mail import rounds
+    from tests.tui import make_app
+    from tests.world import seed
+
+    seed(sqlite_db)
+    calls = []
+
+    def broken(db, settings, holder):  # type: ignore[no-untyped-def]
+        calls.append(holder)
+        raise RuntimeError("the parse worker could not start")
+
+    monkeypatch.setattr(rounds, "mail_round", broken)
+
+    async def main():
+        app = make_app(sqlite_db, "ivan")
+        app.jobs_enabled = True
+        app.settings.imap = ServerSettings(host="imap.example", port=993, user="desk")
+        async with app.run_test(size=(160, 40)) as pilot:
+            await workspace_ready(pilot)
+            await wait_for(pilot, lambda: "Mail" in app.job_states, timeout=15)
+            text, error = app.job_states["Mail"]
+            assert error and "RuntimeError: the parse worker could not start" in text
+            assert "the parse worker could not start" in screen_text(app)
+            app._mail_round()  # the next round: the job was not left stopped
+            await wait_for(pilot, lambda: len(calls) >= 2, timeout=15)
+            assert app.is_running
+
+    asyncio.run(main())
+
+
 def test_every_tab_of_every_dashboard_shows_what_the_store_says_it_holds(desk):
     """Each tab against the known rows: the list shows exactly the tab's rows, in its order."""
     from helpdesk_tui.domain.dashboards import CATALOGUE

@@ -9,12 +9,15 @@ keeps and quarantines what cannot be read: the pool can only make intake faster,
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import Any, TextIO
 
 from helpdesk_tui.mail.parse import ParsedMail, UnparseableMail, parse_mail
 
@@ -51,17 +54,49 @@ def _warm() -> None:
     """Nothing: run once, it says the worker is up."""
 
 
+def _has_descriptor(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def _stderr_with_a_descriptor() -> Iterator[None]:
+    """multiprocessing gives the resource tracker it starts a copy of stderr's descriptor. In
+    the TUI stderr is Textual's capture, whose fileno() is -1, and the start failed ("bad
+    value(s) in fds_to_keep"): the app's mail round died before it asked the server anything.
+    The process's own stderr (or /dev/null) stands in while the pool starts."""
+    if _has_descriptor(sys.stderr):
+        yield
+        return
+    saved = sys.stderr
+    stand_in = sys.__stderr__ if _has_descriptor(sys.__stderr__) else open(os.devnull, "w")  # noqa: SIM115
+    sys.stderr = stand_in
+    try:
+        yield
+    finally:
+        sys.stderr = saved
+        if stand_in is not sys.__stderr__:
+            stand_in.close()
+
+
 def _worker_pool() -> ProcessPoolExecutor | None:
     """The worker, once it is up; None while it starts (about a second: a new process imports
-    the parser), so a poller restarted often never waits for it."""
+    the parser), or when it cannot start, so a poller restarted often never waits for it."""
     global _pool, _ready
     with _lock:
         if _pool is None:
-            # spawn, not fork: the poller has threads (the prefetch), and a forked child would
-            # inherit their locks.
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_follow_parent, initargs=(os.getpid(),))
-            _ready = _pool.submit(_warm)
+            try:
+                with _stderr_with_a_descriptor():
+                    # spawn, not fork: the poller has threads (the prefetch), and a forked
+                    # child would inherit their locks.
+                    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                               initializer=_follow_parent, initargs=(os.getpid(),))
+                    _ready = pool.submit(_warm)
+                    _pool = pool
+            except Exception:  # no worker (no processes allowed, say): the poller parses itself
+                return None
         return _pool if _ready is not None and _ready.done() else None
 
 
