@@ -167,6 +167,7 @@ def oversized_stand_in(head: bytes, size: int, limit: int) -> bytes:
         dropping = line.lower().startswith(_BODY_FIELDS)
         if not dropping:
             kept.append(line)
+
     def number(n: int) -> str:
         return f"{n:,}".replace(",", "\u00a0")
 
