@@ -98,3 +98,38 @@ def test_sent_mail_and_open_in_parent(db):
         await wait_text(pilot, "Не друкує принтер")
 
     drive(db, scenario)
+
+
+def test_the_running_app_reads_the_mailbox_and_the_new_incident_appears(sqlite_db, imap, monkeypatch):
+    """The app's own mail job against a real Dovecot: a caller writes, the header says the
+    round took one, and the incident shows up in the open dashboard tab without a key pressed."""
+    import asyncio
+
+    from helpdesk_tui.config import ServerSettings
+    from tests.imap_server import PASSWORD, USER
+    from tests.tui import make_app
+
+    seed(sqlite_db)
+    monkeypatch.setenv("HELPDESK_IMAP_PASSWORD", PASSWORD)
+    imap.append(message(sender="olena@client.example", name="Олена Шевченко", subject="Зламалась клавіатура",
+                        body="Не працюють клавіші F1–F12."))
+
+    async def main():
+        app = make_app(sqlite_db, "ivan")
+        app.jobs_enabled = True
+        app.settings.imap = ServerSettings(host="127.0.0.1", port=imap.port, security="none", user=USER, timeout=10)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await workspace_ready(pilot)
+            await wait_for(pilot, lambda: "Mail" in app.job_states, timeout=30, what="the first mail round")
+            text, error = app.job_states["Mail"]
+            assert not error and "new 1" in text, text
+            await wait_text(pilot, "Зламалась клавіатура")  # the live refresh brought it in
+            assert "Mail: " in screen_text(app) and "new 1" in screen_text(app)
+
+    asyncio.run(main())
+    with sqlite_db.read() as s:
+        incident = s.execute(select(Incident).where(Incident.short_description == "Зламалась клавіатура")).scalar_one()
+        assert incident.channel == "email"
+    with imap.client() as client:
+        client.select_folder("INBOX")
+        assert client.search(["ALL"]) == []  # taken, and moved out of the inbox
