@@ -532,6 +532,37 @@ def test_a_job_round_that_breaks_says_so_in_the_header_and_runs_again(sqlite_db,
     asyncio.run(main())
 
 
+def test_a_background_step_that_fails_is_said_literally_and_the_desk_goes_on(sqlite_db):
+    """Workers run with exit_on_error=False, so a failure cannot close the desk; uncaught, it
+    is shown (markup and terminal escapes in the error as plain text), not swallowed."""
+    import asyncio
+
+    from tests.tui import make_app
+    from tests.world import seed
+
+    seed(sqlite_db)
+
+    def failing() -> None:
+        raise RuntimeError("database said [b]no[/b] \x1b[2J")
+
+    async def main():
+        app = make_app(sqlite_db, "ivan")
+        async with app.run_test(size=(160, 40)) as pilot:
+            await workspace_ready(pilot)
+            app.run_worker(failing, thread=True, exit_on_error=False)
+            await wait_for(pilot, lambda: any("RuntimeError" in str(n.message) for n in app._notifications),
+                           what="the failure said")
+            [said] = [n for n in app._notifications if "RuntimeError" in str(n.message)]
+            assert said.title == "Something went wrong" and said.severity == "error"
+            assert said.message == "RuntimeError: database said [b]no[/b] ␛[2J"
+            assert app.is_running
+            await pilot.press("]")  # the desk still answers keys
+            await pilot.pause()
+            assert app.is_running
+
+    asyncio.run(main())
+
+
 def test_every_tab_of_every_dashboard_shows_what_the_store_says_it_holds(desk):
     """Each tab against the known rows: the list shows exactly the tab's rows, in its order."""
     from helpdesk_tui.domain.dashboards import CATALOGUE
