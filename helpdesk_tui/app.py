@@ -16,15 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, work
-from textual.worker import Worker, WorkerState
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
 from helpdesk_tui.config import Settings
-from helpdesk_tui.domain.text import printable
 from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.widgets.failures import SaysFailures
 from helpdesk_tui.widgets.record_list import RecordList
 from helpdesk_tui.widgets.status_header import StatusHeader
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
@@ -47,7 +46,7 @@ def _warm_imports() -> None:
     import helpdesk_tui.screens.workspace  # noqa: F401
 
 
-class HelpdeskApp(TranslatedBindings, App[None]):
+class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "helpdesk-tui"
     BINDINGS = [
@@ -107,15 +106,6 @@ class HelpdeskApp(TranslatedBindings, App[None]):
         if any(n.message == message for n in self._notifications):
             return  # the same complaint twice at once (a list's rows and its count) is said once
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A background step that failed with nothing catching it is said, not swallowed: the
-        workers run with exit_on_error=False so one failure cannot close the desk, and before
-        this a failed one left a screen waiting with nothing said."""
-        error = event.worker.error
-        if event.state == WorkerState.ERROR and error is not None:
-            self.notify(f"{type(error).__name__}: {printable(str(error), one_line=True)}",
-                        title=_("Something went wrong"), severity="error", timeout=15)
 
     def _start_early(self, login: str) -> bool:
         """Show the home dashboard from the last session's recipe while the store loads."""

@@ -534,33 +534,59 @@ def test_a_job_round_that_breaks_says_so_in_the_header_and_runs_again(sqlite_db,
 
 def test_a_background_step_that_fails_is_said_literally_and_the_desk_goes_on(sqlite_db):
     """Workers run with exit_on_error=False, so a failure cannot close the desk; uncaught, it
-    is shown (markup and terminal escapes in the error as plain text), not swallowed."""
+    is shown (markup and terminal escapes in the error as plain text), not swallowed: whether
+    the app, a screen or a widget ran it (Textual tells only the node that started it)."""
     import asyncio
 
+    from helpdesk_tui.widgets.record_list import RecordList
     from tests.tui import make_app
     from tests.world import seed
 
     seed(sqlite_db)
 
-    def failing() -> None:
-        raise RuntimeError("database said [b]no[/b] \x1b[2J")
+    def failing(where: str):  # type: ignore[no-untyped-def]
+        def work() -> None:
+            raise RuntimeError(f"{where}: database said [b]no[/b] \x1b[2J")
+        return work
 
     async def main():
         app = make_app(sqlite_db, "ivan")
         async with app.run_test(size=(160, 40)) as pilot:
             await workspace_ready(pilot)
-            app.run_worker(failing, thread=True, exit_on_error=False)
-            await wait_for(pilot, lambda: any("RuntimeError" in str(n.message) for n in app._notifications),
-                           what="the failure said")
-            [said] = [n for n in app._notifications if "RuntimeError" in str(n.message)]
-            assert said.title == "Something went wrong" and said.severity == "error"
-            assert said.message == "RuntimeError: database said [b]no[/b] ␛[2J"
+            nodes = {"app": app, "screen": app.screen, "widget": app.screen.query_one(RecordList)}
+            for where, node in nodes.items():
+                node.run_worker(failing(where), thread=True, exit_on_error=False)
+                await wait_for(pilot, lambda: any(where in str(n.message) for n in app._notifications),
+                               what=f"the failure in the {where} said")
+                [said] = [n for n in app._notifications if where in str(n.message)]
+                assert said.title == "Something went wrong" and said.severity == "error"
+                assert said.message == f"RuntimeError: {where}: database said [b]no[/b] ␛[2J"
             assert app.is_running
             await pilot.press("]")  # the desk still answers keys
             await pilot.pause()
             assert app.is_running
 
     asyncio.run(main())
+
+
+def test_every_screen_and_widget_with_workers_says_their_failures():
+    """Textual tells only the node that started a worker how it ended: a class that runs
+    workers without the SaysFailures mixin would swallow their errors again."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "helpdesk_tui"
+    missing = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            body = ast.unparse(node)
+            runs_workers = "@work(" in body or "run_worker(" in body
+            bases = [ast.unparse(b) for b in node.bases]
+            if runs_workers and not any(b in ("SaysFailures", "_SavingDialog") for b in bases):
+                missing.append(f"{path.relative_to(root)}: {node.name}")
+    assert not missing, missing
 
 
 def test_every_tab_of_every_dashboard_shows_what_the_store_says_it_holds(desk):

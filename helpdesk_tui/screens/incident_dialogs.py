@@ -21,6 +21,7 @@ from helpdesk_tui.domain.statuses import IncidentStatus, ReasonCode
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
+from helpdesk_tui.widgets.failures import SaysFailures
 
 if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import Workspace
@@ -42,7 +43,7 @@ _CSS = """
 """
 
 
-class _SavingDialog(TranslatedBindings, ModalScreen[bool]):
+class _SavingDialog(SaysFailures, TranslatedBindings, ModalScreen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),

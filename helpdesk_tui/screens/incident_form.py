@@ -27,12 +27,13 @@ from helpdesk_tui.widgets.person_picker import PersonPicker
 from helpdesk_tui.widgets.related_panel import MARK_LINKED, MARK_SOLUTION, RelatedPanel
 from helpdesk_tui.widgets.status_header import StatusHeader
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
+from helpdesk_tui.widgets.failures import SaysFailures
 
 if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import Workspace
 
 
-class IncidentFormScreen(TranslatedBindings, Screen[None]):
+class IncidentFormScreen(SaysFailures, TranslatedBindings, Screen[None]):
     DEFAULT_CSS = """
     IncidentFormScreen #form { padding: 0 1; width: 1fr; }
     IncidentFormScreen RelatedPanel { width: 42%; }
@@ -272,7 +273,7 @@ class IncidentFormScreen(TranslatedBindings, Screen[None]):
                              lambda yes: self.app.pop_screen() if yes else None)
 
 
-class NewCallerDialog(TranslatedBindings, ModalScreen[Any]):
+class NewCallerDialog(SaysFailures, TranslatedBindings, ModalScreen[Any]):
     """A caller the desk does not know yet, added inline (R3): name, phone, e-mail."""
 
     DEFAULT_CSS = """

@@ -23,6 +23,7 @@ from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.status_header import StatusHeader
 from helpdesk_tui.widgets.tab_strip import TabStrip
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
+from helpdesk_tui.widgets.failures import SaysFailures
 
 if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import Workspace
@@ -49,7 +50,7 @@ def mail_status(box: str, status: str) -> str:
     return _(labels[status]) if status in labels else status
 
 
-class MailScreen(TranslatedBindings, Screen[None]):
+class MailScreen(SaysFailures, TranslatedBindings, Screen[None]):
     DEFAULT_CSS = """
     MailScreen DataTable { height: 1fr; }
     MailScreen #mail-info { color: $text-muted; padding: 0 1; }
@@ -189,7 +190,7 @@ def open_incident(screen: Screen[Any], incident_id: int | None) -> None:
     screen.app.push_screen(RecordScreen(screen.workspace, "incident", incident_id))  # type: ignore[attr-defined]
 
 
-class MessageScreen(TranslatedBindings, Screen[None]):
+class MessageScreen(SaysFailures, TranslatedBindings, Screen[None]):
     DEFAULT_CSS = """
     MessageScreen #message { height: 1fr; padding: 0 1; }
     """

@@ -30,6 +30,7 @@ from helpdesk_tui.widgets.related_panel import MARK_LINKED, RelatedPanel
 from helpdesk_tui.widgets.status_header import StatusHeader
 from helpdesk_tui.widgets.tab_strip import TabStrip
 from helpdesk_tui.widgets.translated import TranslatedBindings
+from helpdesk_tui.widgets.failures import SaysFailures
 
 if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import Workspace
@@ -42,7 +43,7 @@ TABS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-class RecordScreen(TranslatedBindings, Screen[None]):
+class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
     DEFAULT_CSS = """
     RecordScreen #record-title { padding: 0 1; height: auto; }
     RecordScreen ContentSwitcher { height: 1fr; }

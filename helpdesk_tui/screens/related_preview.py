@@ -19,6 +19,7 @@ from helpdesk_tui.domain.statuses import status_label
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
+from helpdesk_tui.widgets.failures import SaysFailures
 
 if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import Workspace
@@ -27,7 +28,7 @@ KIND_NAMES = {"knowledge_article": N_("Knowledge article"), "problem": N_("Probl
 SOLUTION_NAMES = {"knowledge_article": N_("Solution"), "problem": N_("Workaround"), "incident": N_("Solution")}
 
 
-class RelatedPreview(TranslatedBindings, ModalScreen[str | None]):
+class RelatedPreview(SaysFailures, TranslatedBindings, ModalScreen[str | None]):
     """Dismissed with "link", "reuse", "open" (the full record, incidents only) or None."""
 
     DEFAULT_CSS = """

@@ -26,6 +26,7 @@ from helpdesk_tui.screens.dialogs import ConfirmDialog, PromptDialog
 from helpdesk_tui.widgets.filter_line import FIELDS
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
+from helpdesk_tui.widgets.failures import SaysFailures
 
 if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import Workspace
@@ -45,7 +46,7 @@ FIELD_LABELS = {
 }
 
 
-class SearchesScreen(TranslatedBindings, ModalScreen[SearchInfo | None]):
+class SearchesScreen(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | None]):
     DEFAULT_CSS = """
     SearchesScreen { align: center middle; }
     SearchesScreen > Vertical { width: 90%; height: 80%; border: thick $primary; background: $surface; padding: 0 1; }
@@ -226,7 +227,7 @@ class ConditionRow(Horizontal):
         return Condition(field, op, text)
 
 
-class SearchEditor(TranslatedBindings, ModalScreen[SearchInfo | None]):
+class SearchEditor(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | None]):
     """«New saved search»: conditions (field, operator, value), words, a name; Ctrl+S saves."""
 
     DEFAULT_CSS = """

@@ -26,6 +26,7 @@ from helpdesk_tui.widgets.status_header import StatusHeader
 from helpdesk_tui.widgets.tab_strip import TabStrip
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.translated import TranslatedBindings
+from helpdesk_tui.widgets.failures import SaysFailures
 
 if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import Workspace
@@ -54,7 +55,7 @@ def _tab_label(tab: TabInfo, count: int | None) -> str:
     return _(tab.label) if count is None else f"{_(tab.label)} ({count})"
 
 
-class WorkspaceScreen(TranslatedBindings, Screen[None]):
+class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
     CSS_PATH = "workspace.tcss"
     BINDINGS = [
         Binding("1", "dashboard(0)", N_("Analyst"), show=False, id="workspace.dashboard_1"),

@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
+from helpdesk_tui.widgets.failures import SaysFailures
 
 DEBOUNCE = 0.12
 
@@ -33,7 +34,7 @@ class _SearchInput(TranslatedBindings, Input):
         self.parent.move(delta)  # type: ignore[union-attr]
 
 
-class PersonPicker(Vertical):
+class PersonPicker(SaysFailures, Vertical):
     DEFAULT_CSS = """
     PersonPicker { height: auto; }
     PersonPicker OptionList { height: auto; max-height: 8; display: none; }

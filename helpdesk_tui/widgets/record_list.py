@@ -21,6 +21,7 @@ from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.widgets import list_columns as cols
 from helpdesk_tui.widgets.list_window import GroupState, ListWindow
 from helpdesk_tui.widgets.translated import TranslatedBindings
+from helpdesk_tui.widgets.failures import SaysFailures
 
 if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import ListQuery, Workspace
@@ -39,7 +40,7 @@ class _Arrived(Message):
     extra: Any = None
 
 
-class RecordList(TranslatedBindings, Widget, can_focus=True):
+class RecordList(SaysFailures, TranslatedBindings, Widget, can_focus=True):
     COMPONENT_CLASSES = {
         "record-list--header", "record-list--cursor", "record-list--p1", "record-list--unread",
         "record-list--turn-desk", "record-list--turn-wait", "record-list--turn-closed", "record-list--group",
