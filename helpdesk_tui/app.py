@@ -321,19 +321,11 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
         self._job_round(_("Mail"), mail_round)
 
     def _job_round(self, name: str, round_: Callable[[Database, Settings, str], tuple[str, bool]]) -> None:
-        """One round of a job, its line in the header. A surprise is that line too: a worker
-        that dies quietly left the header saying nothing while the job had stopped."""
-        if self.db is None:
-            return
-        try:
-            text, error = round_(self.db, self.settings, self.holder)
-        except Exception as exc:  # the next round tries again
-            from helpdesk_tui.domain.display import when
-            from helpdesk_tui.store.types import utcnow
+        """One round of a job, its line in the header (a surprise included: rounds.guarded)."""
+        from helpdesk_tui.mail.rounds import guarded
 
-            text, error = _("{time} error: {detail}").format(time=when(utcnow())[-5:],
-                                                              detail=f"{type(exc).__name__}: {exc}"), True
-        self.call_from_thread(self.set_job, name, text, error)
+        if self.db is not None:
+            self.call_from_thread(self.set_job, name, *guarded(round_, self.db, self.settings, self.holder))
 
     def set_job(self, name: str, text: str, error: bool = False) -> None:
         self.job_states[name] = (text, error)

@@ -4,6 +4,8 @@ only the process holding a job's lease does the work."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from helpdesk_tui.config import Settings
 from helpdesk_tui.desk import jobs
 from helpdesk_tui.domain.display import when
@@ -12,13 +14,28 @@ from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.types import utcnow
 
 
+def _failed(stamp: str, detail: object) -> tuple[str, bool]:
+    return _("{time} error: {detail}").format(time=stamp, detail=detail), True
+
+
+def guarded(round_: Callable[[Database, Settings, str], tuple[str, bool]], db: Database, settings: Settings,
+            holder: str) -> tuple[str, bool]:
+    """A round whose surprise (a bug, a worker that cannot start) is its header line too, with
+    the error's type: the app runs rounds in workers, where an uncaught error stopped the job
+    with nothing said. The next round tries again."""
+    try:
+        return round_(db, settings, holder)
+    except Exception as exc:
+        return _failed(when(utcnow())[-5:], f"{type(exc).__name__}: {exc}")
+
+
 def ticker_round(db: Database, settings: Settings, holder: str) -> tuple[str, bool]:
     """(what to show, whether it is an error)."""
     stamp = when(utcnow())[-5:]
     try:
         report = jobs.tick(db, holder)
     except Exception as exc:  # the header says what went wrong; the next round tries again
-        return _("{time} error: {detail}").format(time=stamp, detail=exc), True
+        return _failed(stamp, exc)
     if not report.held:
         return _("run by another session"), False
     text = _("{time} ✓").format(time=stamp)
@@ -42,7 +59,7 @@ def mail_round(db: Database, settings: Settings, holder: str) -> tuple[str, bool
     try:
         client = poller.connect(settings.imap)
     except Exception as exc:  # no password, server down: shown, retried next round
-        return _("{time} error: {detail}").format(time=stamp, detail=exc), True
+        return _failed(stamp, exc)
     try:
         report = poller.poll_once(db, client, IntakeSettings.from_settings(settings), holder=holder,
                                   processed_folder=settings.processed_folder)
@@ -52,7 +69,7 @@ def mail_round(db: Database, settings: Settings, holder: str) -> tuple[str, bool
         except Exception:  # the connection may already be gone
             pass
     if report.error:
-        return _("{time} error: {detail}").format(time=stamp, detail=report.error), True
+        return _failed(stamp, report.error)
     if not report.held:
         return _("read by another session"), False
     return _("{time} ✓ new {n}").format(time=stamp, n=report.fetched), False
