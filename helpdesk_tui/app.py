@@ -60,6 +60,7 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
         super().__init__()
         self.settings = settings
         self.login = login
+        self.vouched = trusted  # the launcher vouched for `login` (an SSH key, the demo, a trusted --as)
         self.trusted = trusted or settings.auth_method == "os"
         self.wanted_role = role
         self.jobs_enabled = jobs
@@ -85,7 +86,8 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
         if self.trusted:
             from helpdesk_tui.config import os_login
 
-            login = self.login or os_login() or ""
+            # The login the launcher vouched for, else (`os` mode) the process's own user.
+            login = (self.login if self.vouched else os_login()) or ""
             if self.db is None and self._start_early(login):
                 # The store loads once the first rows are painted: loading it beside them would
                 # only slow both (one interpreter lock), and the rows are what the analyst waits for.
@@ -176,15 +178,16 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
 
         if self.db is None:
             self.db = open_database(self.settings.db_url)
-        with self.db.read() as session:
-            if password is None:
+        if password is None:
+            with self.db.read() as session:
                 return auth.trusted(session, login)
-            check = None
-            if self.settings.auth_method == "imap" and self.settings.imap.host:
-                from helpdesk_tui.mail.signin import imap_password_check
+        check = None
+        if self.settings.auth_method == "imap" and self.settings.imap.host:
+            from helpdesk_tui.mail.signin import imap_password_check
 
-                check = imap_password_check(self.settings.imap)
-            return auth.sign_in(session, login, password, method=self.settings.auth_method, imap_check=check)
+            check = imap_password_check(self.settings.imap)
+        return auth.sign_in_with(self.db, login, password, method=self.settings.auth_method, imap_check=check,
+                                 source="tui")
 
     def _refused(self, message: str) -> None:
         from helpdesk_tui.screens.signin import SignInScreen

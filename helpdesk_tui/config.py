@@ -27,12 +27,13 @@ def data_dir() -> Path:
 
 
 def os_login() -> str | None:
-    """The user of this terminal session, as the operating system knows them."""
-    import getpass
+    """The user this process runs as, from its uid: never from LOGNAME or USER, which anyone
+    can set to another name."""
+    import pwd
 
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
         return None
 
 
@@ -77,6 +78,12 @@ class Settings:
     max_attachment_bytes: int = 25 * 1024 * 1024
     rate_limit_per_hour: int = 20
     auth_method: str = "local"  # local | imap | os (R1)
+    # OS users who may act as anyone with --as and run the jobs and administration without a
+    # sign-in: the service account's cron, never the analysts' own accounts.
+    trusted_os_users: list[str] = field(default_factory=list)
+    # The account that owns the database in an SSH deployment: `ssh-serve` runs only as it.
+    service_user: str = "helpdesk"
+    session_hours: int = 12  # how long `helpdesk login` lasts
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys (R45)
     source: Path | None = None
 
@@ -101,6 +108,18 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
         mail = data.get("mail", {})
         auth = data.get("auth", {})
         settings.auth_method = auth.get("method", settings.auth_method)
+        trusted = auth.get("trusted_os_users", [])
+        if not isinstance(trusted, list) or not all(isinstance(v, str) and v.strip() for v in trusted):
+            raise ConfigError(f"{path}: [auth] trusted_os_users is a list of OS user names, e.g. [\"helpdesk\"]")
+        settings.trusted_os_users = [v.strip() for v in trusted]
+        service_user = auth.get("service_user", settings.service_user)
+        if not isinstance(service_user, str) or not service_user.strip():
+            raise ConfigError(f"{path}: [auth] service_user is the OS user that owns the database, e.g. \"helpdesk\"")
+        settings.service_user = service_user.strip()
+        hours = auth.get("session_hours", settings.session_hours)
+        if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 24 * 90:
+            raise ConfigError(f"{path}: [auth] session_hours = {hours!r}: a whole number of hours from 1 to 2160")
+        settings.session_hours = hours
         keys = data.get("keys", {})
         if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
             raise ConfigError(f"{path}: [keys] maps a binding id to keys, e.g. \"workspace.sort\" = \"o\"")

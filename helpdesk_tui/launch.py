@@ -46,6 +46,28 @@ def _global_options(args: list[str]) -> dict[str, str] | None:
     return found
 
 
+class Refused(ValueError):
+    """The launcher will not open the interface as asked; the message says why."""
+
+
+def vouched_login(settings: Settings, as_login: str | None) -> tuple[str | None, bool]:
+    """Whom the interface signs in without a password: (login, trusted), or (None, False) for
+    the sign-in screen. Only the OS user of the process in `os` mode, and for `--as` only an OS
+    user listed in [auth] trusted_os_users; never a name from the environment."""
+    from helpdesk_tui.config import os_login
+    from helpdesk_tui.i18n import _
+
+    user = os_login()
+    if as_login is not None:
+        if user is None or user not in settings.trusted_os_users:
+            raise Refused(_("--as is only for a signed-in administrator or an OS user listed in "
+                            "[auth] trusted_os_users; sign in in the interface instead"))
+        return as_login, True
+    if settings.auth_method == "os":
+        return user, True
+    return None, False
+
+
 def open_interface(settings: Settings, *, login: str | None = None, trusted: bool = False,
                    role: str | None = None) -> int:
     from helpdesk_tui.app import run
@@ -56,6 +78,13 @@ def open_interface(settings: Settings, *, login: str | None = None, trusted: boo
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["ssh-serve"]:
+        from helpdesk_tui.cli.ssh_serve import serve
+
+        code = serve(args[1:])
+        if argv is None:
+            sys.exit(code)
+        return code
     options = _global_options(args)
     if options is None:
         from helpdesk_tui.cli import main as cli_main
@@ -66,10 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         settings.db_url = options.get("--db", settings.db_url)
         settings.language = options.get("--lang", settings.language)
         configure(settings)
-    except (ConfigError, ValueError) as exc:
+        login, trusted = vouched_login(settings, options.get("--as"))
+    except (ConfigError, ValueError, Refused) as exc:
         print(f"helpdesk: {exc}", file=sys.stderr)
         return 1
-    code = open_interface(settings, login=options.get("--as"))
+    code = open_interface(settings, login=login, trusted=trusted)
     if argv is None:
         sys.exit(code)
     return code

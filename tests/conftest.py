@@ -36,15 +36,20 @@ from typing import TYPE_CHECKING
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="helpdesk-tests-"))
 atexit.register(shutil.rmtree, _SESSION_HOME, True)
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
-os.environ["HELPDESK_CONFIG"] = str(_SESSION_HOME / "no-such-config.toml")
+# pg_server.py and trust.py sit next to this file; make them importable under any --import-mode.
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
+from trust import TRUSTED_AUTH  # noqa: E402
+
+(_SESSION_HOME / "config.toml").write_text(TRUSTED_AUTH, encoding="utf-8")
+os.environ["HELPDESK_CONFIG"] = str(_SESSION_HOME / "config.toml")
+# No desktop keyring in the tests: `helpdesk login` keeps its token in the 0600 file.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+os.environ.pop("HELPDESK_TOKEN", None)
 os.environ["XDG_CONFIG_HOME"] = str(_SESSION_HOME / "config")
 os.environ["XDG_DATA_HOME"] = str(_SESSION_HOME / "data")
 for _var in ("HELPDESK_DB", "HELPDESK_LANG", "HELPDESK_TZ"):
     os.environ.pop(_var, None)
-
-# pg_server.py sits next to this file; make it importable under any --import-mode.
-if str(Path(__file__).parent) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest  # noqa: E402
 

@@ -115,10 +115,8 @@ def test_an_uninitialised_database_says_what_to_do(tmp_path, capsys):
 
 def test_acting_person_is_required_for_changes(run, monkeypatch):
     _setup(run)
-    monkeypatch.delenv("HELPDESK_AS", raising=False)
-    monkeypatch.setattr("getpass.getuser", lambda: "nobody-here")
     code, _out, err = run("incident", "new", "-s", "x")
-    assert code == 1 and "--as" in err
+    assert code == 1 and "`helpdesk login`" in err and "Say who acts" in err
 
 
 def test_dashboard_and_saved_searches(run):

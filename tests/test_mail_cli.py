@@ -8,6 +8,7 @@ import pytest
 
 from helpdesk_tui.cli import main
 from tests.imap_server import PASSWORD, USER
+from tests.trust import TRUSTED_AUTH
 from tests.mail_builders import message
 from tests.smtp_server import smtp_server
 
@@ -16,7 +17,7 @@ from tests.smtp_server import smtp_server
 def run(sqlite_db, imap, capsys, tmp_path, monkeypatch):
     with smtp_server() as (controller, recorder):
         cfg = tmp_path / "config.toml"
-        cfg.write_text(f"""
+        cfg.write_text(TRUSTED_AUTH + f"""
 [mail]
 from = "helpdesk@desk.example"
 [mail.imap]

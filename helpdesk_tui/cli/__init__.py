@@ -44,23 +44,46 @@ def _global(
     if lang:
         settings.language = lang
     configure(settings)
-    state.settings = settings
-    state.acting_login = acting
-    state._db = None
+    state.reset(settings, acting)
     if ctx.invoked_subcommand is None:
-        from helpdesk_tui.launch import open_interface
+        from helpdesk_tui.launch import open_interface, vouched_login
 
-        raise typer.Exit(open_interface(settings, login=acting))
+        login, trusted = vouched_login(settings, acting)
+        raise typer.Exit(open_interface(settings, login=login, trusted=trusted))
 
 
 def _register() -> None:
-    from helpdesk_tui.cli import admin, database, incidents, mail, sla, tasks, views
+    from helpdesk_tui.cli import admin, database, identity, incidents, mail, sla, tasks, views
 
-    for module in (database, admin, incidents, tasks, views, sla, mail):
+    for module in (database, admin, identity, incidents, tasks, views, sla, mail):
         module.register(app)
 
 
 _register()
+
+
+def command_path(args: list[str]) -> str:
+    """The command that `args` runs, as desk/access.py names it («incident list»): the words
+    that name groups and commands, after the global options."""
+    import typer.main
+
+    node = typer.main.get_command(app)
+    words: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("-"):
+            if not words and arg in ("--db", "--as", "--lang"):
+                i += 1  # its value
+            i += 1
+            continue
+        commands = getattr(node, "commands", None)
+        if not commands or arg not in commands:
+            break
+        words.append(arg)
+        node = commands[arg]
+        i += 1
+    return " ".join(words)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     from helpdesk_tui.i18n import _
 
     code = 0
+    state.command = command_path(sys.argv[1:] if argv is None else argv)
     try:
         result = app(args=argv, prog_name="helpdesk", standalone_mode=False)
         if isinstance(result, int):

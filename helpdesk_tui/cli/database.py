@@ -9,6 +9,7 @@ import typer
 
 from helpdesk_tui.cli.output import say
 from helpdesk_tui.cli.state import state
+from helpdesk_tui.domain.errors import DeskError
 from helpdesk_tui.i18n import _
 
 db_app = typer.Typer(help="Database: upgrade, backup, restore.", no_args_is_help=True)
@@ -84,15 +85,24 @@ def demo(
     from helpdesk_tui.desk.demo import build_demo
     from helpdesk_tui.store import migrate
 
+    from helpdesk_tui.desk.demo import is_demo
+
+    if state.acting_login is not None:
+        raise DeskError(_("The demo opens as its own analyst; sign in as someone else in the interface"))
+    existing, people, demo_db = 0, 0, False
     if migrate.current_revision(state.db) is not None:
         with state.db.read() as session:
             from sqlalchemy import func, select
 
-            from helpdesk_tui.store.models import Incident
+            from helpdesk_tui.store.models import Incident, Person
 
             existing = session.execute(select(func.count()).select_from(Incident)).scalar_one()
-    else:
-        existing = 0
+            people = session.execute(select(func.count()).select_from(Person)).scalar_one()
+            demo_db = is_demo(session)
+    if people and not demo_db:
+        # The demo signs in without a password: only to the made-up data it wrote itself.
+        raise DeskError(_("{url} holds a real desk's data, not a demo: open it with `helpdesk`")
+                        .format(url=state.db.describe()))
     if existing:
         say(_("{url} already has {n} incidents; the demo data is not added twice").format(url=state.db.describe(), n=existing))
     else:
@@ -110,7 +120,7 @@ def demo(
     if not no_tui:
         from helpdesk_tui.launch import open_interface
 
-        open_interface(state.settings, login=state.acting_login or "analyst", trusted=True, role="analyst")
+        open_interface(state.settings, login="analyst", trusted=True, role="analyst")
 
 
 def register(app: typer.Typer) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
+from helpdesk_tui.desk import security
 from helpdesk_tui.desk.common import apply_changes, bump, feed, journal, require_role
 from helpdesk_tui.desk.lookup import name_key, phone_key
 from helpdesk_tui.domain.errors import DeskError, RuleViolation
@@ -26,20 +27,20 @@ from helpdesk_tui.store.models import (
     WorkGroup,
 )
 
-_hasher = PasswordHasher()
+hasher = PasswordHasher()
 
 
 def hash_password(password: str) -> str:
     if len(password) < 8:
         raise RuleViolation(_("A password needs at least 8 characters"), field="password")
-    return _hasher.hash(password)
+    return hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
         return False
     try:
-        return _hasher.verify(password_hash, password)
+        return hasher.verify(password_hash, password)
     except Exception:  # argon2 raises several kinds for a mismatch or a damaged hash
         return False
 
@@ -101,7 +102,7 @@ def create_person(
         phone=_clean(phone),
         phone_key=phone_key(phone) if phone else None,
         organisation_id=organisation.id if organisation else None,
-        password_hash=hash_password(password) if password else password_hash,
+        password_hash=hash_password(password) if password is not None else password_hash,
     )
     _insert(session, person, _("Person"), login)
     for role in roles:
@@ -113,8 +114,24 @@ def create_person(
     return person
 
 
+def _active_admins(session: Session) -> int:
+    return int(session.execute(
+        select(func.count()).select_from(PersonRole).join(Person, Person.id == PersonRole.person_id)
+        .where(PersonRole.role == Role.ADMIN.value, Person.active.is_(True))  # type: ignore[attr-defined]
+    ).scalar_one())
+
+
+def _keep_an_admin(session: Session, had: int) -> None:
+    """Refuse a change that leaves the desk with no active administrator (nobody could undo it)."""
+    session.flush()
+    if had and not _active_admins(session):
+        raise RuleViolation(_("This is the last active administrator: make someone else an administrator first"),
+                            field="roles")
+
+
 def update_person(session: Session, actor: Person | None, person: Person, **changes: Any) -> Person:
-    require_admin(session, actor)
+    actor = require_admin(session, actor)
+    admins_before = _active_admins(session)
     if "full_name" in changes:
         changes["name_key"] = name_key(changes["full_name"])
     if "password" in changes:
@@ -125,6 +142,12 @@ def update_person(session: Session, actor: Person | None, person: Person, **chan
         changes["phone_key"] = phone_key(changes["phone"]) if changes["phone"] else None
     diff = apply_changes(person, changes)
     diff = [(f, o, n) if f != "password_hash" else (f, "***", "***") for f, o, n in diff]
+    changed = {f for f, _o, _n in diff}
+    if "active" in changed:
+        _keep_an_admin(session, admins_before)
+        security.record(session, "person_activated" if person.active else "person_deactivated", person=person, actor=actor)
+    if "password_hash" in changes:  # a new password, even the same one, is an event of its own
+        security.record(session, "password_changed", person=person, actor=actor)
     if diff:
         bump(person)
         journal(session, record_kind="person", record_id=person.id, kind="change", author=actor,  # type: ignore[arg-type]
@@ -134,7 +157,8 @@ def update_person(session: Session, actor: Person | None, person: Person, **chan
 
 
 def set_roles(session: Session, actor: Person | None, person: Person, roles: set[Role]) -> None:
-    require_admin(session, actor)
+    actor = require_admin(session, actor)
+    admins_before = _active_admins(session)
     current = {Role(r) for r in session.execute(select(PersonRole.role).where(PersonRole.person_id == person.id)).scalars()}
     for role in current - roles:
         session.delete(session.get(PersonRole, (person.id, role.value)))
@@ -142,6 +166,9 @@ def set_roles(session: Session, actor: Person | None, person: Person, roles: set
         session.add(PersonRole(person_id=person.id, role=role.value))  # type: ignore[arg-type]
     session.info.get("roles", {}).pop(person.id, None)
     if current != roles:
+        _keep_an_admin(session, admins_before)
+        security.record(session, "roles_changed", person=person, actor=actor,
+                        detail=f"{','.join(sorted(current))} -> {','.join(sorted(roles))}")
         journal(session, record_kind="person", record_id=person.id, kind="change", author=actor,  # type: ignore[arg-type]
                 summary=_("Roles changed"),
                 diff=[("roles", ",".join(sorted(current)), ",".join(sorted(roles)))])

@@ -14,7 +14,7 @@ from helpdesk_tui.desk import demo_data as data
 from helpdesk_tui.domain.statuses import Channel, IncidentStatus, ReasonCode, Role
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.db import Database
-from helpdesk_tui.store.models import Category, ConfigurationItem, Person, Service, Vendor, WorkGroup
+from helpdesk_tui.store.models import Category, ConfigurationItem, DeskSetting, Person, Service, Vendor, WorkGroup
 from helpdesk_tui.store.types import set_clock
 
 DEMO_PASSWORD = "demo-password"
@@ -196,6 +196,20 @@ def _members(session: Session, group: WorkGroup) -> set[int]:
     return _member_cache[group.id]  # type: ignore[index]
 
 
+DEMO_MARK = "demo_database"
+
+
+def mark_demo(session: Session) -> None:
+    """Say that this database holds only made-up data: `helpdesk demo` signs in to it without a
+    password, and to no other database."""
+    session.add(DeskSetting(key=DEMO_MARK, value=True))
+
+
+def is_demo(session: Session) -> bool:
+    row = session.get(DeskSetting, DEMO_MARK)
+    return bool(row is not None and row.value is True)
+
+
 def build_demo(db: Database, *, incidents: int = 2000, seed: int = 7, now: datetime | None = None,
                progress: Callable[[int, int], None] | None = None) -> str:
     """Fill an empty, initialised database; returns a one-line summary. `progress(done, total)`
@@ -208,6 +222,7 @@ def build_demo(db: Database, *, incidents: int = 2000, seed: int = 7, now: datet
     set_clock(clock)
     try:
         with db.write() as session:
+            mark_demo(session)
             ref = _reference(session, rng)
             for si, title, body, solution in data.ARTICLES:
                 knowledge.create_article(session, ref["boss"][0], title=title, body=body, solution=solution,

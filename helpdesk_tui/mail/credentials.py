@@ -99,3 +99,50 @@ def password_for(kind: str, server: ServerSettings, environ: dict[str, str] | No
         f"no {kind.upper()} password: store one with `keyring set {KEYRING_SERVICE}-{kind} {server.user or 'USER'}`, "
         f"or set HELPDESK_{kind.upper()}_PASSWORD, or give password_file / password_command in [mail.{kind}]"
     )
+
+
+def _usable_backend() -> bool:
+    import keyring
+
+    backend = keyring.get_keyring()
+    module = type(backend).__module__
+    # fail and null answer every call with an error or nothing: a headless server without D-Bus.
+    return not module.endswith((".fail", ".null"))
+
+
+def _in_thread(call, timeout: float):  # type: ignore[no-untyped-def]
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyring")
+    try:
+        return pool.submit(call).result(timeout=timeout)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def keep_in_keyring(kind: str, user: str, secret: str, timeout: float = KEYRING_TIMEOUT) -> bool:
+    """Store a secret in the keyring; False when no usable keyring answers (the caller falls
+    back to a 0600 file)."""
+    import keyring
+
+    def call() -> bool:
+        if not _usable_backend():
+            return False
+        keyring.set_password(f"{KEYRING_SERVICE}-{kind}", user, secret)
+        return True
+
+    try:
+        return bool(_in_thread(call, timeout))
+    except Exception:  # a locked or broken keyring: "not kept there"
+        return False
+
+
+def drop_from_keyring(kind: str, user: str, timeout: float = KEYRING_TIMEOUT) -> None:
+    import keyring
+
+    def call() -> None:
+        if _usable_backend():
+            keyring.delete_password(f"{KEYRING_SERVICE}-{kind}", user)
+
+    try:
+        _in_thread(call, timeout)
+    except Exception:  # nothing stored there, or no keyring: nothing to drop
+        pass

@@ -487,8 +487,9 @@ class TimeEntry(SQLModel, table=True):
     created_at: datetime = when()
 
 
-# The SLA and mail tables live in their own modules; importing them here registers them with
+# The identity, SLA and mail tables live in their own modules; importing them here registers them with
 # the metadata (Alembic, backups) and keeps `from helpdesk_tui.store.models import X` working.
+from helpdesk_tui.store.identity_tables import AccessToken, SecurityEvent, SshKey  # noqa: E402,F401
 from helpdesk_tui.store.mail_tables import InboundMail, MailAttachment, MailboxState  # noqa: E402,F401
 from helpdesk_tui.store.sla_tables import (  # noqa: E402,F401
     BusinessCalendarRow,
