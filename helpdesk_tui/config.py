@@ -1,6 +1,7 @@
 """Settings: a TOML file in the XDG config directory, overridden by HELPDESK_* variables.
 
-Kept free of pydantic on purpose: it is read on the way to the first frame.
+The file is checked against config_schema.py (pydantic); pydantic is loaded only when the
+config changed since it was last checked, since this runs on the way to the first frame.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 APP_NAME = "helpdesk-tui"
 
@@ -92,67 +94,105 @@ class ConfigError(Exception):
     pass
 
 
+# The variables that override the file, and the key each stands for.
+ENVIRONMENT = {
+    "HELPDESK_DB": ("database", "url"),
+    "HELPDESK_LANG": ("ui", "language"),
+    "HELPDESK_TZ": ("desk", "timezone"),
+    "HELPDESK_AUTH": ("auth", "method"),
+}
+
+
 def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """The settings of this process: the config file and HELPDESK_* variables, checked against
+    config_schema.py; ConfigError with one line naming the key and what it allows."""
     env = os.environ if environ is None else environ
     path = path or Path(env.get("HELPDESK_CONFIG", config_dir() / "config.toml"))
-    settings = Settings()
+    raw: dict[str, Any] = {}
+    source = None
     if path.is_file():
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
             raise ConfigError(f"{path}: {exc}") from exc
-        settings.source = path
-        db = data.get("database", {})
-        ui = data.get("ui", {})
-        desk = data.get("desk", {})
-        mail = data.get("mail", {})
-        auth = data.get("auth", {})
-        settings.auth_method = auth.get("method", settings.auth_method)
-        trusted = auth.get("trusted_os_users", [])
-        if not isinstance(trusted, list) or not all(isinstance(v, str) and v.strip() for v in trusted):
-            raise ConfigError(f"{path}: [auth] trusted_os_users is a list of OS user names, e.g. [\"helpdesk\"]")
-        settings.trusted_os_users = [v.strip() for v in trusted]
-        service_user = auth.get("service_user", settings.service_user)
-        if not isinstance(service_user, str) or not service_user.strip():
-            raise ConfigError(f"{path}: [auth] service_user is the OS user that owns the database, e.g. \"helpdesk\"")
-        settings.service_user = service_user.strip()
-        hours = auth.get("session_hours", settings.session_hours)
-        if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 24 * 90:
-            raise ConfigError(f"{path}: [auth] session_hours = {hours!r}: a whole number of hours from 1 to 2160")
-        settings.session_hours = hours
-        keys = data.get("keys", {})
-        if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
-            raise ConfigError(f"{path}: [keys] maps a binding id to keys, e.g. \"workspace.sort\" = \"o\"")
-        settings.keymap = dict(keys)
-        settings.db_url = db.get("url", settings.db_url)
-        settings.language = ui.get("language", settings.language)
-        settings.timezone = desk.get("timezone", settings.timezone)
-        settings.priority_matrix = desk.get("priority_matrix", settings.priority_matrix)
-        settings.sender_address = mail.get("from", settings.sender_address)
-        settings.mailbox = mail.get("mailbox", settings.mailbox)
-        # TOML has no null: an empty name says "no folder, mark read mail \Seen instead".
-        settings.processed_folder = mail.get("processed_folder", settings.processed_folder) or None
-        for key in ("max_message_bytes", "max_attachment_bytes", "rate_limit_per_hour"):
-            value = mail.get(key, getattr(settings, key))
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ConfigError(f"{path}: [mail] {key} = {value!r}: a whole number above 0")
-            setattr(settings, key, value)
-        settings.intake_service = mail.get("service", settings.intake_service)
-        settings.intake_group = mail.get("group", settings.intake_group)
-        for name in ("smtp", "imap"):
-            section = mail.get(name, {})
-            server = getattr(settings, name)
-            for key, value in section.items():
-                if key == "password":
-                    raise ConfigError(f"{path}: [mail.{name}] password: keep passwords out of the config file "
-                                      "(use the keyring, HELPDESK_{name.upper()}_PASSWORD, password_file or password_command)")
-                if not hasattr(server, key):
-                    raise ConfigError(f"{path}: [mail.{name}] has no setting «{key}»")
-                setattr(server, key, value)
-    settings.db_url = env.get("HELPDESK_DB", settings.db_url)
-    settings.language = env.get("HELPDESK_LANG", settings.language)
-    settings.timezone = env.get("HELPDESK_TZ", settings.timezone)
-    settings.auth_method = env.get("HELPDESK_AUTH", settings.auth_method)
-    if settings.auth_method not in ("local", "imap", "os"):
-        raise ConfigError(f"sign-in method {settings.auth_method!r}: choose local, imap or os")
+        source = path
+    overrides = {name: env[name] for name in ENVIRONMENT if env.get(name)}
+    for name, value in overrides.items():
+        section, key = ENVIRONMENT[name]
+        if not isinstance(raw.get(section, {}), dict):
+            break  # the section itself is wrong: the schema says so, naming the file
+        raw.setdefault(section, {})[key] = value
+    data = _checked(raw, path if source else None, overrides)
+    settings = _from_checked(data)
+    settings.source = source
+    return settings
+
+
+def _checked(raw: dict[str, Any], path: Path | None, overrides: dict[str, str]) -> dict[str, Any]:
+    """`raw` validated with every default filled in. The schema (pydantic) is loaded only for a
+    config not seen before: what it accepted is kept in the cache, keyed by the content."""
+    import hashlib
+    import json
+
+    schema = Path(__file__).with_name("config_schema.py")
+    try:
+        stamp = schema.stat()
+        key = hashlib.sha256(json.dumps([raw, stamp.st_size, stamp.st_mtime_ns], sort_keys=True, default=str)
+                             .encode()).hexdigest()
+    except (OSError, TypeError, ValueError):
+        key = None
+    kept = cache_dir() / "config-checked.json"
+    if key is not None:
+        try:
+            cached = json.loads(kept.read_text(encoding="utf-8"))
+            if cached.get("key") == key:
+                return cached["data"]  # type: ignore[no-any-return]
+        except (OSError, ValueError, AttributeError, KeyError):
+            pass
+    from helpdesk_tui import config_schema
+
+    try:
+        data = config_schema.validate(raw)
+    except ValueError as exc:
+        message = str(exc)
+        for name, value in overrides.items():
+            section, option = ENVIRONMENT[name]
+            if message.startswith(f"[{section}] {option} "):
+                raise ConfigError(f"{name}={value!r}: " + message.split(": ", 1)[1]) from None
+        raise ConfigError(f"{path}: {message}" if path else message) from None
+    if key is not None:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            part = kept.with_name(f"{kept.name}.{os.getpid()}")
+            part.write_text(json.dumps({"key": key, "data": data}), encoding="utf-8")
+            os.replace(part, kept)
+        except OSError:
+            pass  # a read-only home: checked again next time
+    return data
+
+
+def _from_checked(data: dict[str, Any]) -> Settings:
+    settings = Settings()
+    if data["database"]["url"]:
+        settings.db_url = data["database"]["url"]
+    settings.language = data["ui"]["language"]
+    settings.timezone = data["desk"]["timezone"]
+    settings.priority_matrix = data["desk"]["priority_matrix"]
+    mail = data["mail"]
+    settings.sender_address = mail["from"]
+    settings.mailbox = mail["mailbox"]
+    # TOML has no null: an empty name says "no folder, mark read mail \Seen instead".
+    settings.processed_folder = mail["processed_folder"] or None
+    settings.intake_service = mail["service"]
+    settings.intake_group = mail["group"]
+    for key in ("max_message_bytes", "max_attachment_bytes", "rate_limit_per_hour"):
+        setattr(settings, key, mail[key])
+    settings.imap = ServerSettings(**mail["imap"])
+    settings.smtp = ServerSettings(**mail["smtp"])
+    auth = data["auth"]
+    settings.auth_method = auth["method"]
+    settings.trusted_os_users = list(auth["trusted_os_users"])
+    settings.service_user = auth["service_user"]
+    settings.session_hours = auth["session_hours"]
+    settings.keymap = dict(data["keys"])
     return settings

@@ -91,7 +91,18 @@ def test_incident_lifecycle_from_the_shell(run):
         (("incident", "status", "1", "resolved"), "needs: Solution, Reason code"),
         (("incident", "priority", "1", "2", "-j", " "), "justification"),
         (("incident", "update", "1", "-d", "x", "--version", "7"), "changed by someone else"),
-        (("incident", "list", "--filter", "colour>3 status:nope"), "Unknown status «nope»"),
+        (("incident", "list", "--filter", "priority>3 status:nope"), "Unknown status «nope»"),
+        (("incident", "list", "--filter", "colour:red"), "No field «colour»; the fields are: caller"),
+        (("incident", "list", "--filter", "status:"), "«status» is never empty"),
+        (("search", "run", "nosuchsearch"), "No saved search «nosuchsearch»; yours are: «Priority 1 and 2, open»"),
+        (("incident", "show", "99999999999999999999"), "INC99999999999999999999 not found"),
+        (("incident", "assign", "1", "--no-owner", "-o", "ivan"), "Name an owner or leave it to the group, not both"),
+        (("incident", "new", "-s", "y", "--urgent-reason", "x"), "A reason is named only for an urgent request"),
+        (("incident", "task", "1", "--group", "Друга лінія", "-s", "x" * 120_000), "longer than 200 characters (120000)"),
+        (("incident", "link", "1", "INC0000001"), "cannot be related to itself"),
+        (("sla", "breaching", "--within", "99999999999h"), "The horizon is from a minute to 366 days"),
+        (("mail", "ingest", "/no/such.eml"), "Cannot read /no/such.eml"),
+        (("mail", "ingest", "/tmp"), "Cannot read /tmp: Is a directory"),
         (("incident", "list", "--sort", "password"), "Unknown column «password»"),
         (("dashboard", "analyst", "--tab", "nope"), "Unknown tab «nope»"),
     ],
@@ -105,6 +116,17 @@ def test_mistakes_print_one_clear_line_and_write_nothing(run, args, message):
     assert message in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert _ok(run("--as", "ivan", "incident", "show", "1", "--json")) == before
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("incident", "update", "1", "-d", "x", "--version", "9999999999999999999999999"), "--version"),
+    (("client", "add", "Нова", "--hours", "inf"), "--hours"),
+    (("mail", "poll", "--interval", "inf"), "--interval"),
+])
+def test_a_wrong_option_value_is_one_line_with_the_option(run, args, message):
+    _setup(run)
+    code, out, err = run("--as", "admin", *args)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
 
 
 def test_an_uninitialised_database_says_what_to_do(tmp_path, capsys):

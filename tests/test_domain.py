@@ -84,9 +84,15 @@ def test_filter_operators():
     )
 
 
-def test_unknown_fields_are_free_text_when_fields_are_known():
-    flt = parse("colour:red status:registered", known_fields={"status"})
-    assert flt.text == "colour:red" and len(flt.conditions) == 1
+def test_an_unknown_field_is_an_error_naming_the_fields():
+    with pytest.raises(RuleViolation, match=r"No field «colour»; the fields are: owner, status"):
+        parse("colour:red status:registered", known_fields={"status", "owner"})
+
+
+def test_quoted_words_and_times_with_colons_are_text():
+    flt = parse('"http://kb.example/x" 10:30 status:registered', known_fields={"status"})
+    assert flt.text == "http://kb.example/x 10:30" and len(flt.conditions) == 1
+    assert parse(format_filter(flt), known_fields={"status"}) == flt  # the quotes come back
 
 
 def test_unbalanced_quotes_are_a_clear_error():

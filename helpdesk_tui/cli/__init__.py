@@ -103,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     except DeskError as exc:
         fail(exc.message)
         code = 1
+    except OverflowError:  # a number past what the database stores, wherever a bound was missed
+        fail(_("A number given is too large"))
+        code = 1
     except (ValueError, ConfigError) as exc:
         fail(str(exc))
         code = 1
@@ -115,12 +118,13 @@ def main(argv: list[str] | None = None) -> int:
         code = 130
     except typer.Exit as exc:
         code = exc.exit_code
-    except typer.TyperException as exc:  # a usage mistake: typer says which, as click did
-        show = getattr(exc, "show", None)
-        if show is not None:
-            show()
+    except typer.TyperException as exc:  # a usage mistake: one line, and where the help is
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a group named alone: its help is the answer
+            exc.show()  # type: ignore[attr-defined]
         else:
-            fail(str(exc))
+            message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+            where = f"helpdesk {state.command} --help" if state.command else "helpdesk --help"
+            fail(f"{' '.join(message.split())} ({where})")
         code = getattr(exc, "exit_code", 2)
     except KeyboardInterrupt:
         code = 130

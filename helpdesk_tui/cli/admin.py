@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from helpdesk_tui.cli.output import emit_json, say, table
 from helpdesk_tui.cli.state import state
 from helpdesk_tui.desk import admin, lookup
+from helpdesk_tui.domain.contacts import shown_phone
 from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.domain.statuses import Role
 from helpdesk_tui.i18n import _
@@ -107,7 +108,7 @@ def user_list(
         emit_json([_person_json(p, roles.get(p.id, set()), groups.get(p.id, [])) for p in people])  # type: ignore[arg-type]
         return
     table([_("Login"), _("Name"), _("E-mail"), _("Phone"), _("Roles"), _("Work groups"), _("Active")],
-          [(p.login, p.full_name, p.email, p.phone, ", ".join(Role(r).label for r in sorted(roles.get(p.id, set()))),  # type: ignore[arg-type]
+          [(p.login, p.full_name, p.email, shown_phone(p.phone), ", ".join(Role(r).label for r in sorted(roles.get(p.id, set()))),  # type: ignore[arg-type]
             ", ".join(sorted(groups.get(p.id, []))), p.active) for p in people])  # type: ignore[arg-type]
 
 
@@ -191,7 +192,7 @@ def group_remove_member(name: str, login: str) -> None:
 
 
 @client_app.command("add")
-def client_add(name: str, hours: Annotated[float, typer.Option("--hours", help="Subscription hours per month.")] = 0,
+def client_add(name: str, hours: Annotated[float, typer.Option("--hours", min=0, max=10_000, help="Subscription hours per month.")] = 0,
                domain: Annotated[Optional[str], typer.Option("--domain", help="The client's e-mail domain.")] = None) -> None:
     """Add a client organisation."""
     with state.write() as s:
@@ -309,7 +310,7 @@ def vendor_list(as_json: JsonOpt = False) -> None:
     if as_json:
         emit_json([{"id": v.id, "name": v.name, "email": v.email, "phone": v.phone} for v in vendors])
     else:
-        table([_("Vendor"), _("E-mail"), _("Phone")], [(v.name, v.email, v.phone) for v in vendors])
+        table([_("Vendor"), _("E-mail"), _("Phone")], [(v.name, v.email, shown_phone(v.phone)) for v in vendors])
 
 
 def register(app: typer.Typer) -> None:

@@ -26,7 +26,8 @@ incident_app = typer.Typer(help="Incidents: register, classify, assign, change s
                            no_args_is_help=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-VersionOpt = Annotated[Optional[int], typer.Option("--version", help="The version you saw; refused if it changed since.")]
+VersionOpt = Annotated[Optional[int], typer.Option("--version", min=1, max=2**31 - 1,
+                                                   help="The version you saw; refused if it changed since.")]
 Number = Annotated[str, typer.Argument(help="Incident number, e.g. INC0000123 or 123.")]
 
 

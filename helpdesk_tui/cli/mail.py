@@ -12,6 +12,7 @@ from helpdesk_tui.cli.output import emit_json, fields, say, table
 from helpdesk_tui.cli.state import state
 from helpdesk_tui.desk import mailbox
 from helpdesk_tui.domain.display import when
+from helpdesk_tui.domain.errors import DeskError
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.models import Incident, InboundMail, MailAttachment, OutboxMessage
 from helpdesk_tui.store.types import utcnow
@@ -93,10 +94,16 @@ def mail_ingest(files: Annotated[list[Path], typer.Argument(help=".eml files to 
     """Take in message files (an import, or a test of the intake rules)."""
     from helpdesk_tui.mail.intake import ingest
 
+    contents = []
+    for file in files:  # every file is read before any is taken in: a bad name takes in nothing
+        try:
+            contents.append((file, file.read_bytes()))
+        except OSError as exc:
+            raise DeskError(_("Cannot read {file}: {detail}").format(file=file, detail=exc.strerror or exc)) from None
     results = []
-    for file in files:
+    for file, content in contents:
         with state.write() as s:
-            r = ingest(s, file.read_bytes())
+            r = ingest(s, content)
         results.append({"file": str(file), "mail": r.mail_id, "outcome": r.outcome, "incident": r.incident})
     if as_json:
         emit_json(results)
@@ -151,7 +158,8 @@ def _intake_settings():  # type: ignore[no-untyped-def]
 
 @mail_app.command("poll")
 def mail_poll(once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
-              interval: Annotated[float, typer.Option("--interval", help="Seconds between rounds without IDLE.")] = 60.0) -> None:
+              interval: Annotated[float, typer.Option("--interval", min=1, max=86_400,
+                                                        help="Seconds between rounds without IDLE.")] = 60.0) -> None:
     """Read the help-desk mailbox: new mail becomes incidents, answers, or waits (R7)."""
     import threading
 

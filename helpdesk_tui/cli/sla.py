@@ -36,7 +36,8 @@ def parse_duration(text: str) -> timedelta:
     if not match or not any(match.groups()):
         raise RuleViolation(_("«{text}» is not a duration like 2h, 90m or 1d").format(text=text))
     d, h, m = (int(g or 0) for g in match.groups())
-    return timedelta(days=d, hours=h, minutes=m)
+    minutes = min(d * 1440 + h * 60 + m, 10**9)  # whole numbers of any size, capped before timedelta sees them
+    return ops.within(minutes / 60)
 
 
 def minutes_text(minutes: int) -> str:
@@ -217,7 +218,7 @@ def sla_recompute() -> None:
 
 @jobs_app.command("run")
 def jobs_run(once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
-             interval: Annotated[float, typer.Option("--interval", help="Seconds between rounds.")] = 30.0) -> None:
+             interval: Annotated[float, typer.Option("--interval", min=1, max=86_400, help="Seconds between rounds.")] = 30.0) -> None:
     """Run the SLA ticker and auto-close (one process at a time holds the lease)."""
     db = state.ready_db()
     holder = jobs.holder_id()

@@ -107,6 +107,8 @@ def search_run(
             sort, desc = search.sort_field, search.sort_desc
         except searches.NotFound:
             flt, sort, desc = searches.parse_for(kind, name_or_filter), None, None
+            if not flt.conditions:
+                raise  # bare words are a mistyped name far more often than a search for them
         where = queries.compile_filter(s, kind, flt, viewer)
         page = queries.page(s, kind, where, viewer=viewer, sort=sort, desc=desc, after=queries.decode_cursor(after),
                             limit=limit, with_total=True)

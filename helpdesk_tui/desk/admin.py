@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -12,6 +13,7 @@ from sqlmodel import Session, SQLModel
 from helpdesk_tui.desk import security
 from helpdesk_tui.desk.common import apply_changes, bump, feed, journal, require_role
 from helpdesk_tui.desk.lookup import name_key, phone_key
+from helpdesk_tui.domain.contacts import normal_email, normal_phone
 from helpdesk_tui.domain.errors import DeskError, RuleViolation
 from helpdesk_tui.domain.statuses import Role
 from helpdesk_tui.i18n import _
@@ -28,6 +30,7 @@ from helpdesk_tui.store.models import (
 )
 
 hasher = PasswordHasher()
+MAX_SUBSCRIPTION_HOURS = 10_000
 
 
 def hash_password(password: str) -> str:
@@ -62,6 +65,20 @@ def _insert(session: Session, obj: SQLModel, what: str, name: str) -> None:
         raise DeskError(_("{what} «{name}» already exists").format(what=what, name=name)) from exc
 
 
+MAX_NAME = 200
+
+
+def _name(value: str, message: str) -> str:
+    """A name people will pick from lists: not blank, one line, not a page long."""
+    name = " ".join(value.split())
+    if not name:
+        raise RuleViolation(message, field="name")
+    if len(name) > MAX_NAME:
+        raise RuleViolation(_("A name has at most {n} characters (this one has {m})").format(n=MAX_NAME, m=len(name)),
+                            field="name")
+    return name
+
+
 def _clean(value: str | None) -> str | None:
     if value is None:
         return None
@@ -82,8 +99,12 @@ def create_person(
     password: str | None = None,
     password_hash: str | None = None,
     admin_check: bool = True,
+    from_mail: bool = False,
 ) -> Person:
-    """A new person; callers are people too (R3). An analyst may add a caller on the phone."""
+    """A new person; callers are people too (R3). An analyst may add a caller on the phone.
+
+    `from_mail`: the address is a sender's, as mail intake read it; it is kept as it came (real
+    mail comes from addresses a form would refuse, such as root@localhost)."""
     if admin_check and roles:
         actor = require_admin(session, actor)
     login = login.strip()
@@ -92,14 +113,16 @@ def create_person(
     if not full_name.strip():
         raise RuleViolation(_("A person needs a full name"), field="full_name")
     email = _clean(email)
-    if email is not None and ("@" not in email or any(c.isspace() for c in email)):
-        raise RuleViolation(_("«{email}» is not an e-mail address").format(email=email), field="email")
+    if email is not None and not from_mail:
+        email = normal_email(email)
+        _address_is_free(session, email)
+    phone = normal_phone(phone) if _clean(phone) else None
     person = Person(
         login=login,
         full_name=" ".join(full_name.split()),
         name_key=name_key(full_name),
         email=email,
-        phone=_clean(phone),
+        phone=phone,
         phone_key=phone_key(phone) if phone else None,
         organisation_id=organisation.id if organisation else None,
         password_hash=hash_password(password) if password is not None else password_hash,
@@ -112,6 +135,14 @@ def create_person(
             summary=_("Person created"), diff=[("login", None, login)], record_version=1)
     feed(session, "person", person.id, "created", actor)  # type: ignore[arg-type]
     return person
+
+
+def _address_is_free(session: Session, email: str) -> None:
+    """One address, one person: mail from it must say who wrote (R3, R6)."""
+    owner = session.execute(select(Person).where(func.lower(Person.email) == email.casefold()).limit(1)).scalar_one_or_none()
+    if owner is not None:
+        raise RuleViolation(_("«{email}» is already the address of {name} ({login})").format(
+            email=email, name=owner.full_name, login=owner.login), field="email")
 
 
 def _active_admins(session: Session) -> int:
@@ -136,10 +167,15 @@ def update_person(session: Session, actor: Person | None, person: Person, **chan
         changes["name_key"] = name_key(changes["full_name"])
     if "password" in changes:
         changes["password_hash"] = hash_password(changes.pop("password"))
+    if "full_name" in changes and not str(changes["full_name"]).strip():
+        raise RuleViolation(_("A person needs a full name"), field="full_name")
     if "phone" in changes:
-        if changes["phone"] is not None and not phone_key(changes["phone"]):
-            raise RuleViolation(_("«{phone}» is not a phone number").format(phone=changes["phone"]), field="phone")
+        changes["phone"] = normal_phone(changes["phone"]) if _clean(changes["phone"]) else None
         changes["phone_key"] = phone_key(changes["phone"]) if changes["phone"] else None
+    if "email" in changes:
+        changes["email"] = normal_email(changes["email"]) if _clean(changes["email"]) else None
+        if changes["email"] and (person.email or "").casefold() != changes["email"].casefold():
+            _address_is_free(session, changes["email"])
     diff = apply_changes(person, changes)
     diff = [(f, o, n) if f != "password_hash" else (f, "***", "***") for f, o, n in diff]
     changed = {f for f, _o, _n in diff}
@@ -178,9 +214,8 @@ def set_roles(session: Session, actor: Person | None, person: Person, roles: set
 def create_group(session: Session, actor: Person | None, *, name: str, email: str | None = None,
                  description: str = "") -> WorkGroup:
     require_admin(session, actor)
-    if not name.strip():
-        raise RuleViolation(_("A work group needs a name"), field="name")
-    group = WorkGroup(name=name.strip(), email=_clean(email), description=description)
+    name = _name(name, _("A work group needs a name"))
+    group = WorkGroup(name=name, email=normal_email(email) if _clean(email) else None, description=description)
     _insert(session, group, _("Work group"), name)
     feed(session, "work_group", group.id, "created", actor)  # type: ignore[arg-type]
     return group
@@ -208,9 +243,19 @@ def remove_member(session: Session, actor: Person | None, group: WorkGroup, pers
 def create_organisation(session: Session, actor: Person | None, *, name: str, email_domain: str | None = None,
                         subscription_hours: float = 0) -> Organisation:
     require_admin(session, actor)
-    if subscription_hours < 0:
-        raise RuleViolation(_("Subscription hours cannot be negative"), field="subscription_hours")
-    org = Organisation(name=name.strip(), email_domain=_clean(email_domain),
+    name = _name(name, _("A client needs a name"))
+    if not math.isfinite(subscription_hours) or not 0 <= subscription_hours <= MAX_SUBSCRIPTION_HOURS:
+        raise RuleViolation(_("Subscription hours are from 0 to {max} a month").format(max=MAX_SUBSCRIPTION_HOURS),
+                            field="subscription_hours")
+    domain = _clean(email_domain)
+    if domain is not None:
+        # The domain of an address is checked as an address's domain is.
+        try:
+            domain = normal_email(f"postmaster@{domain.lstrip('@')}").split("@", 1)[1]
+        except RuleViolation:
+            raise RuleViolation(_("«{domain}» is not a mail domain (e.g. customs.gov.ua)").format(domain=email_domain),
+                                field="email_domain") from None
+    org = Organisation(name=name, email_domain=domain,
                        subscription_minutes=round(subscription_hours * 60))
     _insert(session, org, _("Organisation"), name)
     feed(session, "organisation", org.id, "created", actor)  # type: ignore[arg-type]
@@ -220,7 +265,8 @@ def create_organisation(session: Session, actor: Person | None, *, name: str, em
 def create_service(session: Session, actor: Person | None, *, name: str, description: str = "",
                    default_group: WorkGroup | None = None) -> Service:
     require_admin(session, actor)
-    service = Service(name=name.strip(), description=description,
+    name = _name(name, _("A service needs a name"))
+    service = Service(name=name, description=description,
                       default_group_id=default_group.id if default_group else None)
     _insert(session, service, _("Service"), name)
     feed(session, "service", service.id, "created", actor)  # type: ignore[arg-type]
@@ -232,7 +278,8 @@ def create_category(session: Session, actor: Person | None, *, name: str, servic
     require_admin(session, actor)
     if kind not in ("incident", "change_request"):
         raise RuleViolation(_("A category is an incident or a change request"), field="kind")
-    category = Category(name=name.strip(), service_id=service.id if service else None, kind=kind)
+    name = _name(name, _("A category needs a name"))
+    category = Category(name=name, service_id=service.id if service else None, kind=kind)
     _insert(session, category, _("Category"), name)
     feed(session, "category", category.id, "created", actor)  # type: ignore[arg-type]
     return category
@@ -241,7 +288,8 @@ def create_category(session: Session, actor: Person | None, *, name: str, servic
 def create_configuration_item(session: Session, actor: Person | None, *, name: str,
                               service: Service | None = None, description: str = "") -> ConfigurationItem:
     require_admin(session, actor)
-    item = ConfigurationItem(name=name.strip(), service_id=service.id if service else None, description=description)
+    name = _name(name, _("A configuration item needs a name"))
+    item = ConfigurationItem(name=name, service_id=service.id if service else None, description=description)
     _insert(session, item, _("Configuration item"), name)
     feed(session, "configuration_item", item.id, "created", actor)  # type: ignore[arg-type]
     return item
@@ -250,7 +298,9 @@ def create_configuration_item(session: Session, actor: Person | None, *, name: s
 def create_vendor(session: Session, actor: Person | None, *, name: str, email: str | None = None,
                   phone: str | None = None) -> Vendor:
     require_admin(session, actor)
-    vendor = Vendor(name=name.strip(), email=_clean(email), phone=_clean(phone))
+    name = _name(name, _("A vendor needs a name"))
+    vendor = Vendor(name=name, email=normal_email(email) if _clean(email) else None,
+                    phone=normal_phone(phone) if _clean(phone) else None)
     _insert(session, vendor, _("Vendor"), name)
     feed(session, "vendor", vendor.id, "created", actor)  # type: ignore[arg-type]
     return vendor

@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 from sqlalchemy import insert, select, text
 from sqlmodel import Session, SQLModel
 
-from helpdesk_tui.domain.errors import NotFound, PermissionDenied, StaleVersion
+from helpdesk_tui.domain import lifecycle
+from helpdesk_tui.domain.errors import NotFound, PermissionDenied, RuleViolation, StaleVersion
 from helpdesk_tui.domain.statuses import Role
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.direct import Direct
@@ -59,6 +60,23 @@ def next_number(session: Session, sequence: str) -> str:
         _FIRST_NUMBER.execute(session, {"n": sequence})
         value = _NEXT_NUMBER.scalar(session, {"n": sequence})
     return f"{NUMBER_PREFIXES[sequence]}{value - 1:0{NUMBER_DIGITS}d}"
+
+
+SHORT_DESCRIPTION_MAX = 200
+
+
+def check_text(value: str | None, field: str, *, required: bool = False, limit: int | None = None) -> str:
+    """Typed text, trimmed; refused (never cut) when required and empty, or longer than `limit`."""
+    value = (value or "").strip()
+    if required and not value:
+        raise RuleViolation(_("{field} is required").format(field=lifecycle.field_label(field)), field=field)
+    if limit and len(value) > limit:
+        raise RuleViolation(
+            _("{field} is longer than {limit} characters ({length})").format(
+                field=lifecycle.field_label(field), limit=limit, length=len(value)),
+            field=field,
+        )
+    return value
 
 
 def roles_of(session: Session, person: Person) -> set[Role]:

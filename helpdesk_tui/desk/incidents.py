@@ -15,8 +15,10 @@ from sqlmodel import Session
 from helpdesk_tui.desk import notify, settings
 from helpdesk_tui.desk.sla import refresh_due
 from helpdesk_tui.desk.common import (
+    SHORT_DESCRIPTION_MAX,
     apply_changes,
     bump,
+    check_text,
     check_version,
     desk_staff,
     feed,
@@ -45,7 +47,6 @@ from helpdesk_tui.store.rows import new_row, write_row
 from helpdesk_tui.store.types import utcnow
 
 KIND = "incident"
-SHORT_DESCRIPTION_MAX = 200
 
 
 @dataclass
@@ -56,18 +57,6 @@ class VendorHandoff:
     short_description: str
     details: str = ""
     service: Service | None = None
-
-
-def _check_text(value: str | None, field: str, *, required: bool = False, limit: int | None = None) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise RuleViolation(_("{field} is required").format(field=lifecycle.field_label(field)), field=field)
-    if limit and len(value) > limit:
-        raise RuleViolation(
-            _("{field} is longer than {limit} characters").format(field=lifecycle.field_label(field), limit=limit),
-            field=field,
-        )
-    return value
 
 
 def _check_owner(session: Session, owner: Person | None, group: WorkGroup | None) -> None:
@@ -135,7 +124,7 @@ def register_incident(
     """R3: a new incident, usually while the caller is on the phone; R37: with its channel."""
     actor = desk_staff(session, actor)
     check_urgent_reason(criticality, urgent_reason)
-    short_description = _check_text(short_description, "short_description", required=True, limit=SHORT_DESCRIPTION_MAX)
+    short_description = check_text(short_description, "short_description", required=True, limit=SHORT_DESCRIPTION_MAX)
     if caller is not None and not caller.active:
         raise RuleViolation(_("{name} is not active").format(name=caller.full_name), field="caller")
     if group is None and service is not None and service.default_group_id:
@@ -240,7 +229,7 @@ def update_incident(
     values: dict[str, Any] = {}
     for name, value in changes.items():
         if name == "short_description":
-            values[name] = _check_text(value, name, required=True, limit=SHORT_DESCRIPTION_MAX)
+            values[name] = check_text(value, name, required=True, limit=SHORT_DESCRIPTION_MAX)
         elif name == "description":
             values[name] = (value or "").strip()
         elif name in ("impact", "urgency"):
@@ -260,7 +249,9 @@ def update_incident(
     _check_category(category, service)
     if "criticality" in values or "urgent_reason" in values:
         crit = values.get("criticality", incident.criticality)
-        check_urgent_reason(crit, values.get("urgent_reason", incident.urgent_reason))
+        # A reason given now is checked as given; a kept one only while the ticket stays urgent.
+        kept = incident.urgent_reason if crit == "urgent" else None
+        check_urgent_reason(crit, values["urgent_reason"] if "urgent_reason" in values else kept)
         if crit != "urgent":
             values["urgent_reason"] = None
     if not incident.priority_overridden:
@@ -290,6 +281,8 @@ def assign_incident(
 ) -> Incident:
     """Assign to a work group and/or an owner; notifies the new owner, or the group's members."""
     actor = desk_staff(session, actor)
+    if clear_owner and owner is not None:
+        raise RuleViolation(_("Name an owner or leave it to the group, not both"), field="owner")
     incident = _load(session, incident, expected_version)
     new_group = group or (session.get(WorkGroup, incident.group_id) if incident.group_id else None)
     new_owner = None if clear_owner else owner or (

@@ -67,7 +67,7 @@ def find_person(session: Session, text: str) -> Person:
 
 def _by_name(session: Session, model: type[T], text: str, what: str) -> T:
     text = text.strip()
-    if text.isdigit():
+    if text.isdigit() and len(text) < 10:  # an id the database can hold; longer is a name made of digits
         obj = session.get(model, int(text))
         if obj is not None:
             return obj

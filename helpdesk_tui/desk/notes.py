@@ -104,9 +104,15 @@ def mark_all_read(session: Session, person: Person | None, record_kind: str, rec
     return result.rowcount or 0  # type: ignore[attr-defined]
 
 
+LINKABLE = ("incident", "knowledge_article", "problem")
+
+
 def link_records(session: Session, actor: Person | None, incident: Incident, *, to_kind: str, to_id: int) -> RecordLink:
     """R4: relate a knowledge article, problem or incident to this incident."""
     actor = desk_staff(session, actor)
+    if to_kind not in LINKABLE:
+        raise RuleViolation(_("An incident is related to knowledge articles, problems and other incidents; "
+                              "a task belongs to its incident already"), field="related")
     incident = get_for_update(session, Incident, incident.id, what=incident.number)  # type: ignore[arg-type]
     lifecycle.ensure_changeable(IncidentStatus(incident.status), incident.number)
     if to_kind == "incident" and to_id == incident.id:

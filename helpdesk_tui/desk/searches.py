@@ -94,7 +94,8 @@ def find_search(session: Session, person: Person, name_or_id: str) -> SavedSearc
     for search, _fav in visible_searches(session, person):
         if str(search.id) == wanted or search.name.casefold() == wanted or display_name(search).casefold() == wanted:
             return search
-    raise NotFound(_("No saved search «{name}»").format(name=name_or_id))
+    names = ", ".join(f"«{display_name(s)}»" for s, _fav in visible_searches(session, person))
+    raise NotFound(_("No saved search «{name}»; yours are: {names}").format(name=name_or_id, names=names or "—"))
 
 
 def _own(actor: Person, search: SavedSearch) -> None:

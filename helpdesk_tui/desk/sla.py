@@ -151,6 +151,11 @@ def find_calendar(session: Session, name: str) -> BusinessCalendarRow:
     return row
 
 
+MAX_TARGET_MINUTES = 365 * 24 * 60
+MAX_HORIZON = timedelta(days=366)
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
 def set_policy(session: Session, actor: Person | None, *, profile: str, key: str, response_minutes: int,
                resolution_minutes: int, calendar: str | None = None) -> SlaPolicy:
     require_admin(session, actor)
@@ -160,8 +165,13 @@ def set_policy(session: Session, actor: Person | None, *, profile: str, key: str
         raise RuleViolation(_("Unknown criticality «{value}»").format(value=key), field="key")
     if profile not in ("priority", "criticality"):
         raise RuleViolation(_("A policy is for a priority or a criticality"), field="profile")
-    if response_minutes <= 0 or resolution_minutes <= 0:
-        raise RuleViolation(_("Targets are positive numbers of working minutes"), field="response")
+    if not (0 < response_minutes <= MAX_TARGET_MINUTES and 0 < resolution_minutes <= MAX_TARGET_MINUTES):
+        raise RuleViolation(_("Targets are working minutes from 1 to {max}").format(max=MAX_TARGET_MINUTES),
+                            field="response")
+    if response_minutes > resolution_minutes:
+        raise RuleViolation(_("The response target ({response} min) cannot be later than the resolution target "
+                              "({resolution} min)").format(response=response_minutes, resolution=resolution_minutes),
+                            field="response")
     policy = session.execute(select(SlaPolicy).where(SlaPolicy.profile == profile, SlaPolicy.key == key)).scalar_one_or_none()
     cal_id = find_calendar(session, calendar).id if calendar else (policy.calendar_id if policy else find_calendar(session, "standard").id)
     old = (policy.response_minutes, policy.resolution_minutes, policy.calendar_id) if policy else (None, None, None)
@@ -212,7 +222,15 @@ def load_public_holidays(session: Session, actor: Person | None, calendar: str, 
     they are working days: 2026 has none)."""
     import holidays as holiday_data
 
-    days = sorted(holiday_data.country_holidays(country, years=year).items())
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise RuleViolation(_("A year from {low} to {high}, not {year}").format(low=MIN_YEAR, high=MAX_YEAR, year=year),
+                            field="year")
+    code = country.strip().upper()
+    known = holiday_data.list_supported_countries()
+    if code not in known:
+        raise RuleViolation(_("No public holidays are known for «{country}»; a country code such as UA, PL or DE")
+                            .format(country=country), field="country")
+    days = sorted(holiday_data.country_holidays(code, years=year).items())
     for day, name in days:
         set_calendar_day(session, actor, calendar, day, working=False, note=str(name))
     return [(d, str(n)) for d, n in days]
@@ -237,8 +255,8 @@ def recompute_open(session: Session, *, batch: int = 500) -> int:
 
 
 def within(hours: float) -> timedelta:
-    if hours <= 0:
-        raise RuleViolation(_("The horizon must be positive"))
+    if not 0 < hours <= MAX_HORIZON.total_seconds() / 3600:  # also refuses nan and inf
+        raise RuleViolation(_("The horizon is from a minute to {days} days").format(days=MAX_HORIZON.days))
     return timedelta(hours=hours)
 
 

@@ -6,7 +6,18 @@ from sqlmodel import Session
 
 from helpdesk_tui.desk import notify
 from helpdesk_tui.desk.admin import groups_of
-from helpdesk_tui.desk.common import apply_changes, bump, check_version, desk_staff, feed, get_for_update, journal, next_number
+from helpdesk_tui.desk.common import (
+    SHORT_DESCRIPTION_MAX,
+    apply_changes,
+    bump,
+    check_text,
+    check_version,
+    desk_staff,
+    feed,
+    get_for_update,
+    journal,
+    next_number,
+)
 from helpdesk_tui.desk.notes import mark_unread_for_owner
 from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import PermissionDenied, RuleViolation
@@ -36,12 +47,12 @@ def create_task(
     parent = _changeable_parent(session, incident.id)  # type: ignore[arg-type]
     if not group.active:
         raise RuleViolation(_("The work group {group} is not active").format(group=group.name), field="group")
-    title = (short_description or "").strip() or parent.short_description
+    title = check_text(short_description, "short_description", limit=SHORT_DESCRIPTION_MAX) or parent.short_description
     task = Task(
         number=next_number(session, "task"),
         incident_id=parent.id,
         group_id=group.id,  # type: ignore[arg-type]
-        short_description=title[:200],
+        short_description=title,
         details=(details or "").strip(),
         created_by_id=actor.id,
     )
@@ -156,7 +167,7 @@ def create_external_task(
         incident_id=parent.id,  # type: ignore[arg-type]
         vendor_id=vendor.id,  # type: ignore[arg-type]
         service_id=(service.id if service else parent.service_id),
-        short_description=short_description.strip()[:200],
+        short_description=check_text(short_description, "short_description", limit=SHORT_DESCRIPTION_MAX),
         details=(details or "").strip(),
         created_by_id=actor.id,
     )

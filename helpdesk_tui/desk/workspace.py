@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from helpdesk_tui.desk import searches as saved
 from helpdesk_tui.desk.auth import SignedIn
 from helpdesk_tui.desk.notes import mark_all_read, mark_read
+from helpdesk_tui.domain.contacts import shown_phone
 from helpdesk_tui.domain.errors import NotFound
 from helpdesk_tui.domain.listing import ListQuery, SearchInfo
 from helpdesk_tui.domain.filters import Condition, Filter
@@ -35,7 +36,8 @@ class PersonChoice:
     organisation: str | None
 
     def describe(self) -> str:
-        return " · ".join(x for x in (f"{self.full_name} ({self.login})", self.organisation, self.phone, self.email) if x)
+        return " · ".join(x for x in (f"{self.full_name} ({self.login})", self.organisation, shown_phone(self.phone),
+                                         self.email) if x)
 
 
 def open_database(url: str) -> Database:

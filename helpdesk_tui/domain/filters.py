@@ -89,14 +89,15 @@ def canonical_field(name: str, known: set[str] | None = None) -> str | None:
     return field
 
 
-def _tokens(line: str) -> list[tuple[str, bool]]:
-    """Split on spaces outside double quotes; (token, whether it had quotes).
+def _tokens(line: str) -> list[tuple[str, bool, bool]]:
+    """Split on spaces outside double quotes; (token, whether it had quotes, whether it began
+    with one: a wholly quoted "http://x" is text, never a field).
 
     Only double quotes quote: the apostrophe is a letter in Ukrainian («зв'язок»).
     """
-    tokens: list[tuple[str, bool]] = []
+    tokens: list[tuple[str, bool, bool]] = []
     buf: list[str] = []
-    quoted = in_quotes = False
+    quoted = in_quotes = leading = False
     i = 0
     while i < len(line):
         ch = line[i]
@@ -109,28 +110,36 @@ def _tokens(line: str) -> list[tuple[str, bool]]:
             else:
                 buf.append(ch)
         elif ch == '"':
+            leading = leading or (not buf and not quoted)
             in_quotes = quoted = True
         elif ch.isspace():
             if buf or quoted:
-                tokens.append(("".join(buf), quoted))
-            buf, quoted = [], False
+                tokens.append(("".join(buf), quoted, leading))
+            buf, quoted, leading = [], False, False
         else:
             buf.append(ch)
         i += 1
     if in_quotes:
         raise RuleViolation(_("Unbalanced quotes in the filter"))
     if buf or quoted:
-        tokens.append(("".join(buf), quoted))
+        tokens.append(("".join(buf), quoted, leading))
     return tokens
 
 
+_WORD = re.compile(r"[^\W\d]+")
+
+
 def parse(line: str, known_fields: set[str] | None = None) -> Filter:
-    """Parse a filter line; unknown `word:` tokens are taken as free text."""
+    """Parse a filter line. `name:value` with a name that is no field is refused (it would find
+    nothing, silently); a token in quotes, or with digits before the colon («10:30»), is text."""
     conditions: list[Condition] = []
     words: list[str] = []
-    for token, quoted in _tokens(line):
-        match = _TOKEN.match(token)
+    for token, quoted, leading in _tokens(line):
+        match = None if leading else _TOKEN.match(token)
         field = canonical_field(match["field"], known_fields) if match else None
+        if match is not None and field is None and known_fields is not None and _WORD.fullmatch(match["field"]):
+            raise RuleViolation(_("No field «{name}»; the fields are: {names} (put text with a colon in quotes)").format(
+                name=match["field"], names=", ".join(sorted(known_fields))), field="filter")
         if match is None or field is None:
             words.append(token)
             continue
@@ -180,6 +189,6 @@ def format_filter(flt: Filter) -> str:
             parts.append(f"-{c.field}:")
         else:
             parts.append(f"{c.field}{c.op}{_quote(str(c.value))}")
-    if flt.text:
-        parts.append(flt.text)
+    if flt.text:  # a word that would read as a condition goes back in quotes, as it came
+        parts.append(" ".join(_quote(w) if _TOKEN.match(w) else w for w in flt.text.split()))
     return " ".join(parts)

@@ -64,6 +64,9 @@ def check_urgent_reason(criticality: str | None, reason: str | None) -> None:
             )
     elif criticality is not None and criticality not in {c.value for c in Criticality}:
         raise RuleViolation(_("Unknown criticality «{value}»").format(value=criticality), field="criticality")
+    elif reason:
+        raise RuleViolation(_("A reason is named only for an urgent request (criticality «urgent»)"),
+                            field="urgent_reason")
 
 
 @dataclass(frozen=True)

@@ -227,7 +227,8 @@ def create_incident_from_mail(session: Session, actor: Person, mail: InboundMail
         caller = mailbox.sender_of(session, mail)
     if caller is None and register_sender and mail.from_address:
         caller = create_person(session, actor, login=mailbox.login_for(session, mail.from_address),
-                               full_name=mail.from_name or mail.from_address, email=mail.from_address)
+                               full_name=mail.from_name or mail.from_address, email=mail.from_address,
+                               from_mail=True)
     service = _named(session, Service, settings.service)
     group = _named(session, WorkGroup, settings.group)
     incident = incidents.register_incident(session, actor, caller=caller, short_description=_title(mail),

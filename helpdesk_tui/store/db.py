@@ -14,20 +14,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlmodel import Session
 
+from helpdesk_tui.store.urls import BadDatabaseUrl, check_database_url, normalise_url  # noqa: F401
+
 BUSY_TIMEOUT_MS = 30_000
-
-
-def normalise_url(url: str) -> str:
-    """Accept the URL forms people paste; use psycopg 3 for PostgreSQL."""
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    if "://" not in url:  # a bare path means an SQLite file
-        url = f"sqlite:///{Path(url).expanduser().resolve()}"
-    return url
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -102,8 +94,15 @@ class Database:
     """One database, with a writer and a reader view of the same pool."""
 
     def __init__(self, url: str, **engine_kw: Any) -> None:
-        self.url = normalise_url(url)
-        self.engine = make_engine(self.url, **engine_kw)
+        try:
+            self.url = check_database_url(url)
+            self.engine = make_engine(self.url, **engine_kw)
+        except (BadDatabaseUrl, ArgumentError, NoSuchModuleError) as exc:
+            from helpdesk_tui.domain.errors import DeskError
+            from helpdesk_tui.i18n import _
+
+            raise DeskError(_("«{url}» is not a database URL: give an SQLite file path or "
+                              "postgresql://user@host/database").format(url=url)) from exc
         self._writer = self.engine.execution_options(sqlite_write=True)
 
     @property

@@ -92,6 +92,10 @@ def _ref_ids(ref: RefField, op: str, values: Sequence[str], viewer: Viewer | Non
     return select(ref.model.id).where(or_(*conds))
 
 
+# Fields every record has: «status:» alone would find nothing (or everything), never what was meant.
+NEVER_EMPTY = frozenset({"number", "status", "short_description", "created_at", "updated_at", "channel", "waiting_on"})
+
+
 def _condition(src: Source, cond: Condition, viewer: Viewer | None, dialect: str) -> ColumnElement[bool]:
     op = cond.op
     values = cond.value if isinstance(cond.value, list) else ([cond.value] if cond.value is not None else [])
@@ -103,6 +107,9 @@ def _condition(src: Source, cond: Condition, viewer: Viewer | None, dialect: str
         raise RuleViolation(
             _("Unknown field «{name}»; one of: {names}").format(name=cond.field, names=", ".join(sorted(src.filter_fields)))
         )
+    if op in ("empty", "not empty") and cond.field in NEVER_EMPTY:
+        raise RuleViolation(_("«{name}» is never empty: give a value, e.g. {name}:…").format(name=cond.field),
+                            field="filter")
     if op == "empty":
         return column.is_(None) if cond.field in src.refs or cond.field in ("priority", "impact", "urgency") else or_(column.is_(None), column == "")
     if op == "not empty":

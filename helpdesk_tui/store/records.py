@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from helpdesk_tui.domain.contacts import shown_phone
 from helpdesk_tui.store.models import (
     Category,
     ConfigurationItem,
@@ -88,7 +89,7 @@ def incident_detail(session: Session, incident: Incident, viewer_id: int | None 
         "caller": caller.full_name if caller else None,
         "caller_login": caller.login if caller else None,
         "caller_email": caller.email if caller else None,
-        "caller_phone": caller.phone if caller else None,
+        "caller_phone": shown_phone(caller.phone) if caller else None,
         "organisation": _name(session, Organisation, incident.organisation_id),
         "channel": incident.channel,
         "service": _name(session, Service, incident.service_id),
