@@ -158,3 +158,26 @@ def test_a_database_that_is_not_set_up_is_named_not_crashed(tmp_path):
             assert app.workspace is None
 
     asyncio.run(main())
+
+
+def test_after_five_wrong_passwords_the_sign_in_screen_makes_the_next_try_wait(desk):
+    db, w = desk
+
+    async def scenario(app, pilot):
+        await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await pilot.press(*"ivan", "enter")
+        for attempt in range(auth.FREE_FAILURES):
+            await pilot.press(*f"guess {attempt}", "enter")
+            await wait_for(pilot, lambda: app.screen.query_one("#password").value == "", timeout=10)
+            await wait_text(pilot, "Wrong user name or password")
+        # The right password now waits too: that is what stops a guesser.
+        await pilot.press(*PASSWORD, "enter")
+        await wait_text(pilot, "Too many failed sign-ins for «ivan»; try again in")
+        assert app.workspace is None
+
+    drive(db, scenario, login=None, trusted=False)
+    from helpdesk_tui.desk import security
+
+    with db.read() as s:
+        kinds = [r.kind for r in security.audit(s, s.get(type(w.admin), w.admin.id), login="ivan")]
+    assert kinds[:1] == ["sign_in_throttled"] and kinds.count("sign_in_failed") == auth.FREE_FAILURES
