@@ -94,6 +94,7 @@ def mail_ingest(files: Annotated[list[Path], typer.Argument(help=".eml files to 
     """Take in message files (an import, or a test of the intake rules)."""
     from helpdesk_tui.mail.intake import ingest
 
+    state.ready_db()  # who may take mail in is decided before any file is read
     contents = []
     for file in files:  # every file is read before any is taken in: a bad name takes in nothing
         try:
