@@ -101,8 +101,6 @@ def test_incident_lifecycle_from_the_shell(run):
         (("incident", "task", "1", "--group", "Друга лінія", "-s", "x" * 120_000), "longer than 200 characters (120000)"),
         (("incident", "link", "1", "INC0000001"), "cannot be related to itself"),
         (("sla", "breaching", "--within", "99999999999h"), "The horizon is from a minute to 366 days"),
-        (("mail", "ingest", "/no/such.eml"), "Cannot read /no/such.eml"),
-        (("mail", "ingest", "/tmp"), "Cannot read /tmp: Is a directory"),
         (("incident", "list", "--sort", "password"), "Unknown column «password»"),
         (("dashboard", "analyst", "--tab", "nope"), "Unknown tab «nope»"),
     ],
@@ -116,6 +114,17 @@ def test_mistakes_print_one_clear_line_and_write_nothing(run, args, message):
     assert message in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert _ok(run("--as", "ivan", "incident", "show", "1", "--json")) == before
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("mail", "ingest", "/no/such.eml"), "Cannot read /no/such.eml"),
+    (("mail", "ingest", "/tmp"), "Cannot read /tmp: Is a directory"),
+])
+def test_an_unreadable_message_file_is_one_line_and_takes_nothing_in(run, args, message):
+    _setup(run)
+    code, out, err = run("--as", "admin", *args)
+    assert code == 1 and message in err and len(err.strip().splitlines()) == 1, err
+    assert json.loads(_ok(run("--as", "admin", "mail", "list", "--json"))) == []
 
 
 @pytest.mark.parametrize(("args", "message"), [
