@@ -357,3 +357,11 @@ def test_db_upgrade_from_0001_gives_every_open_incident_its_due_times(db, empty_
     code, out, err = run(old, "sla", "breaching", "--within", "10000h", "--json")
     assert code == 0, err
     assert {r["number"] for r in json.loads(out)} == {"INC0000001", "INC0000002", "INC0000003"}
+
+
+def test_a_database_set_up_by_a_newer_program_is_refused_in_one_line(db, run):
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0099'"))
+    for args in (("--as", "ivan", "incident", "list"), ("db", "upgrade")):
+        err = _one_line_failure(run(db, *args), "0099", "newer helpdesk-tui")
+        assert "Unexpected error" not in err

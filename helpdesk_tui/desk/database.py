@@ -25,6 +25,9 @@ def prepare(db: Database) -> tuple[str | None, str | None]:
     from helpdesk_tui.desk.searches import install_predefined
     from helpdesk_tui.desk.sla import recompute_open
 
+    stored = migrate.current_revision(db)
+    if stored is not None and stored not in migrate.known_revisions():
+        migrate.require_current(db)  # set up by a newer program: refused in one line, not by Alembic
     before, after = migrate.upgrade(db)
     with db.write() as session:
         install_predefined(session)
@@ -81,8 +84,11 @@ def restore_database(db: Database, path: Path, checked: files.Manifest | None = 
     path = Path(path)
     manifest = checked or check_backup(path)
     saved_to = None
-    if migrate.current_revision(db) is not None:
-        if not migrate.is_current(db):
+    revision = migrate.current_revision(db)
+    if revision is not None:
+        if revision != migrate.head_revision():
+            if revision not in migrate.known_revisions():
+                migrate.require_current(db)  # a newer program's database: refused, saying so
             migrate.upgrade(db)  # the copy below is made at the schema the backup has
         saved_to = _safety_path(db, path)
         try:
