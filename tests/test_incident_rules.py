@@ -1,0 +1,164 @@
+"""Rules that leaked: the tasks of a finished incident, open tasks when an incident is closed,
+cancelled or resolved."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from helpdesk_tui.cli import main
+from helpdesk_tui.desk import incidents, tasks
+from helpdesk_tui.desk.lookup import find_incident
+from helpdesk_tui.domain.errors import ClosedRecord, OpenTasks
+from helpdesk_tui.domain.statuses import IncidentStatus as S
+from helpdesk_tui.store.db import Database
+from helpdesk_tui.store.models import ExternalTask, Incident, JournalEntry, Task
+from tests.world import seed
+
+
+def _journal_count(db: Database, incident_id: int) -> int:
+    with db.read() as s:
+        return s.execute(select(func.count()).select_from(JournalEntry).where(
+            JournalEntry.record_kind == "incident", JournalEntry.record_id == incident_id)).scalar_one()
+
+
+def _with_tasks(db: Database):
+    """An incident in progress with an open task, an accepted one, a completed one and a
+    vendor's task; returns (world, incident)."""
+    w = seed(db)
+    with db.write() as s:
+        inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Не працює ЕТС",
+                                          group=w.first_line)
+        inc = incidents.classify_incident(s, w.analyst, inc, service=w.service, category=w.category, impact=2,
+                                          urgency=2, owner=w.analyst)
+        tasks.create_task(s, w.analyst, inc, group=w.second_line, short_description="Перевірити мережу")
+        accepted = tasks.create_task(s, w.analyst, inc, group=w.first_line, short_description="Подзвонити")
+        tasks.accept_task(s, w.colleague, accepted)
+        done = tasks.create_task(s, w.analyst, inc, group=w.first_line, short_description="Зібрати логи")
+        tasks.complete_task(s, w.analyst, done, comment="Зібрано")
+        tasks.create_external_task(s, w.analyst, inc, vendor=w.vendor, short_description="Перевірте сервер")
+    return w, inc
+
+
+def _statuses(db: Database, incident: Incident) -> dict[str, str]:
+    with db.read() as s:
+        rows = list(s.execute(select(Task.number, Task.status).where(Task.incident_id == incident.id)))
+        rows += list(s.execute(select(ExternalTask.number, ExternalTask.status)
+                               .where(ExternalTask.incident_id == incident.id)))
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def _finish(db: Database, w, inc: Incident, how: str, effects=None) -> None:
+    with db.write() as s:
+        if how == "cancel":
+            incidents.cancel_incident(s, w.analyst, inc, reason="Дубль", effects=effects)
+        else:
+            inc = incidents.resolve_incident(s, w.analyst, inc, solution="Перезапуск", reason_code="permanent_fix",
+                                             resolve_with_open_tasks=True)
+            incidents.close_incident(s, w.analyst, inc, effects=effects)
+
+
+@pytest.mark.parametrize("how", ["cancel", "close"])
+def test_tasks_of_a_finished_incident_can_no_longer_be_accepted_completed_or_cancelled(db, how):
+    w, inc = _with_tasks(db)
+    _finish(db, w, inc, how)
+    entries = _journal_count(db, inc.id)
+    with db.read() as s:
+        status = S(s.get(Incident, inc.id).status).label
+
+    attempts = [
+        lambda s: tasks.accept_task(s, w.specialist, s.execute(select(Task).where(Task.number == "TSK0000001")).scalar_one()),
+        lambda s: tasks.complete_task(s, w.specialist, s.execute(select(Task).where(Task.number == "TSK0000001"))
+                                      .scalar_one(), comment="Зроблено"),
+        lambda s: tasks.cancel_task(s, w.colleague, s.execute(select(Task).where(Task.number == "TSK0000002"))
+                                    .scalar_one(), reason="Не треба"),
+        lambda s: tasks.complete_external_task(s, w.analyst, s.execute(select(ExternalTask)).scalar_one(),
+                                               vendor_answer="Виправлено"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ClosedRecord, match=f"belongs to INC0000001, which is «{status}»"), db.write() as s:
+            attempt(s)
+
+    assert _journal_count(db, inc.id) == entries  # nothing added to the finished incident's journal
+
+
+@pytest.mark.parametrize("how", ["cancel", "close"])
+def test_closing_or_cancelling_cancels_the_open_tasks_with_it_and_journals_each(db, how):
+    w, inc = _with_tasks(db)
+    effects = incidents.Effects()
+    _finish(db, w, inc, how, effects)
+
+    assert effects.cancelled_tasks == ["TSK0000001", "TSK0000002", "VTSK0000001"]
+    assert _statuses(db, inc) == {"TSK0000001": "cancelled", "TSK0000002": "cancelled", "TSK0000003": "completed",
+                                  "VTSK0000001": "cancelled"}
+    with db.read() as s:
+        summaries = [e.summary for e in s.execute(select(JournalEntry).where(
+            JournalEntry.record_kind == "incident", JournalEntry.record_id == inc.id, JournalEntry.kind == "task")
+            .order_by(JournalEntry.id)).scalars()]
+    assert summaries[-3:] == ["Task TSK0000001: Cancelled", "Task TSK0000002: Cancelled",
+                              "External task VTSK0000001 cancelled"]
+
+
+def test_resolving_with_open_tasks_needs_the_entry_point_to_decide(db):
+    w, inc = _with_tasks(db)
+    entries = _journal_count(db, inc.id)
+
+    with pytest.raises(OpenTasks) as refused, db.write() as s:
+        incidents.resolve_incident(s, w.analyst, inc, solution="Готово", reason_code="advice",
+                                   resolve_with_open_tasks=False)
+    assert refused.value.numbers == ["TSK0000001", "TSK0000002", "VTSK0000001"]
+    assert "TSK0000001, TSK0000002, VTSK0000001" in refused.value.message
+    with pytest.raises(TypeError), db.write() as s:  # an entry point that did not ask is a mistake
+        incidents.change_status(s, w.analyst, inc, S.RESOLVED, solution="Готово", reason_code="advice")
+    assert _journal_count(db, inc.id) == entries
+
+    with db.write() as s:
+        incidents.resolve_incident(s, w.analyst, inc, solution="Готово", reason_code="advice",
+                                   resolve_with_open_tasks=True)
+    with db.read() as s:
+        assert s.get(Incident, inc.id).status == "resolved"
+    assert _statuses(db, inc)["TSK0000001"] == "open"  # said yes: they stay open until the close
+
+
+class _Terminal(io.StringIO):
+    """A person at a terminal typing an answer."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_command_line_asks_before_resolving_with_open_tasks_and_says_what_closing_cancelled(
+        db, capsys, monkeypatch):
+    _with_tasks(db)
+
+    def run(*args: str, typed: str | None = None):
+        if typed is not None:
+            monkeypatch.setattr("sys.stdin", _Terminal(typed))
+        code = main(["--db", db.url, "--lang", "en", "--as", "ivan", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    resolve = ("incident", "resolve", "1", "--solution", "Перезапуск", "--reason-code", "permanent_fix")
+    code, out, err = run(*resolve)  # a script: no terminal, no --yes
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "--yes" in err and "TSK0000001" in err
+    code, out, err = run(*resolve, typed="n\n")
+    assert code == 1 and "Resolve it with them open?" in out
+    with db.read() as s:
+        assert find_incident(s, "1").status == "in_progress"
+
+    code, out, err = run(*resolve, typed="y\n")
+    assert code == 0, err
+    code, out, err = run("incident", "close", "1")
+    assert code == 0, err
+    assert "Cancelled with it: TSK0000001, TSK0000002, VTSK0000001" in out
+
+
+def test_resolve_yes_skips_the_question(db, capsys):
+    _with_tasks(db)
+    code = main(["--db", db.url, "--lang", "en", "--as", "ivan", "incident", "resolve", "1", "--solution", "Готово",
+                 "--reason-code", "advice", "--yes"])
+    assert code == 0, capsys.readouterr().err
+    with db.read() as s:
+        assert find_incident(s, "1").status == "resolved"
