@@ -1,5 +1,5 @@
 """Rules that leaked: the tasks of a finished incident, open tasks when an incident is closed,
-cancelled or resolved."""
+cancelled or resolved, and a priority «override» to the value it has."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from helpdesk_tui.cli import main
 from helpdesk_tui.desk import incidents, tasks
 from helpdesk_tui.desk.lookup import find_incident
-from helpdesk_tui.domain.errors import ClosedRecord, OpenTasks
+from helpdesk_tui.domain.errors import ClosedRecord, OpenTasks, RuleViolation
 from helpdesk_tui.domain.statuses import IncidentStatus as S
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import ExternalTask, Incident, JournalEntry, Task
@@ -162,3 +162,20 @@ def test_resolve_yes_skips_the_question(db, capsys):
     assert code == 0, capsys.readouterr().err
     with db.read() as s:
         assert find_incident(s, "1").status == "resolved"
+
+
+def test_a_priority_override_to_the_current_value_is_refused_in_one_line(db, capsys):
+    w, inc = _with_tasks(db)  # classified with impact 2, urgency 2
+    with db.read() as s:
+        current = s.get(Incident, inc.id).priority
+    entries = _journal_count(db, inc.id)
+    with pytest.raises(RuleViolation, match=f"already has priority {current}"), db.write() as s:
+        incidents.change_priority(s, w.analyst, inc, priority=current, justification="Так треба")
+
+    code = main(["--db", db.url, "--lang", "en", "--as", "ivan", "incident", "priority", "1", str(current),
+                 "-j", "Так треба"])
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1 and f"already has priority {current}" in err
+    assert _journal_count(db, inc.id) == entries
+    with db.read() as s:
+        assert s.get(Incident, inc.id).priority_overridden is False

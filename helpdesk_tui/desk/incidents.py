@@ -228,6 +228,10 @@ def change_priority(
     actor = desk_staff(session, actor)
     check_override(priority, justification)
     incident = load_for_change(session, incident, expected_version)
+    if incident.priority == priority:
+        # An override to the same value would say «changed» and change nothing the journal shows.
+        raise RuleViolation(_("{number} already has priority {priority}; choose another one to change it").format(
+            number=incident.number, priority=priority), field="priority")
     diff = apply_changes(incident, {"priority": priority, "priority_overridden": True})
     if diff:
         bump(incident)
