@@ -1,16 +1,19 @@
 """Rules that leaked: the tasks of a finished incident, open tasks when an incident is closed,
-cancelled or resolved, and a priority «override» to the value it has."""
+cancelled or resolved, a priority «override» to the value it has, and decisions taken on the row
+as it is under its lock (PostgreSQL)."""
 
 from __future__ import annotations
 
 import io
+import threading
+import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from helpdesk_tui.cli import main
 from helpdesk_tui.desk import incidents, tasks
-from helpdesk_tui.desk.lookup import find_incident
+from helpdesk_tui.desk.lookup import find_incident, find_person
 from helpdesk_tui.domain.errors import ClosedRecord, OpenTasks, RuleViolation
 from helpdesk_tui.domain.statuses import IncidentStatus as S
 from helpdesk_tui.store.db import Database
@@ -179,3 +182,59 @@ def test_a_priority_override_to_the_current_value_is_refused_in_one_line(db, cap
     assert _journal_count(db, inc.id) == entries
     with db.read() as s:
         assert s.get(Incident, inc.id).priority_overridden is False
+
+
+def _waits_for_a_lock(db: Database) -> bool:
+    with db.engine.connect() as conn:
+        return bool(conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                      "AND datname = current_database()")).scalar())
+
+
+def test_classify_decides_on_the_status_it_finds_under_the_row_lock(pg_db):
+    """Two sessions at once: B asks the caller a question and holds the row until it commits;
+    A classifies the copy it read before, waiting for B's lock. A must see «Потрібна
+    інформація» once it has the lock, and classifying then moves it to «Виконується робота»,
+    instead of reporting success and leaving it waiting for the caller."""
+    w = seed(pg_db)
+    with pg_db.write() as s:
+        inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Не працює ЕТС",
+                                          group=w.first_line)
+        incidents.classify_incident(s, w.analyst, inc, service=w.service, category=w.category, impact=3, urgency=3,
+                                    owner=w.analyst)
+    other = Database(pg_db.url)
+    outcome: dict[str, object] = {}
+
+    def analyst_a() -> None:
+        try:
+            with pg_db.write() as s:
+                actor, mine = find_person(s, "ivan"), find_incident(s, "INC0000001")
+                outcome["seen"] = mine.status  # before any lock: «in progress»
+                done = incidents.classify_incident(s, actor, mine, service=w.service, category=w.category, impact=1,
+                                                   urgency=1, owner=actor)
+                outcome["reported"] = done.status
+        except Exception as exc:  # the assertion below shows it
+            outcome["error"] = exc
+
+    try:
+        with other.write() as s:
+            incidents.change_status(s, find_person(s, "maria"), find_incident(s, "INC0000001"), S.INFO_NEEDED,
+                                    question="Який номер кабінету?")
+            a = threading.Thread(target=analyst_a)
+            a.start()
+            deadline = time.monotonic() + 10
+            while not _waits_for_a_lock(pg_db):
+                assert time.monotonic() < deadline and a.is_alive(), f"A never waited for the lock: {outcome}"
+                time.sleep(0.02)
+        a.join(timeout=10)
+    finally:
+        other.dispose()
+
+    assert "error" not in outcome, outcome
+    assert outcome["seen"] == "in_progress"
+    with pg_db.read() as s:
+        final = s.get(Incident, inc.id)
+        statuses = [e.status_to for e in s.execute(select(JournalEntry).where(
+            JournalEntry.record_id == inc.id, JournalEntry.kind == "status").order_by(JournalEntry.id)).scalars()]
+    assert outcome["reported"] == final.status == "in_progress"
+    assert statuses[-2:] == ["info_needed", "in_progress"]
+    assert final.priority == 1

@@ -247,6 +247,10 @@ def classify_incident(session: Session, actor: Person | None, incident: Incident
                       category: Category, impact: int, urgency: int, owner: Person,
                       expected_version: int | None = None) -> Incident:
     """R18: classification sets the mandatory fields and the status «Виконується робота»."""
+    desk_staff(session, actor)
+    # Which way to go is decided on the row as it is under the lock: the copy the caller holds
+    # may be from before someone moved it on (to «Потрібна інформація», say).
+    incident = load_for_change(session, incident, expected_version)
     if IncidentStatus(incident.status) is IncidentStatus.IN_PROGRESS:
         incident = update_incident(session, actor, incident, expected_version=expected_version,
                                    summary=_("Classified"), service=service, category=category,

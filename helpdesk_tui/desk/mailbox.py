@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, inspect, or_, select
+from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
 from helpdesk_tui.desk.common import feed, journal
@@ -112,7 +113,8 @@ def _parsed_fields(parsed: Any) -> dict[str, Any]:
 
 def thread_of(session: Session, mail: InboundMail) -> Incident | None:
     """R8's parent: In-Reply-To and References against every Message-ID we received or sent,
-    then the subject tag [INC0000123]."""
+    then the subject tag [INC0000123]. Locked: what a reply does (answer, reopen, close, or a
+    new incident beside a closed one) is decided on its status as it is."""
     ids = [i for i in ([mail.in_reply_to] if mail.in_reply_to else []) + mail.references.split()[::-1] if i]
     if ids:
         found = session.execute(select(InboundMail.incident_id).where(
@@ -123,10 +125,11 @@ def thread_of(session: Session, mail: InboundMail) -> Incident | None:
                 OutboxMessage.message_id.in_(ids), OutboxMessage.record_kind == "incident")
                 .order_by(OutboxMessage.id.desc()).limit(1)).scalar_one_or_none()
         if found is not None:
-            return session.get(Incident, found)
+            return session.get(Incident, found, with_for_update=True, populate_existing=True)
     tag = SUBJECT_TAG.search(mail.subject or "")
     if tag:
-        return session.execute(select(Incident).where(Incident.number == tag.group(1).upper())).scalar_one_or_none()
+        return session.execute(select(Incident).where(Incident.number == tag.group(1).upper())
+                               .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
     return None
 
 
@@ -227,5 +230,14 @@ def waiting_mail_filter() -> Any:
 
 
 def ensure_waiting(mail: InboundMail) -> None:
-    if mail.status not in ("waiting", "quarantined", "new"):
-        raise RuleViolation(_("This message already belongs to {what}").format(what=mail.status))
+    """Refuse a message that already belongs somewhere. A stored one is also looked at under
+    its row lock (the row as others left it), so two analysts creating an incident from it at
+    once make one incident."""
+    statuses = [mail.status]
+    session = object_session(mail)
+    if session is not None and inspect(mail).persistent:
+        statuses.append(session.execute(select(InboundMail.status).where(InboundMail.id == mail.id)
+                                        .with_for_update()).scalar_one())
+    for status in statuses:
+        if status not in ("waiting", "quarantined", "new"):
+            raise RuleViolation(_("This message already belongs to {what}").format(what=status))
