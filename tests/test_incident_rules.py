@@ -1,6 +1,6 @@
 """Rules that leaked: the tasks of a finished incident, open tasks when an incident is closed,
-cancelled or resolved, a priority «override» to the value it has, and decisions taken on the row
-as it is under its lock (PostgreSQL)."""
+cancelled or resolved, a priority «override» to the value it has, decisions taken on the row as
+it is under its lock (PostgreSQL), and mail with NUL bytes on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,8 +17,11 @@ from helpdesk_tui.desk.lookup import find_incident, find_person
 from helpdesk_tui.domain.errors import ClosedRecord, OpenTasks, RuleViolation
 from helpdesk_tui.domain.statuses import IncidentStatus as S
 from helpdesk_tui.store.db import Database
-from helpdesk_tui.store.models import ExternalTask, Incident, JournalEntry, Task
+from helpdesk_tui.store.models import ExternalTask, InboundMail, Incident, JournalEntry, Task
+from tests.mail_builders import message
 from tests.world import seed
+
+CALLER = "olena@client.example"
 
 
 def _journal_count(db: Database, incident_id: int) -> int:
@@ -238,3 +241,52 @@ def test_classify_decides_on_the_status_it_finds_under_the_row_lock(pg_db):
     assert outcome["reported"] == final.status == "in_progress"
     assert statuses[-2:] == ["info_needed", "in_progress"]
     assert final.priority == 1
+
+
+def test_mail_with_nul_bytes_on_postgresql_is_taken_in_and_spoils_nothing_else(pg_db):
+    """The poller's batch on a database that has never taken mail (no desk account yet): NUL in
+    a subject, a body, a sender's name and address. Text columns get the text without NUL, the
+    raw message is kept byte for byte, and every message becomes an incident."""
+    from helpdesk_tui.mail.intake import IntakeSettings, ingest_batch
+
+    seed(pg_db)
+    batch = [message(sender=CALLER, subject="Нуль\x00 у темі", body="Текст"),
+             message(sender=CALLER, subject="Нуль у тексті", body="До\x00після"),
+             message(sender=CALLER, name="Оле\x00на", subject="Нуль в імені", body="Текст"),
+             message(sender="ole\x00na@client.example", subject="Нуль в адресі", body="Текст"),
+             message(sender=CALLER, subject="Звичайний", body="Текст")]
+    with pg_db.write() as s:
+        results = ingest_batch(s, list(enumerate(batch, start=1)), IntakeSettings(), uidvalidity=7)
+
+    assert [r.outcome for r in results] == ["incident"] * 5
+    with pg_db.read() as s:
+        mails = list(s.execute(select(InboundMail).order_by(InboundMail.uid)).scalars())
+        titles = [i.short_description for i in s.execute(select(Incident).order_by(Incident.id)).scalars()]
+    assert titles == ["Нуль у темі", "Нуль у тексті", "Нуль в імені", "Нуль в адресі", "Звичайний"]
+    assert [m.raw for m in mails] == batch
+    assert "Допісля" in mails[1].text and mails[2].from_name == "Олена"
+    assert mails[3].from_address == CALLER
+
+
+def test_one_message_that_breaks_first_on_a_new_database_takes_no_other_down(pg_db, monkeypatch):
+    """The first message of a new database's first batch makes the desk's own account, then
+    fails: its savepoint is undone with that account, and the next messages must not name it."""
+    from helpdesk_tui.mail import intake
+
+    seed(pg_db)
+    real_record = intake.mailbox.record_email
+
+    def record_email(session, mail, incident, **kw):
+        if mail.subject.startswith("Зламає"):
+            raise RuntimeError("a surprise after registration")
+        return real_record(session, mail, incident, **kw)
+
+    monkeypatch.setattr(intake.mailbox, "record_email", record_email)
+    batch = [message(sender=CALLER, subject=subject, body="x") for subject in ("Зламає", "Перший", "Другий")]
+    with pg_db.write() as s:
+        results = intake.ingest_batch(s, list(enumerate(batch, start=1)), intake.IntakeSettings(), uidvalidity=7)
+
+    assert [r.outcome for r in results] == ["quarantined", "incident", "incident"]
+    with pg_db.read() as s:
+        broken = s.execute(select(InboundMail).where(InboundMail.uid == 1)).scalar_one()
+    assert "a surprise after registration" in broken.error
