@@ -128,6 +128,7 @@ def test_full_round_trip_question_vendor_resolution_close(db):
     assert (ext.status, ext.vendor_answer) == ("completed", "Сервер перезапущено")
     with db.write() as s:
         inc = incidents.resolve_incident(s, w.analyst, inc, solution="Перезапуск сервера", reason_code="permanent_fix",
+                                         resolve_with_open_tasks=False,
                                          configuration_item=w.item)
     assert inc.configuration_item_id == w.item.id and inc.resolved_at is not None
     with db.write() as s:
@@ -148,7 +149,8 @@ def test_resolution_needs_solution_and_a_known_reason_code(db):
         incidents.change_status(s, w.analyst, inc, S.RESOLVED)
     assert err.value.fields == ["solution", "reason_code"]
     with pytest.raises(RuleViolation, match="reason code"), db.write() as s:
-        incidents.resolve_incident(s, w.analyst, inc, solution="ok", reason_code="because")
+        incidents.resolve_incident(s, w.analyst, inc, solution="ok", reason_code="because",
+                                   resolve_with_open_tasks=False)
     with db.read() as s:
         assert s.get(Incident, inc.id).status == "registered"
 
@@ -176,7 +178,8 @@ def test_transitions_the_process_forbids(db):
 def _closed(db, w) -> Incident:
     inc = _register(db, w)
     with db.write() as s:
-        inc = incidents.resolve_incident(s, w.analyst, inc, solution="Готово", reason_code="advice")
+        inc = incidents.resolve_incident(s, w.analyst, inc, solution="Готово", reason_code="advice",
+                                         resolve_with_open_tasks=False)
         return incidents.close_incident(s, w.analyst, inc)
 
 
@@ -206,7 +209,8 @@ def test_reopen_after_resolution(db):
     w = seed(db)
     inc = _register(db, w)
     with db.write() as s:
-        inc = incidents.resolve_incident(s, w.analyst, inc, solution="Готово", reason_code="advice")
+        inc = incidents.resolve_incident(s, w.analyst, inc, solution="Готово", reason_code="advice",
+                                         resolve_with_open_tasks=False)
         inc = incidents.reopen_incident(s, w.analyst, inc, reason="Знову не працює")
     assert inc.status == "reopened" and inc.resolved_at is None and inc.waiting_on == "desk"
     with pytest.raises(MissingFields), db.write() as s:

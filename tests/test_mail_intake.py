@@ -106,7 +106,8 @@ def test_replies_to_a_resolution(db, reply, outcome, status):
     w = seed(db)
     with db.write() as s:
         inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта")
-        incidents.resolve_incident(s, w.analyst, inc, solution="Очищено скриньку", reason_code="permanent_fix")
+        incidents.resolve_incident(s, w.analyst, inc, solution="Очищено скриньку", reason_code="permanent_fix",
+                                   resolve_with_open_tasks=False)
     resolution_id = _outbox_ids(db, "INC0000001")[-1]
     result = _ingest(db, message(sender=CALLER, subject="Re: [INC0000001] Вирішено", in_reply_to=resolution_id,
                                  body=f"{reply}\n\n> Очищено скриньку"))
@@ -117,7 +118,8 @@ def test_a_reply_to_a_closed_incident_opens_a_new_one_linked_to_it(db):
     w = seed(db)
     with db.write() as s:
         inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта")
-        inc = incidents.resolve_incident(s, w.analyst, inc, solution="ok", reason_code="advice")
+        inc = incidents.resolve_incident(s, w.analyst, inc, solution="ok", reason_code="advice",
+                                         resolve_with_open_tasks=False)
         incidents.close_incident(s, w.analyst, inc)
     closed_version = _incident(db, "INC0000001").version
     result = _ingest(db, message(sender=CALLER, subject="Re: [INC0000001] Пошта", body="Знову те саме"))
@@ -132,7 +134,8 @@ def test_machine_mail_never_answers_and_never_reopens(db):
     w = seed(db)
     with db.write() as s:
         inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта")
-        incidents.resolve_incident(s, w.analyst, inc, solution="ok", reason_code="advice")
+        incidents.resolve_incident(s, w.analyst, inc, solution="ok", reason_code="advice",
+                                   resolve_with_open_tasks=False)
     queued = _count(db, OutboxMessage)
     notification = _outbox_ids(db, "INC0000001")[-1]
     result = _ingest(db, auto_reply(sender=CALLER, in_reply_to=notification, subject="[INC0000001] Вирішено"))

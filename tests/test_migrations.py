@@ -32,7 +32,7 @@ def test_upgrade_is_idempotent(db):
 def test_sqlite_file_backup_is_a_consistent_copy(sqlite_db, tmp_path):
     w = seed(sqlite_db)
     copy = tmp_path / "copy.db"
-    assert backup(sqlite_db, copy) == {}
+    assert backup(sqlite_db, copy).rows["person"] == 5
     restored = Database(f"sqlite:///{tmp_path / 'restored.db'}")
     try:
         restore(restored, copy)
@@ -51,7 +51,7 @@ def test_json_backup_moves_a_team_from_sqlite_to_postgresql(sqlite_db, pg_db, tm
     with sqlite_db.write() as s:
         incidents.register_incident(s, w.analyst, caller=w.caller, short_description="До переїзду", group=w.first_line)
     file = tmp_path / "team.json"
-    counts = backup(sqlite_db, file)
+    counts = backup(sqlite_db, file).rows
     assert counts["person"] == 5 and counts["incident"] == 1
     restore(pg_db, file)
     with pg_db.read() as s:

@@ -105,7 +105,8 @@ def test_reopened_incident_resumes_its_resolution_clock(db, clock):
     inc = _new(db, w, clock, kyiv(2026, 11, 18, 9))
     clock.now = kyiv(2026, 11, 18, 11)
     with db.write() as s:
-        inc = incidents.resolve_incident(s, w.analyst, inc, solution="Перезапуск", reason_code="permanent_fix")
+        inc = incidents.resolve_incident(s, w.analyst, inc, solution="Перезапуск", reason_code="permanent_fix",
+                                         resolve_with_open_tasks=False)
     resolved = _state(db, inc, kyiv(2026, 11, 19, 9))
     assert resolved.resolution.met is True and resolved.resolution.elapsed == 120 * MIN
     assert inc.resolution_due is None
@@ -183,7 +184,8 @@ def test_auto_close_after_five_days_without_an_answer(db, clock):
     for inc, at in ((old, kyiv(2026, 11, 12, 10)), (fresh, kyiv(2026, 11, 14, 10))):
         clock.now = at
         with db.write() as s:
-            incidents.resolve_incident(s, w.analyst, inc, solution="Готово", reason_code="advice")
+            incidents.resolve_incident(s, w.analyst, inc, solution="Готово", reason_code="advice",
+                                       resolve_with_open_tasks=False)
     clock.now = kyiv(2026, 11, 18, 9)
     assert jobs.tick(db, "a", now=clock.now).closed == 1
     assert jobs.tick(db, "a", now=clock.now).closed == 0
@@ -221,7 +223,8 @@ def test_two_tickers_at_once_double_nothing(db, clock):
     for inc in made[:10]:
         clock.now = kyiv(2026, 11, 16, 10)
         with db.write() as s:
-            incidents.resolve_incident(s, w.analyst, inc, solution="ok", reason_code="advice")
+            incidents.resolve_incident(s, w.analyst, inc, solution="ok", reason_code="advice",
+                                       resolve_with_open_tasks=False)
     now = kyiv(2026, 11, 23, 12).isoformat()
     procs = [subprocess.Popen([sys.executable, "-c", _RACER, db.url, now], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) for _ in range(2)]

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from helpdesk_tui.desk import incidents
-from helpdesk_tui.screens.dialogs import ChoiceDialog
+from helpdesk_tui.screens.dialogs import ChoiceDialog, ConfirmDialog
 from helpdesk_tui.screens.incident_dialogs import NoteDialog, StatusDialog
 from helpdesk_tui.screens.record import RecordScreen
-from helpdesk_tui.store.models import Incident, JournalEntry
+from helpdesk_tui.store.models import Incident, JournalEntry, Task
 from tests.tui import drive, list_settled, screen_text, wait_for, wait_text, workspace_ready
 from tests.world import seed_desk
 
@@ -62,6 +62,8 @@ def test_question_to_the_caller_then_the_answer_then_resolve_and_close(desk):
         dialog = app.screen
         dialog.query_one("#reason_code").value = "permanent_fix"
         await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))  # its two tasks are open
+        await pilot.press("y")
         await wait_for(pilot, lambda: record.data["status"] == "resolved")
         await _choose_status(app, pilot, "closed")
         await wait_text(pilot, "Press Ctrl+S to confirm.")
@@ -77,6 +79,38 @@ def test_question_to_the_caller_then_the_answer_then_resolve_and_close(desk):
     with db.read() as s:
         incident = s.get(Incident, mine.id)
         assert (incident.solution, incident.reason_code) == ("Замінено картридж", "permanent_fix")
+
+
+def test_resolving_with_open_tasks_asks_first_no_keeps_the_text_yes_resolves(desk):
+    db, w, made = desk
+    mine = made["mine-registered"]  # with two open tasks, for the second line and the first
+
+    async def scenario(app, pilot):
+        record = await _open_mine(app, pilot, made)
+        await _choose_status(app, pilot, "resolved")
+        await pilot.press(*"Замінено картридж")
+        dialog = app.screen
+        dialog.query_one("#reason_code").value = "advice"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        question = app.screen.question
+        assert "still has open tasks: TSK0000001, TSK0000002" in question and "Resolve it with them open?" in question
+        await wait_text(pilot, "Resolve it with them")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen is dialog and "still has open tasks" in
+                       str(dialog.query_one("#error").render()))
+        assert dialog.query_one("#solution").text == "Замінено картридж"
+        assert _status(db, mine) == "registered"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.screen is record and record.data["status"] == "resolved")
+
+    drive(db, scenario)
+    assert _status(db, mine) == "resolved"
+    with db.read() as s:
+        left = s.execute(select(Task.status).where(Task.incident_id == mine.id)).scalars().all()
+    assert left == ["open", "open"]  # said yes: they stay open until the incident is closed
 
 
 def test_a_note_published_to_self_service(desk):

@@ -71,9 +71,11 @@ def seed_desk(db: Database) -> tuple[Database, World, dict]:  # type: ignore[typ
         waiting = new("mine-waiting", group=w.first_line, owner=w.analyst, impact=3, urgency=3)
         incidents.change_status(s, w.analyst, waiting, S.INFO_NEEDED, question="?")
         resolved = new("mine-resolved", group=w.first_line, owner=w.analyst, impact=2, urgency=3)
-        incidents.resolve_incident(s, w.analyst, resolved, solution="ok", reason_code="advice")
+        incidents.resolve_incident(s, w.analyst, resolved, solution="ok", reason_code="advice",
+                                   resolve_with_open_tasks=False)
         closed = new("mine-closed", group=w.first_line, owner=w.analyst, impact=2, urgency=2)
-        incidents.resolve_incident(s, w.analyst, closed, solution="ok", reason_code="advice")
+        incidents.resolve_incident(s, w.analyst, closed, solution="ok", reason_code="advice",
+                                   resolve_with_open_tasks=False)
         incidents.close_incident(s, w.analyst, closed)
         new("colleagues", group=w.first_line, owner=w.colleague, impact=2, urgency=2)
         new("other-team", group=w.second_line, impact=2, urgency=2, short="Принтер у 204")

@@ -16,13 +16,9 @@ db_app = typer.Typer(help="Database: upgrade, backup, restore.", no_args_is_help
 
 
 def _init() -> tuple[str | None, str | None]:
-    from helpdesk_tui.desk.searches import install_predefined
-    from helpdesk_tui.store import migrate
+    from helpdesk_tui.desk.database import prepare
 
-    before, after = migrate.upgrade(state.db)
-    with state.db.write() as session:
-        install_predefined(session)
-    return before, after
+    return prepare(state.db)
 
 
 def init() -> None:
@@ -52,14 +48,15 @@ def db_current() -> None:
 
 
 @db_app.command("backup")
-def db_backup(file: Annotated[Path, typer.Argument(help="Backup file (.json for the portable format).")]) -> None:
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="Backup file (.json for the portable format).")],
+    force: Annotated[bool, typer.Option("--force", help="Write over a file that is not a backup.")] = False,
+) -> None:
     """Back up the whole database while people keep working."""
-    from helpdesk_tui.store.backup import backup
+    from helpdesk_tui.desk.database import backup_database
 
-    state.ready_db()
-    counts = backup(state.db, file)
-    total = sum(counts.values())
-    say(_("Backed up to {file}").format(file=file) + (f" ({total} rows)" if counts else ""))
+    manifest = backup_database(state.db, file, force=force)
+    say(_("Backed up to {file} ({n} rows, schema {rev})").format(file=file, n=manifest.total, rev=manifest.revision))
 
 
 @db_app.command("restore")
@@ -67,13 +64,17 @@ def db_restore(
     file: Annotated[Path, typer.Argument(help="A file made by `helpdesk db backup`.")],
     yes: Annotated[bool, typer.Option("--yes", help="Replace the data without asking.")] = False,
 ) -> None:
-    """Replace all data with a backup's."""
-    from helpdesk_tui.store.backup import restore
+    """Replace all data with a backup's (the current data is backed up first)."""
+    from helpdesk_tui.desk.database import check_backup, restore_database
 
+    # Checked before the question: a file that cannot be restored is said at once.
+    manifest = check_backup(file)
     if not yes and not typer.confirm(_("Replace every record in {url}?").format(url=state.db.describe())):
         raise typer.Exit(1)
-    counts = restore(state.db, file)
-    say(_("Restored {file}").format(file=file) + (f" ({sum(counts.values())} rows)" if counts else ""))
+    restored = restore_database(state.db, file, manifest if yes else None)  # a wait at the question: checked again
+    if restored.saved_to is not None:
+        say(_("The data it held is saved in {file}").format(file=restored.saved_to))
+    say(_("Restored {file} ({n} rows)").format(file=file, n=restored.manifest.total))
 
 
 def demo(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Optional
 
 import typer
@@ -13,6 +14,7 @@ from helpdesk_tui.desk import incidents as ops
 from helpdesk_tui.desk import lookup, notes, sla, tasks
 from helpdesk_tui.desk.searches import parse_for
 from helpdesk_tui.domain.display import when
+from helpdesk_tui.domain.errors import OpenTasks
 from helpdesk_tui.domain.lifecycle import field_label
 from helpdesk_tui.domain.priority import level_label, priority_label
 from helpdesk_tui.domain.sla import URGENT_REASONS
@@ -256,6 +258,9 @@ def incident_assign(
     _show_after(number, as_json, msg)
 
 
+YesOpt = Annotated[bool, typer.Option("--yes", help="Resolve even with tasks still open, without asking.")]
+
+
 @incident_app.command("status")
 def incident_status(
     number: Number,
@@ -270,24 +275,43 @@ def incident_status(
     reason_code: Annotated[Optional[str], typer.Option("--reason-code", help="For «Resolved».")] = None,
     ci: Annotated[Optional[str], typer.Option("--ci", help="Configuration item, for «Resolved».")] = None,
     reason: Annotated[Optional[str], typer.Option("--reason", help="For «Reopened» and «Cancelled».")] = None,
+    yes: YesOpt = False,
     version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change the status, with what that status needs (R18, R22, R24–R26)."""
     target = parse_incident_status(status)
-    with state.write() as s:
-        handoff = None
-        if vendor:
-            handoff = ops.VendorHandoff(vendor=lookup.find_vendor(s, vendor), short_description=short or "",
-                                        details=details)
-            if not handoff.short_description:
-                handoff.short_description = _incident(s, number).short_description
-        inc = ops.change_status(
-            s, state.actor(s), _incident(s, number), target, expected_version=version, question=question,
-            answer=answer, handoff=handoff, vendor_answer=vendor_answer, solution=solution, reason_code=reason_code,
-            configuration_item=lookup.find_configuration_item(s, ci) if ci else None, reason=reason,
-        )
-        msg = _("{number}: «{status}»").format(number=inc.number, status=IncidentStatus(inc.status).label)
+    effects = ops.Effects()
+
+    def move(with_open_tasks: bool | None) -> str:
+        with state.write() as s:
+            handoff = None
+            if vendor:
+                handoff = ops.VendorHandoff(vendor=lookup.find_vendor(s, vendor), short_description=short or "",
+                                            details=details)
+                if not handoff.short_description:
+                    handoff.short_description = _incident(s, number).short_description
+            inc = ops.change_status(
+                s, state.actor(s), _incident(s, number), target, expected_version=version, question=question,
+                answer=answer, handoff=handoff, vendor_answer=vendor_answer, solution=solution, reason_code=reason_code,
+                configuration_item=lookup.find_configuration_item(s, ci) if ci else None, reason=reason,
+                resolve_with_open_tasks=with_open_tasks, effects=effects,
+            )
+            return _("{number}: «{status}»").format(number=inc.number, status=IncidentStatus(inc.status).label)
+
+    resolving = target is IncidentStatus.RESOLVED
+    try:
+        msg = move(yes if resolving else None)
+    except OpenTasks as exc:
+        # Nothing was written: ask (a person at a terminal), or say how to go on (a script).
+        if not sys.stdin.isatty():
+            raise OpenTasks(_("{problem}; add --yes to resolve it with them open").format(problem=exc.message),
+                            exc.numbers) from None
+        if not typer.confirm(_("{problem}. Resolve it with them open?").format(problem=exc.message)):
+            raise typer.Exit(1) from None
+        msg = move(True)
+    if effects.cancelled_tasks:
+        msg += "\n" + _("Cancelled with it: {tasks}").format(tasks=", ".join(effects.cancelled_tasks))
     _show_after(number, as_json, msg)
 
 
@@ -297,17 +321,19 @@ def incident_resolve(
     solution: Annotated[str, typer.Option("--solution")],
     reason_code: Annotated[str, typer.Option("--reason-code", help=", ".join(c.value for c in ReasonCode))],
     ci: Annotated[Optional[str], typer.Option("--ci", help="Configuration item.")] = None,
+    yes: YesOpt = False,
     version: VersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Resolve (R25): solution and reason code; a configuration item may be linked."""
-    incident_status(number, "resolved", solution=solution, reason_code=reason_code, ci=ci, version=version,
+    """Resolve (R25): solution and reason code; a configuration item may be linked. With tasks
+    still open it asks first (--yes: resolve without asking)."""
+    incident_status(number, "resolved", solution=solution, reason_code=reason_code, ci=ci, yes=yes, version=version,
                     as_json=as_json)
 
 
 @incident_app.command("close")
 def incident_close(number: Number, version: VersionOpt = None, as_json: JsonOpt = False) -> None:
-    """Close a resolved incident (R26); after that it cannot change."""
+    """Close a resolved incident (R26); after that it cannot change. Its open tasks are cancelled."""
     incident_status(number, "closed", version=version, as_json=as_json)
 
 
@@ -321,7 +347,7 @@ def incident_reopen(number: Number, reason: Annotated[str, typer.Option("--reaso
 @incident_app.command("cancel")
 def incident_cancel(number: Number, reason: Annotated[str, typer.Option("--reason")], version: VersionOpt = None,
                     as_json: JsonOpt = False) -> None:
-    """Cancel an incident."""
+    """Cancel an incident, and its open tasks with it."""
     incident_status(number, "cancelled", reason=reason, version=version, as_json=as_json)
 
 

@@ -89,11 +89,12 @@ class State:
         self._authorised = command
 
     def ready_db(self) -> Database:
-        """The database, refusing politely when `helpdesk init` has not been run on it."""
+        """The database, refusing politely when `helpdesk init` has not been run on it, or
+        when its schema is not this program's (`helpdesk db upgrade`)."""
         from helpdesk_tui.store import migrate
 
         db = self.db
-        if migrate.current_revision(db) is None:
+        if migrate.require_current(db) is None:
             raise NotInitialised(_("The database {url} is not set up; run `helpdesk init` first").format(url=db.describe()))
         return db
 

@@ -170,7 +170,8 @@ def _one_incident(session: Session, rng: random.Random, clock: _Clock, ref: dict
     clock.advance(rng, 20, 600)
     item: ConfigurationItem | None = rng.choice(ref["items"]) if rng.random() < 0.3 else None
     incidents.resolve_incident(session, owner, inc, solution=rng.choice(data.SOLUTIONS),
-                               reason_code=rng.choice(list(ReasonCode)), configuration_item=item)
+                               reason_code=rng.choice(list(ReasonCode)), configuration_item=item,
+                               resolve_with_open_tasks=True)  # as the analysts of the demo answer
     if outcome is IncidentStatus.RESOLVED:
         return
     clock.advance(rng, 30, 3000)

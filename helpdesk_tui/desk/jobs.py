@@ -105,8 +105,11 @@ def _sla_candidates(session: Session, now: datetime, after_id: int) -> list[Inci
         and_(Incident.resolution_warn_at <= now, missing("resolution_warning")),
         and_(Incident.resolution_due <= now, missing("resolution_breach")),
     )
+    # Locked, and read again once locked (PostgreSQL rechecks the condition then): a warning or
+    # a breach is decided on the incident as it is, not on a copy from before it was resolved.
     stmt = (select(Incident).where(text(OPEN_INCIDENT_SQL.replace("status", "incident.status")), cond,
-                                   Incident.id > after_id).order_by(Incident.id).limit(BATCH))
+                                   Incident.id > after_id).order_by(Incident.id).limit(BATCH)
+            .with_for_update().execution_options(populate_existing=True))
     return list(session.execute(stmt).scalars())
 
 

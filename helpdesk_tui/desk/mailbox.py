@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, inspect, or_, select
+from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
 from helpdesk_tui.desk.common import feed, journal
@@ -77,12 +78,12 @@ def receive(session: Session, *, raw: bytes, parsed: Any | None, error: str | No
     not written yet: intake decides what it is first, and keep() writes it with that decision
     in one INSERT instead of an INSERT and an UPDATE."""
     sha = digest(raw)
-    message_id = parsed.message_id if parsed is not None else None
+    message_id = _text(parsed.message_id) if parsed is not None else None
     existing = find_stored(session, mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, message_id=message_id, sha256=sha)
     if existing is not None:
         return existing, False
     mail = new_row(InboundMail, mailbox=mailbox, uidvalidity=uidvalidity, uid=uid, sha256=sha, size=len(raw), raw=raw,
-                   status="quarantined" if parsed is None else "new", error=error,
+                   status="quarantined" if parsed is None else "new", error=_text(error),
                    **(_parsed_fields(parsed) if parsed is not None else {}))
     return mail, True
 
@@ -92,8 +93,9 @@ def keep(session: Session, mail: InboundMail, parsed: Any | None) -> None:
     write_row(session, mail)
     if parsed is not None:
         for a in parsed.attachments:
-            session.add(MailAttachment(mail_id=mail.id, filename=a.filename, content_type=a.content_type, size=a.size,  # type: ignore[arg-type]
-                                       inline=a.inline, content_id=a.content_id, truncated=a.truncated, data=a.data))
+            session.add(MailAttachment(mail_id=mail.id, filename=_text(a.filename), content_type=_text(a.content_type),  # type: ignore[arg-type]
+                                       size=a.size, inline=a.inline, content_id=_text(a.content_id),
+                                       truncated=a.truncated, data=a.data))
     feed(session, "inbound_mail", mail.id, "received", None)  # type: ignore[arg-type]
 
 
@@ -103,16 +105,23 @@ def refill(session: Session, mail: InboundMail, parsed: Any) -> None:
         setattr(mail, name, value)
 
 
+def _text(value: str | None) -> str | None:
+    """Text as a text column keeps it: PostgreSQL refuses NUL in text (its raw bytes keep it)."""
+    return value.replace("\x00", "") if value else value
+
+
 def _parsed_fields(parsed: Any) -> dict[str, Any]:
-    return {"message_id": parsed.message_id, "sent_at": parsed.date, "from_address": parsed.from_address,
-            "from_name": parsed.from_name or "", "to_addresses": ", ".join(parsed.to), "subject": parsed.subject or "",
-            "text": parsed.text or "", "html": parsed.html, "in_reply_to": parsed.in_reply_to,
-            "references": " ".join(parsed.references), "auto": parsed.auto, "defects": "\n".join(parsed.defects)}
+    fields = {"message_id": parsed.message_id, "from_address": parsed.from_address,
+              "from_name": parsed.from_name or "", "to_addresses": ", ".join(parsed.to), "subject": parsed.subject or "",
+              "text": parsed.text or "", "html": parsed.html, "in_reply_to": parsed.in_reply_to,
+              "references": " ".join(parsed.references), "auto": parsed.auto, "defects": "\n".join(parsed.defects)}
+    return {"sent_at": parsed.date, **{name: _text(value) for name, value in fields.items()}}
 
 
 def thread_of(session: Session, mail: InboundMail) -> Incident | None:
     """R8's parent: In-Reply-To and References against every Message-ID we received or sent,
-    then the subject tag [INC0000123]."""
+    then the subject tag [INC0000123]. Locked: what a reply does (answer, reopen, close, or a
+    new incident beside a closed one) is decided on its status as it is."""
     ids = [i for i in ([mail.in_reply_to] if mail.in_reply_to else []) + mail.references.split()[::-1] if i]
     if ids:
         found = session.execute(select(InboundMail.incident_id).where(
@@ -123,10 +132,11 @@ def thread_of(session: Session, mail: InboundMail) -> Incident | None:
                 OutboxMessage.message_id.in_(ids), OutboxMessage.record_kind == "incident")
                 .order_by(OutboxMessage.id.desc()).limit(1)).scalar_one_or_none()
         if found is not None:
-            return session.get(Incident, found)
+            return session.get(Incident, found, with_for_update=True, populate_existing=True)
     tag = SUBJECT_TAG.search(mail.subject or "")
     if tag:
-        return session.execute(select(Incident).where(Incident.number == tag.group(1).upper())).scalar_one_or_none()
+        return session.execute(select(Incident).where(Incident.number == tag.group(1).upper())
+                               .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
     return None
 
 
@@ -143,7 +153,7 @@ def bounced_notification(session: Session, mail: InboundMail, attachments: Itera
         attachments = session.execute(select(MailAttachment).where(MailAttachment.mail_id == mail.id)).scalars()
     for attachment in attachments:
         if attachment.data and attachment.content_type in ("message/rfc822", "text/rfc822-headers"):
-            ids += [m.decode("ascii", "replace") for m in _MESSAGE_ID_HEADER.findall(attachment.data)]
+            ids += [_text(m.decode("ascii", "replace")) for m in _MESSAGE_ID_HEADER.findall(attachment.data)]
     if not ids:
         return None
     return session.execute(select(OutboxMessage).where(OutboxMessage.message_id.in_(ids))
@@ -159,7 +169,7 @@ def sender_of(session: Session, mail: InboundMail) -> Person | None:
 def senders_by_address(session: Session, addresses: Iterable[str]) -> dict[str, Person | None]:
     """Each address (lower-cased) with the active person it belongs to, in one query; the
     first registered wins when two people share an address."""
-    wanted = {a.lower() for a in addresses if a}
+    wanted = {_text(a).lower() for a in addresses if a}  # type: ignore[union-attr]
     if not wanted:
         return {}
     found: dict[str, Person | None] = dict.fromkeys(wanted)
@@ -227,5 +237,14 @@ def waiting_mail_filter() -> Any:
 
 
 def ensure_waiting(mail: InboundMail) -> None:
-    if mail.status not in ("waiting", "quarantined", "new"):
-        raise RuleViolation(_("This message already belongs to {what}").format(what=mail.status))
+    """Refuse a message that already belongs somewhere. A stored one is also looked at under
+    its row lock (the row as others left it), so two analysts creating an incident from it at
+    once make one incident."""
+    statuses = [mail.status]
+    session = object_session(mail)
+    if session is not None and inspect(mail).persistent:
+        statuses.append(session.execute(select(InboundMail.status).where(InboundMail.id == mail.id)
+                                        .with_for_update()).scalar_one())
+    for status in statuses:
+        if status not in ("waiting", "quarantined", "new"):
+            raise RuleViolation(_("This message already belongs to {what}").format(what=status))

@@ -6,7 +6,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from helpdesk_tui.desk import notify
-from helpdesk_tui.desk.common import desk_staff, feed, get_for_update, journal, require_active
+from helpdesk_tui.desk.common import desk_staff, feed, get_for_update, insert_ignore, journal, require_active
 from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import DeskError, NotFound, RuleViolation
 from helpdesk_tui.domain.statuses import IncidentStatus
@@ -76,18 +76,19 @@ def mark_read(session: Session, person: Person | None, entry_id: int, *, read: b
     entry = session.get(JournalEntry, entry_id)
     if entry is None:
         raise NotFound(_("Journal entry {id} not found").format(id=entry_id))
-    marker = session.get(UnreadMarker, (person.id, entry_id))
-    if read and marker is not None:
-        session.delete(marker)
-    elif not read and marker is None:
+    # What changed is what the statement did, not what was read a moment before it: two
+    # sessions marking the same entry change it once.
+    marker = (UnreadMarker.person_id == person.id) & (UnreadMarker.entry_id == entry_id)
+    if read:
+        changed = bool(session.execute(delete(UnreadMarker).where(marker)).rowcount)  # type: ignore[attr-defined]
+    else:
         if entry.kind not in NOTE_KINDS:
             raise DeskError(_("Only comments can be marked unread"))
-        session.add(UnreadMarker(person_id=person.id, entry_id=entry_id, record_kind=entry.record_kind,  # type: ignore[arg-type]
-                                 record_id=entry.record_id))
-    else:
-        return False
-    feed(session, entry.record_kind, entry.record_id, "read", person)
-    return True
+        changed = insert_ignore(session, UnreadMarker, person_id=person.id, entry_id=entry_id,
+                                record_kind=entry.record_kind, record_id=entry.record_id)
+    if changed:
+        feed(session, entry.record_kind, entry.record_id, "read", person)
+    return changed
 
 
 def mark_all_read(session: Session, person: Person | None, record_kind: str, record_id: int) -> int:

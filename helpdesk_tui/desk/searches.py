@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, or_, select
 from sqlmodel import Session
 
-from helpdesk_tui.desk.common import feed, require_active
+from helpdesk_tui.desk.common import feed, get_for_update, insert_ignore, require_active
 from helpdesk_tui.domain.errors import DeskError, NotFound, PermissionDenied, RuleViolation  # noqa: F401  (NotFound re-exported)
 from helpdesk_tui.domain.filters import Condition, Filter, format_filter, parse
 from helpdesk_tui.i18n import N_, _
@@ -56,6 +56,7 @@ def save_search(session: Session, actor: Person | None, *, name: str, kind: str,
     search = session.execute(
         select(SavedSearch).where(SavedSearch.owner_id == actor.id, SavedSearch.name == name,
                                   SavedSearch.record_kind == kind)
+        .with_for_update().execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if search is None:
         search = SavedSearch(owner_id=actor.id, name=name, record_kind=kind)
@@ -103,8 +104,14 @@ def _own(actor: Person, search: SavedSearch) -> None:
         raise PermissionDenied(_("«{name}» is not your search").format(name=display_name(search)))
 
 
+def _locked(session: Session, search: SavedSearch) -> SavedSearch:
+    """The search as it is now, locked: a rename or a deletion decides on that copy."""
+    return get_for_update(session, SavedSearch, search.id, what=display_name(search))  # type: ignore[arg-type]
+
+
 def rename_search(session: Session, actor: Person | None, search: SavedSearch, new_name: str) -> SavedSearch:
     actor = require_active(actor)
+    search = _locked(session, search)
     _own(actor, search)
     new_name = (new_name or "").strip()
     if not new_name:
@@ -121,6 +128,7 @@ def rename_search(session: Session, actor: Person | None, search: SavedSearch, n
 
 def delete_search(session: Session, actor: Person | None, search: SavedSearch) -> None:
     actor = require_active(actor)
+    search = _locked(session, search)
     _own(actor, search)
     session.execute(delete(SavedSearchFavourite).where(SavedSearchFavourite.search_id == search.id))
     feed(session, "saved_search", search.id, "deleted", actor)  # type: ignore[arg-type]
@@ -130,12 +138,11 @@ def delete_search(session: Session, actor: Person | None, search: SavedSearch) -
 def set_favourite(session: Session, actor: Person | None, search: SavedSearch, favourite: bool) -> None:
     """«Favorite»: any search I can see may go on my favourites list."""
     actor = require_active(actor)
-    key = (actor.id, search.id)
-    existing = session.get(SavedSearchFavourite, key)
-    if favourite and existing is None:
-        session.add(SavedSearchFavourite(person_id=actor.id, search_id=search.id))  # type: ignore[arg-type]
-    elif not favourite and existing is not None:
-        session.delete(existing)
+    if favourite:  # twice at once is once, not a clash of keys
+        insert_ignore(session, SavedSearchFavourite, person_id=actor.id, search_id=search.id)
+    else:
+        session.execute(delete(SavedSearchFavourite).where(SavedSearchFavourite.person_id == actor.id,
+                                                           SavedSearchFavourite.search_id == search.id))
 
 
 def search_filter(search: SavedSearch) -> Filter:

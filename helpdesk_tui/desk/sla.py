@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from helpdesk_tui.desk.admin import require_admin
-from helpdesk_tui.desk.common import feed, journal
+from helpdesk_tui.desk.common import feed, insert_ignore, journal
 from helpdesk_tui.domain.calendar import BusinessCalendar, check_periods
 from helpdesk_tui.domain.errors import NotFound, RuleViolation
 from helpdesk_tui.domain.sla import (
@@ -143,8 +143,11 @@ def refresh_due(session: Session, incident: Incident, changes: list[StatusChange
 # --- administration ------------------------------------------------------------------------
 
 
-def find_calendar(session: Session, name: str) -> BusinessCalendarRow:
-    row = session.execute(select(BusinessCalendarRow).where(BusinessCalendarRow.name == name)).scalar_one_or_none()
+def find_calendar(session: Session, name: str, *, lock: bool = False) -> BusinessCalendarRow:
+    stmt = select(BusinessCalendarRow).where(BusinessCalendarRow.name == name)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    row = session.execute(stmt).scalar_one_or_none()
     if row is None:
         names = ", ".join(session.execute(select(BusinessCalendarRow.name)).scalars())
         raise NotFound(_("No calendar «{name}»; one of: {names}").format(name=name, names=names))
@@ -172,7 +175,9 @@ def set_policy(session: Session, actor: Person | None, *, profile: str, key: str
         raise RuleViolation(_("The response target ({response} min) cannot be later than the resolution target "
                               "({resolution} min)").format(response=response_minutes, resolution=resolution_minutes),
                             field="response")
-    policy = session.execute(select(SlaPolicy).where(SlaPolicy.profile == profile, SlaPolicy.key == key)).scalar_one_or_none()
+    # Read under its lock: the version and the old values journaled are those this change replaces.
+    policy = session.execute(select(SlaPolicy).where(SlaPolicy.profile == profile, SlaPolicy.key == key)
+                             .with_for_update().execution_options(populate_existing=True)).scalar_one_or_none()
     cal_id = find_calendar(session, calendar).id if calendar else (policy.calendar_id if policy else find_calendar(session, "standard").id)
     old = (policy.response_minutes, policy.resolution_minutes, policy.calendar_id) if policy else (None, None, None)
     if policy is None:
@@ -197,8 +202,8 @@ def set_calendar_day(session: Session, actor: Person | None, calendar: str, day:
                      periods: list[list[int]] | None = None, note: str = "") -> None:
     """A holiday (working=False), an extra working day (working=True), or back to normal (None)."""
     require_admin(session, actor)
-    row = find_calendar(session, calendar)
-    existing = session.get(CalendarDay, (row.id, day))
+    row = find_calendar(session, calendar, lock=True)  # the calendar's days change one change at a time
+    existing = session.get(CalendarDay, (row.id, day), populate_existing=True)
     if working is None:
         if existing is not None:
             session.delete(existing)
@@ -241,9 +246,12 @@ def recompute_open(session: Session, *, batch: int = 500) -> int:
     forget_rules(session)
     count, last = 0, 0
     while True:
+        # Locked: a status change meanwhile would otherwise be overwritten with due times
+        # computed from the history before it.
         rows = list(session.execute(
             select(Incident).where(Incident.status.not_in([IncidentStatus.CLOSED.value, IncidentStatus.CANCELLED.value]),
-                                   Incident.id > last).order_by(Incident.id).limit(batch)).scalars())
+                                   Incident.id > last).order_by(Incident.id).limit(batch)
+            .with_for_update().execution_options(populate_existing=True)).scalars())
         if not rows:
             return count
         changes = history(session, [r.id for r in rows])  # type: ignore[misc]
@@ -303,12 +311,12 @@ def set_settings(session: Session, actor: Person | None, *, pause_statuses: list
     if autoclose_working_days is not None:
         changes["autoclose.working_days"] = autoclose_working_days
     for key, value in changes.items():
-        row = session.get(DeskSetting, key)
-        old = row.value if row else None
-        if row is None:
-            session.add(DeskSetting(key=key, value=value))
-        else:
-            row.value = value
+        # The row exists (made if need be, once whoever comes first) and is read under its lock,
+        # so the old value journaled is the one replaced.
+        made = insert_ignore(session, DeskSetting, key=key, value=None)
+        row = session.get(DeskSetting, key, with_for_update=True, populate_existing=True)
+        old = None if made else row.value  # type: ignore[union-attr]
+        row.value = value  # type: ignore[union-attr]
         journal(session, record_kind="desk_setting", record_id=0, kind="change", author=actor,
                 summary=_("Setting changed"), diff=[(key, None if old is None else str(old), str(value))])
     forget_rules(session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from helpdesk_tui.desk import notify
@@ -20,8 +21,8 @@ from helpdesk_tui.desk.common import (
 )
 from helpdesk_tui.desk.notes import mark_unread_for_owner
 from helpdesk_tui.domain import lifecycle
-from helpdesk_tui.domain.errors import PermissionDenied, RuleViolation
-from helpdesk_tui.domain.statuses import TASK_DONE, ExternalTaskStatus, IncidentStatus, Role, TaskStatus
+from helpdesk_tui.domain.errors import ClosedRecord, PermissionDenied, RuleViolation
+from helpdesk_tui.domain.statuses import FINAL, TASK_DONE, ExternalTaskStatus, IncidentStatus, Role, TaskStatus
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.models import ExternalTask, Incident, Person, Service, Task, Vendor, WorkGroup
 from helpdesk_tui.store.types import utcnow
@@ -74,7 +75,21 @@ def create_task(
     return task
 
 
+def _ensure_parent_open(session: Session, number: str, incident_id: int | None) -> None:
+    """A task of a closed or cancelled incident changes no more (R26 reaches its tasks). The
+    incident is locked first, as the incident's own operations do, so a close that cancels its
+    tasks and a task's change wait for each other instead of deadlocking."""
+    if incident_id is None:
+        return
+    parent = get_for_update(session, Incident, incident_id, what=_("incident"))
+    status = IncidentStatus(parent.status)
+    if status in FINAL:
+        raise ClosedRecord(_("{number} belongs to {parent}, which is «{status}»: its tasks can no longer change").format(
+            number=number, parent=parent.number, status=status.label))
+
+
 def _load_task(session: Session, task: Task, expected_version: int | None) -> Task:
+    _ensure_parent_open(session, task.number, task.incident_id)
     fresh = get_for_update(session, Task, task.id, what=task.number)  # type: ignore[arg-type]
     if TaskStatus(fresh.status) in TASK_DONE:
         raise RuleViolation(
@@ -190,9 +205,9 @@ def complete_external_task(session: Session, actor: Person | None, task: Externa
     actor = desk_staff(session, actor)
     if not (vendor_answer or "").strip():
         raise RuleViolation(_("Record the vendor's answer"), field="vendor_answer")
+    if not _locked:  # the incident first, then its task: the order every operation locks in
+        _ensure_parent_open(session, task.number, task.incident_id)
     task = get_for_update(session, ExternalTask, task.id, what=task.number)  # type: ignore[arg-type]
-    if not _locked:
-        _changeable_parent(session, task.incident_id)
     if task.status != ExternalTaskStatus.OPEN.value:
         raise RuleViolation(_("{number} is not open").format(number=task.number))
     diff = apply_changes(task, {"status": ExternalTaskStatus.COMPLETED.value, "vendor_answer": vendor_answer.strip(),
@@ -203,3 +218,32 @@ def complete_external_task(session: Session, actor: Person | None, task: Externa
             diff=[d for d in diff if d[0] == "status"])
     feed(session, "external_task", task.id, "status", actor)  # type: ignore[arg-type]
     return task
+
+
+def open_tasks(session: Session, incident: Incident) -> tuple[list[Task], list[ExternalTask]]:
+    """The incident's tasks and vendors' tasks still open, locked (the incident is already)."""
+    internal = session.execute(
+        select(Task).where(Task.incident_id == incident.id,
+                           Task.status.in_([TaskStatus.OPEN.value, TaskStatus.ACCEPTED.value]))
+        .order_by(Task.id).with_for_update().execution_options(populate_existing=True)).scalars()
+    external = session.execute(
+        select(ExternalTask).where(ExternalTask.incident_id == incident.id,
+                                   ExternalTask.status == ExternalTaskStatus.OPEN.value)
+        .order_by(ExternalTask.id).with_for_update().execution_options(populate_existing=True)).scalars()
+    return list(internal), list(external)
+
+
+def cancel_open_tasks(session: Session, actor: Person, incident: Incident, *, reason: str) -> list[str]:
+    """Closing or cancelling an incident cancels what is still open under it, in the same
+    transaction, whoever's group the task is in (the incident's decision); their numbers."""
+    internal, external = open_tasks(session, incident)
+    for task in internal:
+        _move_task(session, actor, task, TaskStatus.CANCELLED, reason, completed_at=utcnow())
+    for vendor_task in external:
+        diff = apply_changes(vendor_task, {"status": ExternalTaskStatus.CANCELLED.value, "completed_at": utcnow()})
+        bump(vendor_task)
+        journal(session, record_kind="incident", record_id=incident.id, kind="task", author=actor,  # type: ignore[arg-type]
+                summary=_("External task {number} cancelled").format(number=vendor_task.number), body=reason,
+                diff=[d for d in diff if d[0] == "status"])
+        feed(session, "external_task", vendor_task.id, "status", actor)  # type: ignore[arg-type]
+    return [t.number for t in internal] + [t.number for t in external]

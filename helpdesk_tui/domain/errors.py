@@ -41,3 +41,12 @@ class StaleVersion(DeskError):
 
 class PermissionDenied(DeskError):
     """The acting person may not do this."""
+
+
+class OpenTasks(RuleViolation):
+    """Resolving would leave the incident's tasks open: the person is asked first, and the entry
+    point says what they answered (the desk never guesses)."""
+
+    def __init__(self, message: str, numbers: list[str]) -> None:
+        super().__init__(message)
+        self.numbers = numbers

@@ -104,7 +104,9 @@ class PromptDialog(TranslatedBindings, ModalScreen[str | None]):
 
 
 class ConfirmDialog(TranslatedBindings, ModalScreen[bool]):
-    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+    # A question may be longer than the dialog is wide (it can name the records it is about):
+    # it wraps instead of being cut off before its question mark.
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog") + "ConfirmDialog .title { width: 100%; }\n"
     BINDINGS = [
         Binding("escape,n", "answer(False)", N_("No"), id="dialog.no"),
         Binding("y,enter", "answer(True)", N_("Yes"), id="dialog.yes"),

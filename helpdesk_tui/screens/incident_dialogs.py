@@ -14,11 +14,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
-from helpdesk_tui.domain.errors import DeskError, StaleVersion
+from helpdesk_tui.domain.errors import DeskError, OpenTasks, StaleVersion
 from helpdesk_tui.domain.lifecycle import REQUIRED_FOR, field_label
 from helpdesk_tui.domain.priority import LEVELS, level_label, priority_label
 from helpdesk_tui.domain.statuses import IncidentStatus, ReasonCode
 from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.screens.dialogs import ConfirmDialog
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 from helpdesk_tui.widgets.failures import SaysFailures
@@ -82,6 +83,9 @@ class _SavingDialog(SaysFailures, TranslatedBindings, ModalScreen[bool]):
         except StaleVersion as exc:
             self.app.call_from_thread(self._stale, exc)
             return
+        except OpenTasks as exc:
+            self.app.call_from_thread(self._open_tasks, exc)
+            return
         except DeskError as exc:
             self.app.call_from_thread(self._refused, exc.message)
             return
@@ -90,6 +94,13 @@ class _SavingDialog(SaysFailures, TranslatedBindings, ModalScreen[bool]):
     def _refused(self, message: str) -> None:
         self.saving = False
         self._say(message)
+
+    def _open_tasks(self, exc: OpenTasks) -> None:
+        self.saving = False
+        self.ask_about_open_tasks(exc)
+
+    def ask_about_open_tasks(self, exc: OpenTasks) -> None:
+        self._say(exc.message)
 
     def _stale(self, exc: StaleVersion) -> None:
         self.saving = False
@@ -104,6 +115,7 @@ class StatusDialog(_SavingDialog):
         super().__init__(workspace, record)
         self.target = target
         self.needs = REQUIRED_FOR[target]
+        self.open_tasks_confirmed = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -144,7 +156,22 @@ class StatusDialog(_SavingDialog):
         return values
 
     def write(self, values: dict[str, Any]) -> None:
+        if self.target is IncidentStatus.RESOLVED:
+            values = {**values, "resolve_with_open_tasks": self.open_tasks_confirmed}
         self.workspace.change_status(self.record["id"], self.target.value, expected_version=self.version, **values)
+
+    def ask_about_open_tasks(self, exc: OpenTasks) -> None:
+        """Tasks are still open: resolve with them open only if the analyst says so."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.open_tasks_confirmed = True
+                self.action_save()
+            else:  # the dialog stays, with what was typed, and says why nothing changed
+                self._say(exc.message)
+
+        self.app.push_screen(ConfirmDialog(_("{problem}. Resolve it with them open?").format(problem=exc.message)),
+                             answered)
 
 
 class NoteDialog(_SavingDialog):
