@@ -8,10 +8,11 @@ from typing import Annotated, Optional
 import typer
 from sqlalchemy import select
 
-from helpdesk_tui.cli.output import emit_json, fields, say, table
+from helpdesk_tui.cli.output import emit_json, fields, say, table, to_terminal
 from helpdesk_tui.cli.state import state
 from helpdesk_tui.desk import mailbox
 from helpdesk_tui.domain.display import when
+from helpdesk_tui.domain.text import printable
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.models import Incident, InboundMail, MailAttachment, OutboxMessage
 from helpdesk_tui.store.types import utcnow
@@ -68,9 +69,7 @@ def mail_show(mail_id: int, raw: Annotated[bool, typer.Option("--raw", help="The
         number = s.get(Incident, m.incident_id).number if m.incident_id else None  # type: ignore[union-attr]
         attachments = list(s.execute(select(MailAttachment).where(MailAttachment.mail_id == m.id)).scalars())
     if raw:
-        import sys
-
-        sys.stdout.write(m.raw.decode("utf-8", errors="replace"))
+        _write_source(m.raw)
         return
     data = {"id": m.id, "from": m.from_address, "name": m.from_name, "to": m.to_addresses, "subject": m.subject,
             "date": m.sent_at, "received_at": m.received_at, "status": m.status, "auto": m.auto, "incident": number,
@@ -85,6 +84,19 @@ def mail_show(mail_id: int, raw: Annotated[bool, typer.Option("--raw", help="The
     say("\n" + (m.text or m.error or ""))
     if attachments:
         table([_("Attachment"), _("Type"), _("Size")], [(a.filename, a.content_type, a.size) for a in attachments])
+
+
+def _write_source(raw: bytes) -> None:
+    """A message's bytes exactly, into a pipe or a file (to save or re-send it); on a terminal
+    escaped, since a sender's ESC, BEL and CSI would otherwise drive the analyst's terminal."""
+    import sys
+
+    if to_terminal():
+        sys.stdout.write(printable(raw.decode("utf-8", errors="replace")))
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(raw)
+    sys.stdout.buffer.flush()
 
 
 @mail_app.command("ingest")
