@@ -1,9 +1,11 @@
-"""Untrusted text reaches the terminal only as visible characters (rule 7); lists keep their ids
-whole on a narrow terminal and print whole rows into a pipe."""
+"""Untrusted text reaches the terminal only as visible characters (rule 7): C0/C1 controls, and
+the invisible ones that reorder or hide text (bidi overrides and isolates, zero-width
+characters, the Unicode line and paragraph separators), in the command line and the interface."""
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pty
 import re
@@ -15,8 +17,102 @@ from pathlib import Path
 
 import pytest
 
+from helpdesk_tui.cli import main
 from helpdesk_tui.desk import incidents
+from helpdesk_tui.domain.text import printable
+from tests.tui import drive, screen_text, wait_text, workspace_ready
 from tests.world import seed
+
+# An override that makes «…exe.pdf» read «…fdp.exe», an isolate, zero-width characters
+# between letters, and the line and paragraph separators.
+HOSTILE = {
+    "\u202e": "\\u202e", "\u2067": "\\u2067", "\u2069": "\\u2069", "\u200b": "\\u200b", "\u200d": "\\u200d",
+    "\u2060": "\\u2060", "\ufeff": "\\ufeff", "\u2028": "\\u2028", "\u2029": "\\u2029", "\u200f": "\\u200f",
+}
+TITLE = "Рахунок\u202efdp.exe \u2067x\u2069 при\u200bнтер\u200d\u2060\ufeff\u2028\u2029\u200f"
+DESCRIPTION = "Перший рядок\u2028другий\u202aвбудоване\u202c"
+
+
+def _assert_visible(text: str) -> None:
+    for char, shown in HOSTILE.items():
+        assert char not in text, f"U+{ord(char):04X} reached the terminal"
+    for shown in HOSTILE.values():
+        assert shown in text, f"{shown} is not shown"
+
+
+def test_printable_shows_every_invisible_or_reordering_character():
+    shown = printable(TITLE + DESCRIPTION, one_line=True)
+    for char in [*HOSTILE, "\u202a", "\u202c", "\u2066", "\u2068", "\u200c", "\u200e", "\u061c"]:
+        assert char not in printable(char)
+        assert f"\\u{ord(char):04x}" == printable(char)
+    assert "\\u202efdp.exe" in shown and "при\\u200bнтер" in shown
+    assert printable("Київ, вул. Хрещатик 1 — «ok» ✓ 😀") == "Київ, вул. Хрещатик 1 — «ok» ✓ 😀"
+
+
+@pytest.fixture
+def hostile_desk(db):
+    w = seed(db)
+    with db.write() as s:
+        incidents.register_incident(s, w.analyst, caller=w.caller, group=w.first_line, short_description=TITLE,
+                                    description=DESCRIPTION)
+    return db, w
+
+
+def _cli(db, capsys, *args: str) -> str:
+    code = main(["--db", db.url, "--lang", "en", "--as", "ivan", *args])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+@pytest.mark.parametrize("args", [
+    ("incident", "list"),
+    ("incident", "show", "1"),
+    ("dashboard", "analyst", "--tab", "unclassified"),
+], ids=["incident list", "incident show", "dashboard"])
+def test_the_command_line_shows_hidden_characters_visibly(hostile_desk, capsys, args):
+    db, _w = hostile_desk
+    _assert_visible(_cli(db, capsys, *args))
+
+
+def test_incident_show_shows_hidden_characters_of_the_description_too(hostile_desk, capsys):
+    db, _w = hostile_desk
+    out = _cli(db, capsys, "incident", "show", "1")
+    assert "Перший рядок\\u2028другий\\u202aвбудоване\\u202c" in out
+    # JSON is for scripts: the text as it is, escaped by JSON itself.
+    shown = json.loads(_cli(db, capsys, "incident", "show", "1", "--json"))
+    assert shown["short_description"] == TITLE
+
+
+def test_user_list_shows_hidden_characters_in_names(db, capsys):
+    from helpdesk_tui.desk import admin
+
+    seed(db)
+    with db.write() as s:
+        from helpdesk_tui.store.models import Person
+
+        boss = s.get(Person, 1)
+        admin.create_person(s, boss, login="mallory", full_name="Мал\u200bлорі \u202eвокнаБ", email="m@x.example")
+    out = _cli(db, capsys, "user", "list")
+    assert "Мал\\u200bлорі \\u202eвокнаБ" in out and "\u202e" not in out and "\u200b" not in out
+
+
+def test_the_list_row_and_the_record_view_show_hidden_characters_visibly(hostile_desk):
+    db, _w = hostile_desk
+
+    async def scenario(app, pilot):
+        await workspace_ready(pilot)
+        await wait_text(pilot, "Рахунок\\u202efdp.exe")
+        row = screen_text(app)
+        assert "\u202e" not in row and "\u200b" not in row and "при\\u200bнтер" in row
+        await pilot.press("enter")
+        await wait_text(pilot, "Journal")
+        record = screen_text(app)
+        _assert_visible(record)
+        assert "Перший рядок\\u2028другий\\u202aвбудоване\\u202c" in record
+
+    drive(db, scenario, size=(200, 50))
+
 
 # --- what reaches a terminal, and what reaches a pipe ------------------------------------------------
 
