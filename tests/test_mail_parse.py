@@ -202,6 +202,9 @@ def test_corpus_specifics():
 
     bounce = parse_mail(_corpus_path("mail033-undelivered-mail-returned-to-sender.box").read_bytes())
     assert bounce.auto == "bounce"
+    assert bounce.attachments == ()
+    assert [kind for kind, _text in bounce.report] == ["delivery-status", "returned-header"]
+    assert "Status: 5.1.1" in bounce.report[0][1] and "Subject: test [Ticket#10010]" in bounce.report[1][1]
 
     undeclared_raw_subject = parse_mail(_corpus_path("mail046.box").read_bytes())
     assert undeclared_raw_subject.subject == "转发：整体提升企业服务水平"
@@ -716,7 +719,40 @@ def test_delivery_report_is_a_bounce():
 
     assert parsed.auto == "bounce"
     assert parsed.text == "Не вдалося доставити лист."
-    assert parsed.attachments[0].content_type == "message/delivery-status"
+    assert parsed.attachments == ()  # the report is read, not saved as attachment-1.txt
+    assert parsed.report == (("delivery-status", "Reporting-MTA: dns; mx.example.ua\n\nStatus: 5.1.1"),)
+
+
+def test_a_returned_message_in_a_report_is_its_decoded_header_and_elsewhere_an_attachment():
+    returned = crlf_lines(
+        "From: HELP DESK <helpdesk@example.org>",
+        "Message-ID: <n-1@desk.example>",
+        "Subject: =?utf-8?b?0JLQuNGA0ZbRiNC10L3Qvg==?=",
+        "",
+        "The notification's own text, with its own attachments, stays in the raw bytes.",
+    )
+    report = samples.multipart(
+        "report",
+        [
+            samples.text_part("Mailbox is full."),
+            samples.Part([b"Content-Type: message/delivery-status"], b"Final-Recipient: rfc822; a@b.ua\r\nStatus: 5.2.2\r\n"),
+            samples.Part([b"Content-Type: message/rfc822"], returned),
+        ],
+        params="; report-type=delivery-status",
+    )
+
+    parsed = parse_mail(samples.mime_mail(report))
+
+    assert parsed.attachments == ()
+    assert [kind for kind, _text in parsed.report] == ["delivery-status", "returned-header"]
+    assert parsed.report[1][1] == "From: HELP DESK <helpdesk@example.org>\nMessage-ID: <n-1@desk.example>\nSubject: Вирішено"
+    forwarded = parse_mail(samples.mime_mail(samples.multipart(
+        "mixed", [samples.text_part("Пересилаю."), samples.Part([b"Content-Type: message/rfc822"], returned)])))
+    assert [a.content_type for a in forwarded.attachments] == ["message/rfc822"] and forwarded.report == ()
+
+
+def crlf_lines(*lines: str) -> bytes:
+    return "\r\n".join(lines).encode() + b"\r\n"
 
 
 def test_custom_loop_header():

@@ -22,7 +22,7 @@ from helpdesk_tui.desk.notes import mark_unread_for_owner
 from helpdesk_tui.domain.errors import NotFound, RuleViolation  # noqa: F401  (RuleViolation used by the CLI too)
 from helpdesk_tui.domain.statuses import Channel
 from helpdesk_tui.domain.text import printable
-from helpdesk_tui.i18n import _
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.direct import Direct
 from helpdesk_tui.store.models import Incident, InboundMail, MailAttachment, OutboxMessage, Person
 from helpdesk_tui.store.rows import new_row, write_row
@@ -103,10 +103,22 @@ def refill(session: Session, mail: InboundMail, parsed: Any) -> None:
         setattr(mail, name, value)
 
 
+REPORT_LABELS = {"delivery-status": N_("Delivery status"), "disposition": N_("Disposition notification"),
+                 "returned-header": N_("Header of the returned message")}
+
+
+def with_report(text: str, report: Iterable[tuple[str, str]]) -> str:
+    """A bounce's text followed by its report (the delivery status, the returned header), so it
+    is read wherever the text is: in the journal and the message view."""
+    sections = [f"── {_(REPORT_LABELS.get(kind, kind))} ──\n{body}" for kind, body in report]
+    return "\n\n".join(part for part in [text.rstrip("\n"), *sections] if part)
+
+
 def _parsed_fields(parsed: Any) -> dict[str, Any]:
     return {"message_id": parsed.message_id, "sent_at": parsed.date, "from_address": parsed.from_address,
             "from_name": parsed.from_name or "", "to_addresses": ", ".join(parsed.to), "subject": parsed.subject or "",
-            "text": parsed.text or "", "html": parsed.html, "in_reply_to": parsed.in_reply_to,
+            "text": with_report(parsed.text or "", getattr(parsed, "report", ())), "html": parsed.html,
+            "in_reply_to": parsed.in_reply_to,
             "references": " ".join(parsed.references), "auto": parsed.auto, "defects": "\n".join(parsed.defects)}
 
 
@@ -131,14 +143,17 @@ def thread_of(session: Session, mail: InboundMail) -> Incident | None:
 
 
 _MESSAGE_ID_HEADER = re.compile(rb"^Message-ID:\s*<([^>\s]+)>", re.IGNORECASE | re.MULTILINE)
+_MESSAGE_ID_LINE = re.compile(r"^Message-ID:\s*<([^>\s]+)>", re.IGNORECASE | re.MULTILINE)
 
 
 def bounced_notification(session: Session, mail: InboundMail, attachments: Iterable[Any] | None = None,
                          ) -> OutboxMessage | None:
-    """The notification a bounce is about: its Message-ID is in the returned headers, which
-    the report carries as an attachment (message/rfc822 or text/rfc822-headers). `attachments`:
-    the parsed ones of a message not written yet; otherwise the stored ones are read."""
+    """The notification a bounce is about: its Message-ID is in the returned header, which is
+    part of the bounce's text (with_report; some servers quote it in the text themselves), or,
+    for bounces stored before that, an attachment (message/rfc822 or text/rfc822-headers).
+    `attachments`: the parsed ones of a message not written yet; otherwise the stored ones."""
     ids = [i for i in ([mail.in_reply_to] if mail.in_reply_to else []) + mail.references.split() if i]
+    ids += _MESSAGE_ID_LINE.findall(mail.text or "")
     if attachments is None:
         attachments = session.execute(select(MailAttachment).where(MailAttachment.mail_id == mail.id)).scalars()
     for attachment in attachments:
