@@ -19,10 +19,11 @@ from sqlalchemy import select as sql_select
 
 from helpdesk_tui.cli import main
 from helpdesk_tui.desk import incidents, jobs
+from helpdesk_tui.domain.display import zone
 from helpdesk_tui.mail import outbox, poller
 from helpdesk_tui.store.models import InboundMail, JobLease, OutboxMessage
 from helpdesk_tui.store.types import utcnow
-from tests.imap_server import PASSWORD, USER
+from tests.mail_desk import point_at_servers
 from tests.mail_builders import message
 from tests.smtp_server import smtp_server
 from tests.world import seed
@@ -35,22 +36,7 @@ OTHER = "mail-host-2:4242"
 def desk(sqlite_db, imap, tmp_path, monkeypatch):
     """A desk with a caller, its config pointing at the test IMAP and SMTP servers."""
     with smtp_server() as (controller, recorder):
-        cfg = tmp_path / "config.toml"
-        cfg.write_text(f"""
-[mail]
-from = "helpdesk@desk.example"
-[mail.imap]
-host = "127.0.0.1"
-port = {imap.port}
-security = "none"
-user = "{USER}"
-[mail.smtp]
-host = "127.0.0.1"
-port = {controller.port}
-security = "none"
-""", encoding="utf-8")
-        monkeypatch.setenv("HELPDESK_CONFIG", str(cfg))
-        monkeypatch.setenv("HELPDESK_IMAP_PASSWORD", PASSWORD)
+        point_at_servers(monkeypatch, tmp_path, imap_port=imap.port, smtp_port=controller.port)
         w = seed(sqlite_db)
         yield sqlite_db, w, recorder
 
@@ -114,7 +100,7 @@ def test_poll_blocked_by_a_live_holder_says_who_and_fails_leaving_the_mail_alone
     since = _lease(db, poller.LEASE).acquired_at
     code, out, err = _cli(db, capsys, "mail", "poll", "--once")
     assert code == 1 and out == ""
-    assert "mail-host-2" in err and "4242" in err and since.astimezone(jobs_zone()).strftime("%H:%M") in err
+    assert "mail-host-2" in err and "4242" in err and since.astimezone(zone()).strftime("%H:%M") in err
     assert _stored(db) == []
     with imap.client() as client:
         client.select_folder("INBOX")
@@ -132,12 +118,6 @@ def test_send_blocked_by_a_live_holder_says_who_and_fails_sending_nothing(desk, 
     assert recorder.received == []
     with db.read() as s:
         assert {m.status for m in s.execute(sql_select(OutboxMessage)).scalars()} == {"queued"}
-
-
-def jobs_zone():  # type: ignore[no-untyped-def]
-    from helpdesk_tui.domain.display import zone
-
-    return zone()
 
 
 def _helpdesk(db, *args: str, **kw) -> subprocess.Popen[bytes]:  # type: ignore[no-untyped-def]

@@ -186,13 +186,14 @@ def senders_by_address(session: Session, addresses: Iterable[str]) -> dict[str, 
 
 
 def record_email(session: Session, mail: InboundMail, incident: Incident, *, sender: Person | None,
-                 text: str | None = None, status: str = "linked", touch: bool = True) -> int:
+                 text: str | None = None, status: str = "linked", touch: bool = True, published: bool = True) -> int:
     """The message in the incident's journal, from its sender, unread for the owner (R16).
-    `touch=False`: the incident was registered from this very message a moment ago."""
+    `touch=False`: the incident was registered from this very message a moment ago.
+    `published=False`: for the analysts only (machine mail: bounces, auto-replies, loops)."""
     entry_id = journal(session, record_kind="incident", record_id=incident.id, kind="email", author=sender,  # type: ignore[arg-type]
                        summary=_("E-mail from {sender}: {subject}").format(
                            sender=mail.from_name or mail.from_address or "?", subject=printable(mail.subject, one_line=True)),
-                       body=text if text is not None else mail.text, published=True)
+                       body=text if text is not None else mail.text, published=published)
     mark_unread_for_owner(session, sender, "incident", incident.id, entry_id)  # type: ignore[arg-type]
     mail.incident_id = incident.id
     mail.status = status
