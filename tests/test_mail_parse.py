@@ -8,7 +8,6 @@ its SOURCE.md) must parse without an exception, and where Zammad recorded what i
 from __future__ import annotations
 
 import base64
-import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 from helpdesk_tui.mail import ParsedMail, UnparseableMail, html_to_text, parse_mail, strip_quoted_reply
 from helpdesk_tui.mail import parse as parse_module
 from tests import mail_samples as samples
+from tests.strict_ci import skip_or_fail
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "zammad-mail"
 CORPUS_SIZE = 106
@@ -30,10 +30,7 @@ def _corpus_names(suffix: str) -> list[str]:
 
 def _corpus_path(name: str) -> Path:
     if not CORPUS.is_dir():
-        message = f"the mail corpus is missing: expected Zammad's test mails in {CORPUS} (see its SOURCE.md)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(f"the mail corpus is missing: expected Zammad's test mails in {CORPUS} (see its SOURCE.md)")
     return CORPUS / name
 
 
