@@ -63,7 +63,8 @@ def hold(db: Database, name: str, holder: str, what: str, *, wait: bool, stop: t
                 return True
             lease = jobs.live_lease(session, name)
         if lease is None:
-            continue  # freed between the two looks
+            stop.wait(0.05)  # freed between the two looks: try again
+            continue
         if not wait:
             raise RuleViolation(_busy(lease, what) + ". " + _("--wait waits until it is free."))
         if said != lease.holder:
