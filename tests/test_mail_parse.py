@@ -720,6 +720,17 @@ def test_delivery_report_is_a_bounce():
     assert parsed.report == (("delivery-status", "Reporting-MTA: dns; mx.example.ua\n\nStatus: 5.1.1"),)
 
 
+def test_a_leading_byte_order_mark_is_not_part_of_the_text():
+    root = samples.multipart("alternative", [
+        samples.Part([b'Content-Type: text/plain; charset="utf-8"'], "\ufeffДобрий день.".encode()),
+        samples.Part([b'Content-Type: text/html; charset="utf-8"'], "\ufeff<p>Добрий день.</p>".encode()),
+    ])
+
+    parsed = parse_mail(samples.mime_mail(root))
+
+    assert parsed.text == "Добрий день." and parsed.html == "<p>Добрий день.</p>"
+
+
 def test_a_returned_message_in_a_report_is_its_decoded_header_and_elsewhere_an_attachment():
     returned = crlf_lines(
         "From: HELP DESK <helpdesk@example.org>",

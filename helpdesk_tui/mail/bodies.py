@@ -163,9 +163,12 @@ class _BodyReader:
         if decoded.note:
             self.notes.append(f"{where} ({content_type}): {decoded.note}")
         self.charsets_read.append(decoded.charset)
+        # A byte-order mark some mailers put first is a signature, not text: kept, it would show
+        # as \ufeff wherever the text is shown (invisible characters are made visible there).
+        decoded_text = decoded.text.removeprefix("\ufeff")
         if content_type == "text/html":
-            return _Content(html=decoded.text)
-        text = _normalise_newlines(decoded.text)
+            return _Content(html=decoded_text)
+        text = _normalise_newlines(decoded_text)
         raw_type = _raw_header(part, "Content-Type")
         if (_param(raw_type, "format", notes=self.notes, where=where) or "").lower() == "flowed":
             delsp = (_param(raw_type, "delsp", notes=self.notes, where=where) or "").lower() == "yes"
