@@ -16,7 +16,8 @@ costs milliseconds.
 
 PostgreSQL: the session starts a throwaway server (see pg_server.py) the first time a test
 needs one, or uses HELPDESK_TEST_PG_URL if set. Without server binaries the PostgreSQL tests
-are skipped, except under CI=true, where they fail. `-m "not postgresql"` leaves them out.
+are skipped, except under CI (CI=true, 1, yes or on), where they fail, as every other skip does
+(strict_ci.py). `-m "not postgresql"` leaves them out.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ import pytest  # noqa: E402
 from helpdesk_tui.store.db import Database  # noqa: E402
 from helpdesk_tui.store.migrate import upgrade  # noqa: E402
 from pg_server import INSTALL_HINT, PgCluster, PgServer, PgStartError, find_bindir  # noqa: E402
+from strict_ci import in_ci, pytest_make_collect_report, pytest_runtest_makereport  # noqa: E402,F401  (hooks)
 
 ENGINES = ("sqlite", "postgresql")
 _PG_NAMES = itertools.count(1)
@@ -75,10 +77,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgresql)
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
-
-
 # --- PostgreSQL server ------------------------------------------------------------------------
 
 
@@ -91,8 +89,8 @@ def pg_cluster() -> Iterator[PgCluster]:
         return
     bindir = find_bindir()
     if bindir is None:
-        if _in_ci():
-            pytest.fail(f"CI=true and PostgreSQL is missing: {INSTALL_HINT}", pytrace=False)
+        if in_ci():
+            pytest.fail(f"CI={os.environ['CI']} and PostgreSQL is missing: {INSTALL_HINT}", pytrace=False)
         pytest.skip(INSTALL_HINT)
     server = PgServer(bindir)
     try:
@@ -211,8 +209,8 @@ def dovecot() -> Iterator["DovecotServer"]:
     from tests.imap_server import DovecotServer
 
     if not DovecotServer.available():
-        if _in_ci():
-            pytest.fail(f"CI=true and {DOVECOT_HINT}", pytrace=False)
+        if in_ci():
+            pytest.fail(f"CI={os.environ['CI']} and {DOVECOT_HINT}", pytrace=False)
         pytest.skip(DOVECOT_HINT)
     server = DovecotServer()
     try:

@@ -172,6 +172,25 @@ def test_dashboard_and_saved_searches(run):
     assert {g["value"]: g["count"] for g in grouped} == {None: 1, "Іван Петренко": 1}
 
 
+def test_the_configured_priority_matrix_decides_impact_by_urgency(run, tmp_path, monkeypatch):
+    """[desk] priority_matrix from the config file: rows are impact, columns urgency. Asymmetric,
+    so swapping the two, or ignoring the file (the default gives 3 for both), shows."""
+    config = tmp_path / "config.toml"
+    config.write_text("[desk]\npriority_matrix = [[1, 2, 2], [2, 3, 4], [4, 5, 5]]\n", encoding="utf-8")
+    monkeypatch.setenv("HELPDESK_CONFIG", str(config))
+    _setup(run)
+    iv = ("--as", "ivan")
+    wide = json.loads(_ok(run(*iv, "incident", "new", "-s", "Не працює ЕТС у всіх", "--impact", "1", "--urgency", "3",
+                              "--json")))
+    assert wide["priority"] == 2  # impact 1 (high), urgency 3 (low)
+    urgent = json.loads(_ok(run(*iv, "incident", "new", "-s", "Не працює в одного", "--json")))
+    classified = json.loads(_ok(run(*iv, "incident", "classify", urgent["number"], "--service", "ЕТС",
+                                    "--category", "Доступ", "--impact", "3", "--urgency", "1", "--owner", "ivan",
+                                    "--json")))
+    assert classified["priority"] == 4  # impact 3 (low), urgency 1 (high)
+    assert "4 - Low" in _ok(run(*iv, "incident", "show", urgent["number"]))
+
+
 def test_hostile_subjects_print_literally(run):
     _setup(run)
     subject = "[red]ALERT[/red] [@click=app.bell]натисни[/] \x1b[2Jboom"

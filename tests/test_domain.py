@@ -23,6 +23,10 @@ def test_default_matrix_is_servicenow_3x3():
 def test_matrix_is_configurable_and_checked():
     m = PriorityMatrix.from_rows([[1, 1, 2], [1, 2, 3], [2, 3, 4]])
     assert m.compute(1, 2) == 1
+    # Rows are impact, columns urgency: an asymmetric matrix tells them apart.
+    lopsided = PriorityMatrix.from_rows([[1, 2, 2], [2, 3, 4], [4, 5, 5]])
+    assert [[lopsided.compute(i, u) for u in (1, 2, 3)] for i in (1, 2, 3)] == [[1, 2, 2], [2, 3, 4], [4, 5, 5]]
+    assert (lopsided.compute(impact=1, urgency=3), lopsided.compute(impact=3, urgency=1)) == (2, 4)
     with pytest.raises(ValueError):
         PriorityMatrix.from_rows([[1, 2], [3, 4]])
     with pytest.raises(ValueError):

@@ -8,7 +8,6 @@ its SOURCE.md) must parse without an exception, and where Zammad recorded what i
 from __future__ import annotations
 
 import base64
-import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 from helpdesk_tui.mail import ParsedMail, UnparseableMail, html_to_text, parse_mail, strip_quoted_reply
 from helpdesk_tui.mail import parse as parse_module
 from tests import mail_samples as samples
+from tests.strict_ci import skip_or_fail
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "zammad-mail"
 CORPUS_SIZE = 106
@@ -30,10 +30,7 @@ def _corpus_names(suffix: str) -> list[str]:
 
 def _corpus_path(name: str) -> Path:
     if not CORPUS.is_dir():
-        message = f"the mail corpus is missing: expected Zammad's test mails in {CORPUS} (see its SOURCE.md)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(f"the mail corpus is missing: expected Zammad's test mails in {CORPUS} (see its SOURCE.md)")
     return CORPUS / name
 
 
@@ -202,6 +199,9 @@ def test_corpus_specifics():
 
     bounce = parse_mail(_corpus_path("mail033-undelivered-mail-returned-to-sender.box").read_bytes())
     assert bounce.auto == "bounce"
+    assert bounce.attachments == ()
+    assert [kind for kind, _text in bounce.report] == ["delivery-status", "returned-header"]
+    assert "Status: 5.1.1" in bounce.report[0][1] and "Subject: test [Ticket#10010]" in bounce.report[1][1]
 
     undeclared_raw_subject = parse_mail(_corpus_path("mail046.box").read_bytes())
     assert undeclared_raw_subject.subject == "转发：整体提升企业服务水平"
@@ -716,7 +716,51 @@ def test_delivery_report_is_a_bounce():
 
     assert parsed.auto == "bounce"
     assert parsed.text == "Не вдалося доставити лист."
-    assert parsed.attachments[0].content_type == "message/delivery-status"
+    assert parsed.attachments == ()  # the report is read, not saved as attachment-1.txt
+    assert parsed.report == (("delivery-status", "Reporting-MTA: dns; mx.example.ua\n\nStatus: 5.1.1"),)
+
+
+def test_a_leading_byte_order_mark_is_not_part_of_the_text():
+    root = samples.multipart("alternative", [
+        samples.Part([b'Content-Type: text/plain; charset="utf-8"'], "\ufeffДобрий день.".encode()),
+        samples.Part([b'Content-Type: text/html; charset="utf-8"'], "\ufeff<p>Добрий день.</p>".encode()),
+    ])
+
+    parsed = parse_mail(samples.mime_mail(root))
+
+    assert parsed.text == "Добрий день." and parsed.html == "<p>Добрий день.</p>"
+
+
+def test_a_returned_message_in_a_report_is_its_decoded_header_and_elsewhere_an_attachment():
+    returned = crlf_lines(
+        "From: HELP DESK <helpdesk@example.org>",
+        "Message-ID: <n-1@desk.example>",
+        "Subject: =?utf-8?b?0JLQuNGA0ZbRiNC10L3Qvg==?=",
+        "",
+        "The notification's own text, with its own attachments, stays in the raw bytes.",
+    )
+    report = samples.multipart(
+        "report",
+        [
+            samples.text_part("Mailbox is full."),
+            samples.Part([b"Content-Type: message/delivery-status"], b"Final-Recipient: rfc822; a@b.ua\r\nStatus: 5.2.2\r\n"),
+            samples.Part([b"Content-Type: message/rfc822"], returned),
+        ],
+        params="; report-type=delivery-status",
+    )
+
+    parsed = parse_mail(samples.mime_mail(report))
+
+    assert parsed.attachments == ()
+    assert [kind for kind, _text in parsed.report] == ["delivery-status", "returned-header"]
+    assert parsed.report[1][1] == "From: HELP DESK <helpdesk@example.org>\nMessage-ID: <n-1@desk.example>\nSubject: Вирішено"
+    forwarded = parse_mail(samples.mime_mail(samples.multipart(
+        "mixed", [samples.text_part("Пересилаю."), samples.Part([b"Content-Type: message/rfc822"], returned)])))
+    assert [a.content_type for a in forwarded.attachments] == ["message/rfc822"] and forwarded.report == ()
+
+
+def crlf_lines(*lines: str) -> bytes:
+    return "\r\n".join(lines).encode() + b"\r\n"
 
 
 def test_custom_loop_header():

@@ -16,18 +16,15 @@ import pytest
 
 from helpdesk_tui.cli import main
 from tests import ssh_server
+from tests.strict_ci import in_ci
 from tests.trust import OS_USER
 from tests.world import seed
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
 @pytest.fixture
 def deployment(sqlite_db, tmp_path, capsys):
     if not ssh_server.available():
-        if _in_ci():
+        if in_ci():
             pytest.fail(f"CI=true and {ssh_server.HINT}", pytrace=False)
         pytest.skip(ssh_server.HINT)
     seed(sqlite_db)

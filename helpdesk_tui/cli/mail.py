@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from sqlalchemy import select
 
-from helpdesk_tui.cli.output import emit_json, fields, say, table
+from helpdesk_tui.cli.output import emit_json, fields, say, table, to_terminal
 from helpdesk_tui.cli.state import state
 from helpdesk_tui.desk import mailbox
 from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import DeskError
+from helpdesk_tui.domain.text import printable
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.models import Incident, InboundMail, MailAttachment, OutboxMessage
 from helpdesk_tui.store.types import utcnow
@@ -69,9 +71,7 @@ def mail_show(mail_id: int, raw: Annotated[bool, typer.Option("--raw", help="The
         number = s.get(Incident, m.incident_id).number if m.incident_id else None  # type: ignore[union-attr]
         attachments = list(s.execute(select(MailAttachment).where(MailAttachment.mail_id == m.id)).scalars())
     if raw:
-        import sys
-
-        sys.stdout.write(m.raw.decode("utf-8", errors="replace"))
+        _write_source(m.raw)
         return
     data = {"id": m.id, "from": m.from_address, "name": m.from_name, "to": m.to_addresses, "subject": m.subject,
             "date": m.sent_at, "received_at": m.received_at, "status": m.status, "auto": m.auto, "incident": number,
@@ -86,6 +86,19 @@ def mail_show(mail_id: int, raw: Annotated[bool, typer.Option("--raw", help="The
     say("\n" + (m.text or m.error or ""))
     if attachments:
         table([_("Attachment"), _("Type"), _("Size")], [(a.filename, a.content_type, a.size) for a in attachments])
+
+
+def _write_source(raw: bytes) -> None:
+    """A message's bytes exactly, into a pipe or a file (to save or re-send it); on a terminal
+    escaped, since a sender's ESC, BEL and CSI would otherwise drive the analyst's terminal."""
+    import sys
+
+    if to_terminal():
+        sys.stdout.write(printable(raw.decode("utf-8", errors="replace")))
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(raw)
+    sys.stdout.buffer.flush()
 
 
 @mail_app.command("ingest")
@@ -157,20 +170,24 @@ def _intake_settings():  # type: ignore[no-untyped-def]
     return IntakeSettings.from_settings(state.settings)
 
 
+WaitOpt = Annotated[bool, typer.Option("--wait", help="If another process holds the job, wait for it instead of failing.")]
+
+
 @mail_app.command("poll")
 def mail_poll(once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
               interval: Annotated[float, typer.Option("--interval", min=1, max=86_400,
-                                                        help="Seconds between rounds without IDLE.")] = 60.0) -> None:
+                                                        help="Seconds between rounds without IDLE.")] = 60.0,
+              wait: WaitOpt = False) -> None:
     """Read the help-desk mailbox: new mail becomes incidents, answers, or waits (R7)."""
-    import threading
-
+    from helpdesk_tui.cli.background import run_held, stopping
     from helpdesk_tui.desk.jobs import holder_id
-    from helpdesk_tui.mail import poller
+    from helpdesk_tui.mail import parse_pool, poller
 
     imap = state.settings.imap
     if not imap.host:
         raise mailbox.RuleViolation(_("No IMAP server configured ([mail.imap] host in the config file)"))
     db = state.ready_db()
+    holder = holder_id()
 
     def show(report: poller.PollReport) -> None:
         if report.error:
@@ -178,34 +195,50 @@ def mail_poll(once: Annotated[bool, typer.Option("--once", help="One round, then
         elif report.fetched:
             say(f"{when(utcnow())} " + ", ".join(f"{k} {v}" for k, v in sorted(report.outcomes.items())))
 
-    if once:
-        client = poller.connect(imap)
+    with stopping() as stop:
+        def one_round() -> None:
+            client = poller.connect(imap)
+            try:
+                show(poller.poll_once(db, client, _intake_settings(), holder=holder, stop=stop,
+                                      processed_folder=state.settings.processed_folder))
+            finally:
+                client.logout()
+
+        def rounds() -> None:
+            poller.run(db, imap, _intake_settings(), holder=holder, stop=stop,
+                       processed_folder=state.settings.processed_folder, interval=interval, report=show)
+
         try:
-            show(poller.poll_once(db, client, _intake_settings(), holder=holder_id(),
-                                  processed_folder=state.settings.processed_folder))
+            run_held(db, poller.LEASE, holder, _("Reading the mailbox"), wait=wait, stop=stop,
+                     job=one_round if once else rounds)
         finally:
-            client.logout()
-        return
-    stop = threading.Event()
-    try:
-        poller.run(db, imap, _intake_settings(), holder=holder_id(), stop=stop,
-                   processed_folder=state.settings.processed_folder, interval=interval, report=show)
-    except KeyboardInterrupt:
-        stop.set()
+            parse_pool.stop()
+    if stop.signal == signal.SIGINT:
+        raise typer.Exit(130)
 
 
 @mail_app.command("send")
-def mail_send() -> None:
+def mail_send(wait: WaitOpt = False) -> None:
     """Send the notifications that are due now."""
+    from helpdesk_tui.cli.background import run_held, stopping
     from helpdesk_tui.desk.jobs import holder_id
-    from helpdesk_tui.mail.outbox import send_due
+    from helpdesk_tui.mail.outbox import LEASE, send_due
 
     if not state.settings.smtp.host:
         raise mailbox.RuleViolation(_("No SMTP server configured ([mail.smtp] host in the config file)"))
-    report = send_due(state.ready_db(), state.settings.smtp, state.settings.sender_address, holder=holder_id())
-    say(_("mail sent {n}, to retry {r}, failed {f}").format(n=report.sent, r=report.retried, f=report.failed))
-    for error in report.errors:
-        say(error)
+    db = state.ready_db()
+    holder = holder_id()
+
+    def send() -> None:
+        report = send_due(db, state.settings.smtp, state.settings.sender_address, holder=holder)
+        say(_("mail sent {n}, to retry {r}, failed {f}").format(n=report.sent, r=report.retried, f=report.failed))
+        for error in report.errors:
+            say(error)
+
+    with stopping() as stop:
+        run_held(db, LEASE, holder, _("Sending the outbox"), wait=wait, stop=stop, job=send)
+    if stop.signal == signal.SIGINT:
+        raise typer.Exit(130)
 
 
 @mail_app.command("check")

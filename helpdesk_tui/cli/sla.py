@@ -237,8 +237,11 @@ def jobs_run(once: Annotated[bool, typer.Option("--once", help="One round, then 
                 return
             time.sleep(interval)
     finally:
+        from helpdesk_tui.mail.outbox import LEASE as OUTBOX
+
         with db.write() as s:
             jobs.release_lease(s, jobs.TICKER, holder)
+            jobs.release_lease(s, OUTBOX, holder)  # taken by send_due above when SMTP is set
 
 
 def register(app: typer.Typer) -> None:

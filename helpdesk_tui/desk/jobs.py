@@ -11,7 +11,7 @@ import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select, text, update
+from sqlalchemy import and_, case, exists, or_, select, text, update
 from sqlmodel import Session
 
 from helpdesk_tui.desk import notify
@@ -37,16 +37,43 @@ def holder_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+@dataclass(frozen=True)
+class Lease:
+    """Who holds a job's lease: `holder` is holder_id()'s "host:pid"."""
+
+    holder: str
+    since: datetime
+    until: datetime
+
+    @property
+    def host(self) -> str:
+        return self.holder.rpartition(":")[0] or self.holder
+
+    @property
+    def pid(self) -> str:
+        return self.holder.rpartition(":")[2] if ":" in self.holder else "?"
+
+
 def acquire_lease(session: Session, name: str, holder: str, ttl: timedelta = LEASE_TTL, now: datetime | None = None) -> bool:
     """Take or renew a job's lease; False when another live holder has it."""
     now = now or utcnow()
     insert_ignore(session, JobLease, name=name, holder="", acquired_at=now, expires_at=now - timedelta(seconds=1))
+    renewed = and_(JobLease.holder == holder, JobLease.expires_at >= now)
     result = session.execute(
         update(JobLease)
         .where(JobLease.name == name, or_(JobLease.holder == holder, JobLease.expires_at < now))
-        .values(holder=holder, expires_at=now + ttl)
+        .values(holder=holder, expires_at=now + ttl, acquired_at=case((renewed, JobLease.acquired_at), else_=now))
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def live_lease(session: Session, name: str, now: datetime | None = None) -> Lease | None:
+    """The lease's holder while it is live, to say who is doing the job; None when it is free."""
+    row = session.execute(select(JobLease).where(JobLease.name == name)
+                          .execution_options(populate_existing=True)).scalar_one_or_none()
+    if row is None or not row.holder or row.expires_at < (now or utcnow()):
+        return None
+    return Lease(row.holder, row.acquired_at, row.expires_at)
 
 
 def release_lease(session: Session, name: str, holder: str) -> None:

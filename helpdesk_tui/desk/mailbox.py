@@ -23,7 +23,7 @@ from helpdesk_tui.desk.notes import mark_unread_for_owner
 from helpdesk_tui.domain.errors import NotFound, RuleViolation  # noqa: F401  (RuleViolation used by the CLI too)
 from helpdesk_tui.domain.statuses import Channel
 from helpdesk_tui.domain.text import printable
-from helpdesk_tui.i18n import _
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.direct import Direct
 from helpdesk_tui.store.models import Incident, InboundMail, MailAttachment, OutboxMessage, Person
 from helpdesk_tui.store.rows import new_row, write_row
@@ -110,10 +110,22 @@ def _text(value: str | None) -> str | None:
     return value.replace("\x00", "") if value else value
 
 
+REPORT_LABELS = {"delivery-status": N_("Delivery status"), "disposition": N_("Disposition notification"),
+                 "returned-header": N_("Header of the returned message")}
+
+
+def with_report(text: str, report: Iterable[tuple[str, str]]) -> str:
+    """A bounce's text followed by its report (the delivery status, the returned header), so it
+    is read wherever the text is: in the journal and the message view."""
+    sections = [f"── {_(REPORT_LABELS.get(kind, kind))} ──\n{body}" for kind, body in report]
+    return "\n\n".join(part for part in [text.rstrip("\n"), *sections] if part)
+
+
 def _parsed_fields(parsed: Any) -> dict[str, Any]:
     fields = {"message_id": parsed.message_id, "from_address": parsed.from_address,
               "from_name": parsed.from_name or "", "to_addresses": ", ".join(parsed.to), "subject": parsed.subject or "",
-              "text": parsed.text or "", "html": parsed.html, "in_reply_to": parsed.in_reply_to,
+              "text": with_report(parsed.text or "", getattr(parsed, "report", ())), "html": parsed.html,
+              "in_reply_to": parsed.in_reply_to,
               "references": " ".join(parsed.references), "auto": parsed.auto, "defects": "\n".join(parsed.defects)}
     return {"sent_at": parsed.date, **{name: _text(value) for name, value in fields.items()}}
 
@@ -141,14 +153,17 @@ def thread_of(session: Session, mail: InboundMail) -> Incident | None:
 
 
 _MESSAGE_ID_HEADER = re.compile(rb"^Message-ID:\s*<([^>\s]+)>", re.IGNORECASE | re.MULTILINE)
+_MESSAGE_ID_LINE = re.compile(r"^Message-ID:\s*<([^>\s]+)>", re.IGNORECASE | re.MULTILINE)
 
 
 def bounced_notification(session: Session, mail: InboundMail, attachments: Iterable[Any] | None = None,
                          ) -> OutboxMessage | None:
-    """The notification a bounce is about: its Message-ID is in the returned headers, which
-    the report carries as an attachment (message/rfc822 or text/rfc822-headers). `attachments`:
-    the parsed ones of a message not written yet; otherwise the stored ones are read."""
+    """The notification a bounce is about: its Message-ID is in the returned header, which is
+    part of the bounce's text (with_report; some servers quote it in the text themselves), or,
+    for bounces stored before that, an attachment (message/rfc822 or text/rfc822-headers).
+    `attachments`: the parsed ones of a message not written yet; otherwise the stored ones."""
     ids = [i for i in ([mail.in_reply_to] if mail.in_reply_to else []) + mail.references.split() if i]
+    ids += _MESSAGE_ID_LINE.findall(mail.text or "")
     if attachments is None:
         attachments = session.execute(select(MailAttachment).where(MailAttachment.mail_id == mail.id)).scalars()
     for attachment in attachments:
@@ -181,13 +196,14 @@ def senders_by_address(session: Session, addresses: Iterable[str]) -> dict[str, 
 
 
 def record_email(session: Session, mail: InboundMail, incident: Incident, *, sender: Person | None,
-                 text: str | None = None, status: str = "linked", touch: bool = True) -> int:
+                 text: str | None = None, status: str = "linked", touch: bool = True, published: bool = True) -> int:
     """The message in the incident's journal, from its sender, unread for the owner (R16).
-    `touch=False`: the incident was registered from this very message a moment ago."""
+    `touch=False`: the incident was registered from this very message a moment ago.
+    `published=False`: for the analysts only (machine mail: bounces, auto-replies, loops)."""
     entry_id = journal(session, record_kind="incident", record_id=incident.id, kind="email", author=sender,  # type: ignore[arg-type]
                        summary=_("E-mail from {sender}: {subject}").format(
                            sender=mail.from_name or mail.from_address or "?", subject=printable(mail.subject, one_line=True)),
-                       body=text if text is not None else mail.text, published=True)
+                       body=text if text is not None else mail.text, published=published)
     mark_unread_for_owner(session, sender, "incident", incident.id, entry_id)  # type: ignore[arg-type]
     mail.incident_id = incident.id
     mail.status = status

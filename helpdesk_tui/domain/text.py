@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import re
 
-# C0 controls (but tab and newline), DEL and the C1 range, including ESC and CSI (U+009B).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls (but tab and newline), DEL and the C1 range, including ESC and CSI (U+009B); and
+# the characters that are invisible yet reorder or hide text (Trojan Source, CVE-2021-42574): bidi
+# marks, embeddings, overrides and isolates, zero-width spaces and joiners, the word joiner and
+# invisible operators, the byte-order mark, the interlinear annotation marks, and the line and
+# paragraph separators, which some terminals and most readers take for line breaks.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ufeff\ufff9-\ufffb]"
+)
 
 
 def _stand_in(match: re.Match[str]) -> str:
@@ -14,7 +21,9 @@ def _stand_in(match: re.Match[str]) -> str:
         return chr(0x2400 + code)  # the Unicode "control pictures": ␛ for ESC
     if code == 0x7F:
         return "\u2421"
-    return f"\\x{code:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
 
 
 def printable(text: str | None, *, one_line: bool = False) -> str:

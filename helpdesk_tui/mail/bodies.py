@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from email import policy as email_policy
 from email.message import Message
+from email.parser import BytesHeaderParser
 
 from helpdesk_tui.mail.attachments import Attachment, _extension_for, _safe_filename, _type_for_filename
 from helpdesk_tui.mail.charsets import decode_declared
@@ -59,6 +60,7 @@ class _BodyReader:
     options: _Options
     notes: list[str]
     attachments: list[Attachment] = field(default_factory=list)
+    report: list[tuple[str, str]] = field(default_factory=list)  # (kind, text): see _REPORT_PARTS
     charsets_read: list[str] = field(default_factory=list)
     charsets_declared: tuple[str, ...] = ()
 
@@ -98,6 +100,8 @@ class _BodyReader:
             return self._alternative(children, where)
         if subtype == "related":
             return self._related(part, children, where)
+        if subtype == "report":
+            return self._report(children, where)
         if subtype == "encrypted":
             self.notes.append(f"{where}: encrypted message; its text cannot be read here")
         contents = [self._content_of(child, f"{where}.{i}") for i, child in enumerate(children, 1)]
@@ -122,6 +126,21 @@ class _BodyReader:
                 content = found
         return content
 
+    def _report(self, children: list[Message], where: str) -> _Content:
+        """RFC 6522: the first part is for people; the delivery status and the returned header
+        after it are the report itself, kept as text to read beside it rather than as files
+        named attachment-1.txt."""
+        contents = []
+        for i, child in enumerate(children, 1):
+            kind = _REPORT_PARTS.get(child.get_content_type()) if i > 1 else None
+            if kind is None:
+                contents.append(self._content_of(child, f"{where}.{i}"))
+            else:
+                text = _report_text(child, kind)
+                if text.strip():
+                    self.report.append((kind, text))
+        return _combined(contents)
+
     def _related_root_index(self, part: Message, children: list[Message], where: str) -> int:
         start = _param(_raw_header(part, "Content-Type"), "start", notes=self.notes, where=where)
         if start:
@@ -144,9 +163,12 @@ class _BodyReader:
         if decoded.note:
             self.notes.append(f"{where} ({content_type}): {decoded.note}")
         self.charsets_read.append(decoded.charset)
+        # A byte-order mark some mailers put first is a signature, not text: kept, it would show
+        # as \ufeff wherever the text is shown (invisible characters are made visible there).
+        decoded_text = decoded.text.removeprefix("\ufeff")
         if content_type == "text/html":
-            return _Content(html=decoded.text)
-        text = _normalise_newlines(decoded.text)
+            return _Content(html=decoded_text)
+        text = _normalise_newlines(decoded_text)
         raw_type = _raw_header(part, "Content-Type")
         if (_param(raw_type, "format", notes=self.notes, where=where) or "").lower() == "flowed":
             delsp = (_param(raw_type, "delsp", notes=self.notes, where=where) or "").lower() == "yes"
@@ -264,6 +286,38 @@ class _BodyReader:
             if value and value.strip():
                 return value.strip()
         return None
+
+
+# What each machine-readable part of a multipart/report is: a delivery status or a disposition
+# (fields per message and per recipient), or the returned message's header (the message itself
+# stays in the raw bytes).
+_REPORT_PARTS = {
+    "message/delivery-status": "delivery-status",
+    "message/global-delivery-status": "delivery-status",
+    "message/disposition-notification": "disposition",
+    "message/global-disposition-notification": "disposition",
+    "text/rfc822-headers": "returned-header",
+    "message/global-headers": "returned-header",
+    "message/rfc822": "returned-header",
+    "message/global": "returned-header",
+}
+
+
+def _report_text(part: Message, kind: str) -> str:
+    if part.is_multipart() or part.get_content_type().startswith("message/"):
+        data = _container_body(part)
+    else:
+        data = part.get_payload(decode=True) or b""
+        data = data if isinstance(data, bytes) else data.encode("utf-8", "surrogateescape")
+    data = data.replace(b"\r\n", b"\n")
+    if kind == "returned-header":
+        data = data.split(b"\n\n", 1)[0]  # a returned message: its header is what says which it was
+        try:
+            header = BytesHeaderParser(policy=email_policy.default).parsebytes(data + b"\n\n")
+            return "\n".join(f"{name}: {value}" for name, value in header.items())
+        except Exception:  # noqa: BLE001 - a header too broken to decode is shown as it came
+            pass
+    return _normalise_newlines(data.decode("utf-8", "replace")).strip("\n")
 
 
 def _declared_charsets(msg: Message) -> tuple[str, ...]:

@@ -171,8 +171,8 @@ def route(session: Session, mail: InboundMail, settings: IntakeSettings, *,
             if thread is None and bounced.record_kind == "incident" and bounced.record_id is not None:
                 thread = session.get(Incident, bounced.record_id)
     if mail.auto:
-        if thread is not None:  # shown where it belongs, changing nothing
-            mailbox.record_email(session, mail, thread, sender=sender, status="ignored")
+        if thread is not None:  # shown to the analysts where it belongs, changing nothing
+            mailbox.record_email(session, mail, thread, sender=sender, status="ignored", published=False)
         else:
             mail.status = "ignored"
         return IntakeResult(mail.id, "ignored", thread.number if thread else None)  # type: ignore[arg-type]

@@ -58,6 +58,9 @@ class ParsedMail:
     auto: str | None
     headers: dict[str, str]
     defects: tuple[str, ...]
+    # A delivery or disposition report's machine-readable parts as text, in the order they came:
+    # ("delivery-status" or "disposition", its fields), ("returned-header", the returned header).
+    report: tuple[tuple[str, str], ...] = ()
 
 
 class UnparseableMail(Exception):
@@ -208,6 +211,7 @@ def _parse(raw: bytes, policy: email_policy.Policy, options: _Options, notes: li
         auto=auto,
         headers=kept,
         defects=tuple(_unique([*notes, *_parser_defects(msg)])),
+        report=tuple(body.report),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -40,7 +41,11 @@ def _parse_one(job: tuple[bytes, int, frozenset[str]]) -> Parsed | None:
 
 def _follow_parent(parent: int) -> None:
     """In the worker: leave when the poller is gone. A poller killed with SIGKILL cannot stop
-    its pool, and a spawned worker is not told; without this each crash left one behind."""
+    its pool, and a spawned worker is not told; without this each crash left one behind.
+    Ctrl+C reaches the whole foreground process group: the worker leaves stopping to the
+    poller, which shuts it down (interrupted, it printed a traceback and its queue's
+    semaphores were reported leaked)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -114,6 +119,15 @@ def start(wait: float | None = None) -> bool:
         except Exception:  # not up in time, or it failed to start: the poller parses itself
             return False
     return ready.done() and ready.exception() is None
+
+
+def stop() -> None:
+    """Shut the worker down and wait for it, as a poller ends."""
+    global _pool, _ready
+    with _lock:
+        pool, _pool, _ready = _pool, None, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _discard_pool() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ssl
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -62,9 +63,10 @@ def _state(session: Session, mailbox: str) -> MailboxState:
 
 def poll_once(db: Database, client: IMAPClient, intake: IntakeSettings, *, holder: str,
               processed_folder: str | None = "Processed", max_bytes: int | None = None,
-              on_stored: Callable[[int], None] | None = None) -> PollReport:
+              on_stored: Callable[[int], None] | None = None, stop: threading.Event | None = None) -> PollReport:
     """One round over the mailbox; `on_stored(uid)` runs after each commit (tests crash there).
-    `max_bytes`: the size over which only the header is taken (intake.max_message_bytes)."""
+    `max_bytes`: the size over which only the header is taken (intake.max_message_bytes).
+    `stop`, once set, ends a backlog's round after the batch in hand (the rest stays unread)."""
     max_bytes = intake.max_message_bytes if max_bytes is None else max_bytes
     with db.write() as session:
         if not acquire_lease(session, LEASE, holder):
@@ -99,6 +101,8 @@ def poll_once(db: Database, client: IMAPClient, intake: IntakeSettings, *, holde
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-prefetch") as server_side:
         ahead = server_side.submit(_fetch, client, batches[0], max_bytes, parse) if batches else None
         for k, batch in enumerate(batches):
+            if k and stop is not None and stop.is_set():
+                break
             raws, parsed = ahead.result()  # type: ignore[union-attr]
             ahead = (server_side.submit(_fetch, client, batches[k + 1], max_bytes, parse)
                      if k + 1 < len(batches) else None)
@@ -190,6 +194,24 @@ def _file_away(client: IMAPClient, uids: list[int], folder: str | None, move: bo
         client.expunge()
 
 
+IDLE_CHECK = 0.5  # seconds between looks at `stop` while the server is quiet
+
+
+def _idle(client: IMAPClient, stop: threading.Event, seconds: float) -> None:
+    """IDLE until the server says something, `seconds` pass or `stop` is set, and always end it
+    with DONE: a connection left in IDLE answers no LOGOUT, so the logout waited out the
+    connection's timeout (30 s) after Ctrl+C."""
+    client.idle()
+    try:
+        deadline = time.monotonic() + seconds
+        while not stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0 or client.idle_check(timeout=min(IDLE_CHECK, left)):
+                return
+    finally:
+        client.idle_done()
+
+
 def run(db: Database, server: ServerSettings, intake: IntakeSettings, *, holder: str, stop: threading.Event,
         processed_folder: str | None = "Processed", interval: float = 60.0,
         report: Callable[[PollReport], None] | None = None) -> None:
@@ -203,13 +225,14 @@ def run(db: Database, server: ServerSettings, intake: IntakeSettings, *, holder:
             backoff = 1.0
             try:
                 while not stop.is_set():
-                    result = poll_once(db, client, intake, holder=holder, processed_folder=processed_folder)
+                    result = poll_once(db, client, intake, holder=holder, processed_folder=processed_folder,
+                                       stop=stop)
                     if report:
                         report(result)
+                    if stop.is_set():
+                        break
                     if client.has_capability("IDLE"):
-                        client.idle()
-                        client.idle_check(timeout=interval)
-                        client.idle_done()
+                        _idle(client, stop, interval)
                     else:
                         stop.wait(interval)
             finally:

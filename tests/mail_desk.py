@@ -1,0 +1,30 @@
+"""A config file pointing the command line at the test IMAP (Dovecot) and SMTP servers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.imap_server import PASSWORD, USER
+
+
+def point_at_servers(monkeypatch: pytest.MonkeyPatch, directory: Path, *, imap_port: int, smtp_port: int) -> Path:
+    """HELPDESK_CONFIG and the IMAP password for `helpdesk mail …`, in this process and its children."""
+    cfg = directory / "config.toml"
+    cfg.write_text(f"""
+[mail]
+from = "helpdesk@desk.example"
+[mail.imap]
+host = "127.0.0.1"
+port = {imap_port}
+security = "none"
+user = "{USER}"
+[mail.smtp]
+host = "127.0.0.1"
+port = {smtp_port}
+security = "none"
+""", encoding="utf-8")
+    monkeypatch.setenv("HELPDESK_CONFIG", str(cfg))
+    monkeypatch.setenv("HELPDESK_IMAP_PASSWORD", PASSWORD)
+    return cfg
