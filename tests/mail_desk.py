@@ -7,12 +7,14 @@ from pathlib import Path
 import pytest
 
 from tests.imap_server import PASSWORD, USER
+from tests.trust import TRUSTED_AUTH
 
 
 def point_at_servers(monkeypatch: pytest.MonkeyPatch, directory: Path, *, imap_port: int, smtp_port: int) -> Path:
-    """HELPDESK_CONFIG and the IMAP password for `helpdesk mail …`, in this process and its children."""
+    """HELPDESK_CONFIG and the IMAP password for `helpdesk mail …`, in this process and its children,
+    run as the service account's cron would (a trusted OS user)."""
     cfg = directory / "config.toml"
-    cfg.write_text(f"""
+    cfg.write_text(TRUSTED_AUTH + f"""
 [mail]
 from = "helpdesk@desk.example"
 [mail.imap]

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from helpdesk_tui.cli import main
+from tests.trust import TRUSTED_AUTH
 
 
 @pytest.fixture
@@ -176,7 +177,7 @@ def test_the_configured_priority_matrix_decides_impact_by_urgency(run, tmp_path,
     """[desk] priority_matrix from the config file: rows are impact, columns urgency. Asymmetric,
     so swapping the two, or ignoring the file (the default gives 3 for both), shows."""
     config = tmp_path / "config.toml"
-    config.write_text("[desk]\npriority_matrix = [[1, 2, 2], [2, 3, 4], [4, 5, 5]]\n", encoding="utf-8")
+    config.write_text(TRUSTED_AUTH + "[desk]\npriority_matrix = [[1, 2, 2], [2, 3, 4], [4, 5, 5]]\n", encoding="utf-8")
     monkeypatch.setenv("HELPDESK_CONFIG", str(config))
     _setup(run)
     iv = ("--as", "ivan")

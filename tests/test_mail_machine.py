@@ -32,7 +32,7 @@ def cli(imap, tmp_path, monkeypatch, capsys):
         point_at_servers(monkeypatch, tmp_path, imap_port=imap.port, smtp_port=controller.port)
 
         def run(db, *args: str) -> str:
-            code = main(["--db", db.url, "--lang", "en", "--as", "ivan", *args])
+            code = main(["--db", db.url, "--lang", "en", *args])  # the service account, as its cron runs it
             out, err = capsys.readouterr()
             assert code == 0, err + out
             return out
@@ -73,11 +73,12 @@ MACHINE_MAIL = {
 
 STATUSES = {
     S.RESOLVED: lambda s, w, inc: incidents.resolve_incident(s, w.analyst, inc, solution="Очищено скриньку",
-                                                             reason_code="permanent_fix"),
+                                                             reason_code="permanent_fix", resolve_with_open_tasks=False),
     S.INFO_NEEDED: lambda s, w, inc: incidents.change_status(s, w.analyst, inc, S.INFO_NEEDED,
                                                              question="Який номер кабінету?"),
     S.CLOSED: lambda s, w, inc: incidents.close_incident(
-        s, w.analyst, incidents.resolve_incident(s, w.analyst, inc, solution="ok", reason_code="advice")),
+        s, w.analyst, incidents.resolve_incident(s, w.analyst, inc, solution="ok", reason_code="advice",
+                                              resolve_with_open_tasks=False)),
 }
 
 
