@@ -101,6 +101,7 @@ def test_incident_lifecycle_from_the_shell(run):
         (("incident", "new", "-s", "y", "--urgent-reason", "x"), "A reason is named only for an urgent request"),
         (("incident", "task", "1", "--group", "Друга лінія", "-s", "x" * 120_000), "longer than 200 characters (120000)"),
         (("incident", "link", "1", "INC0000001"), "cannot be related to itself"),
+        (("incident", "link", "1", "TSK0000001"), "a task belongs to its incident already"),
         (("sla", "breaching", "--within", "99999999999h"), "The horizon is from a minute to 366 days"),
         (("incident", "list", "--sort", "password"), "Unknown column «password»"),
         (("dashboard", "analyst", "--tab", "nope"), "Unknown tab «nope»"),

@@ -70,3 +70,20 @@ def test_settings_breaching_and_the_ticker(run):
     code, _o, err = run("sla", "breaching", "--within", "soon")
     assert code == 1 and "duration" in err
     assert "warnings" in _ok(run("jobs", "run", "--once"))
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("sla", "policy", "set", "priority", "1", "--response", "600", "--resolution", "60"),
+     "The response target (600 min) cannot be later than the resolution target (60 min)"),
+    (("sla", "policy", "set", "priority", "1", "--response", "1", "--resolution", "99999999999"),
+     "Targets are working minutes from 1 to"),
+    (("sla", "calendar", "load-holidays", "standard", "--country", "XX", "--year", "2026"),
+     "No public holidays are known for «XX»"),
+    (("sla", "calendar", "load-holidays", "standard", "--year", "-5"), "A year from 1990 to 2100, not -5"),
+    (("sla", "breaching", "--within", "0m"), "The horizon is from a minute"),
+])
+def test_a_wrong_target_calendar_or_horizon_is_one_line_and_changes_nothing(run, args, message):
+    before = _ok(run("--as", "admin", "sla", "policy", "list", "--json"))
+    code, out, err = run("--as", "admin", *args)
+    assert code == 1 and message in err and len(err.strip().splitlines()) == 1, err
+    assert _ok(run("--as", "admin", "sla", "policy", "list", "--json")) == before

@@ -449,8 +449,7 @@ def incident_read(
 def incident_link(number: Number, target: Annotated[str, typer.Argument(help="KB…, PRB… or INC… number.")]) -> None:
     """Relate a knowledge article, problem or incident (R4)."""
     with state.write() as s:
-        kind, record = lookup.find_record(s, target)
-        notes.link_records(s, state.actor(s), _incident(s, number), to_kind=kind, to_id=record.id)  # type: ignore[attr-defined]
+        notes.link_by_number(s, state.actor(s), _incident(s, number), target)
     say(_("Linked {target}").format(target=target.upper()))
 
 

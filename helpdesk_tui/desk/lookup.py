@@ -149,12 +149,18 @@ def find_external_task(session: Session, text: str) -> ExternalTask:
     return find_numbered(session, ExternalTask, "VTSK", text)
 
 
-def find_record(session: Session, text: str) -> tuple[str, SQLModel]:
-    """Any numbered record, by its number's prefix: for links between records (R4)."""
+def kind_of_number(text: str) -> tuple[str, str]:
+    """(record kind, prefix) that a number's prefix names: «kb12» → ("knowledge_article", "KB")."""
     upper = text.strip().upper()
     for prefix in sorted(_NUMBERED, key=len, reverse=True):
         if upper.startswith(prefix):
-            model = _NUMBERED[prefix]
-            return model.__tablename__, find_numbered(session, model, prefix, upper)  # type: ignore[return-value]
+            return _NUMBERED[prefix].__tablename__, prefix  # type: ignore[attr-defined]
     raise NotFound(_("«{text}» is not a record number (INC…, KB…, PRB…, TSK…)").format(text=text))
+
+
+def find_record(session: Session, text: str) -> tuple[str, SQLModel]:
+    """Any numbered record, by its number's prefix: for links between records (R4)."""
+    kind, prefix = kind_of_number(text)
+    model = next(m for m in _NUMBERED.values() if m.__tablename__ == kind)  # type: ignore[attr-defined]
+    return kind, find_numbered(session, model, prefix, text.strip().upper())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from helpdesk_tui.desk import notify
+from helpdesk_tui.desk import lookup, notify
 from helpdesk_tui.desk.common import desk_staff, feed, get_for_update, insert_ignore, journal, require_active
 from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import DeskError, NotFound, RuleViolation
@@ -106,6 +106,15 @@ def mark_all_read(session: Session, person: Person | None, record_kind: str, rec
 
 
 LINKABLE = ("incident", "knowledge_article", "problem")
+
+
+def link_by_number(session: Session, actor: Person | None, incident: Incident, number: str) -> RecordLink:
+    """R4 from a typed number: what kind it names is checked before the record is looked up."""
+    if lookup.kind_of_number(number)[0] not in LINKABLE:
+        raise RuleViolation(_("An incident is related to knowledge articles, problems and other incidents; "
+                              "a task belongs to its incident already"), field="related")
+    kind, record = lookup.find_record(session, number)
+    return link_records(session, actor, incident, to_kind=kind, to_id=record.id)  # type: ignore[attr-defined]
 
 
 def link_records(session: Session, actor: Person | None, incident: Incident, *, to_kind: str, to_id: int) -> RecordLink:
