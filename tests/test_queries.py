@@ -144,6 +144,20 @@ def test_filters_fold_ukrainian_case_and_resolve_names(desk):
     assert _filter(db, w, "status:Завершено", kind="task") == []
 
 
+def test_names_in_filters_match_as_an_analyst_types_them(desk):
+    db, w, _ = desk
+    # The hint the filter line and the README show, in Ukrainian field names.
+    assert _filter(db, w, 'статус:Зареєстровано група:"Перша лінія" owner:me') == ["mine-registered"]
+    assert _filter(db, w, 'група:"перша лін" власник:Петренко -статус:closed') == [
+        "mine-registered", "mine-resolved", "mine-waiting"]
+    assert _filter(db, w, "group:Друга") == ["Принтер у 204"]  # a unique beginning is enough
+    assert _filter(db, w, "owner:Коваль,Петренко status:registered") == ["colleagues", "mine-registered"]
+    with pytest.raises(RuleViolation, match=r"«лінія» could mean «Друга лінія підтримки», «Перша лінія підтримки"):
+        _filter(db, w, "group:лінія")
+    with pytest.raises(RuleViolation, match=r"Work group: none is called «Третя»; for example: «Друга лінія"):
+        _filter(db, w, "група:Третя")
+
+
 def test_filters_refuse_unknown_fields_and_values(desk):
     db, w, _ = desk
     with db.read() as s:

@@ -35,9 +35,16 @@ def _fold(session_dialect: str, expr: Any) -> Any:
     return func.lower(expr.collate(PG_FOLDING_COLLATION))
 
 
+def _escape_like(text: str) -> str:
+    return text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like_pattern(text: str) -> str:
-    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{_escape_like(text)}%"
+
+
+def _like_pattern_start(text: str) -> str:
+    return f"{_escape_like(text)}%"
 
 
 def _contains(dialect: str, expr: Any, text: str) -> ColumnElement[bool]:
@@ -73,30 +80,58 @@ def _typed(src: Source, name: str, value: str) -> Any:
     return value
 
 
-def _ref_ids(ref: RefField, op: str, values: Sequence[str], viewer: Viewer | None, dialect: str) -> Any:
+def _ref_ids(session: Session, src: Source, field: str, op: str, values: Sequence[str], viewer: Viewer | None,
+             dialect: str) -> Any:
+    ref = src.refs[field]
+    if op in ("contains", "not contains"):
+        return select(ref.model.id).where(or_(*(or_(*(_contains(dialect, col, v) for col in ref.match)) for v in values)))
     ids: list[int] = []
-    names: list[str] = []
     for value in values:
         if value.casefold() in ("me", "я") and ref.model is Person and viewer is not None:
             ids.append(viewer.person_id)
         else:
-            names.append(value)
-    conds = []
-    if ids:
-        conds.append(ref.model.id.in_(ids))
-    for value in names:
-        if op in ("contains", "not contains"):
-            conds.append(or_(*(_contains(dialect, col, value) for col in ref.match)))
-        else:
-            conds.append(or_(*(_fold(dialect, col) == value.casefold() for col in ref.match)))
-    return select(ref.model.id).where(or_(*conds))
+            ids.append(_one_named(session, src, field, value, dialect))
+    return ids
+
+
+NAME_CHOICES = 6
+
+
+def _one_named(session: Session, src: Source, field: str, value: str, dialect: str) -> int:
+    """The one record a typed name means, as an analyst expects: the whole name, else a unique
+    beginning of it, else words that each begin a word of the name («Перша лінія» for «Перша
+    лінія підтримки Контакт-центр», «Шевченко» for «Олена Шевченко»). Several or none is an
+    error naming what the value could mean."""
+    ref = src.refs[field]
+    wanted = " ".join(value.split()).casefold()
+    words = [_like_pattern_start(w) for w in wanted.split()]
+    tries = [
+        or_(*(_fold(dialect, col) == wanted for col in ref.match)),
+        or_(*(_fold(dialect, col).like(_like_pattern_start(wanted), escape="\\") for col in ref.match)),
+        or_(*(and_(*(or_(_fold(dialect, col).like(w, escape="\\"), _fold(dialect, col).like("% " + w, escape="\\"))
+                     for w in words)) for col in ref.match)),
+    ]
+    label_col = ref.match[-1] if ref.model is Person else ref.match[0]
+    for cond in tries:
+        rows = session.execute(select(ref.model.id, label_col).where(cond).order_by(label_col).limit(NAME_CHOICES)).all()
+        if len(rows) == 1:
+            return int(rows[0][0])
+        if rows:
+            names = ", ".join(f"«{r[1]}»" for r in rows[:NAME_CHOICES - 1])
+            raise RuleViolation(_("«{value}» could mean {names}: type more of the name").format(
+                value=value, names=names + (", …" if len(rows) == NAME_CHOICES else "")), field="filter")
+    what = _(src.columns[field].label) if field in src.columns else field
+    some = ", ".join(f"«{n}»" for n in session.execute(select(label_col).order_by(label_col).limit(5)).scalars())
+    raise RuleViolation(_("{what}: none is called «{value}»; for example: {names}").format(
+        what=what, value=value, names=some or "—"), field="filter")
 
 
 # Fields every record has: «status:» alone would find nothing (or everything), never what was meant.
 NEVER_EMPTY = frozenset({"number", "status", "short_description", "created_at", "updated_at", "channel", "waiting_on"})
 
 
-def _condition(src: Source, cond: Condition, viewer: Viewer | None, dialect: str) -> ColumnElement[bool]:
+def _condition(session: Session, src: Source, cond: Condition, viewer: Viewer | None,
+               dialect: str) -> ColumnElement[bool]:
     op = cond.op
     values = cond.value if isinstance(cond.value, list) else ([cond.value] if cond.value is not None else [])
     if cond.field in src.refs:
@@ -113,11 +148,11 @@ def _condition(src: Source, cond: Condition, viewer: Viewer | None, dialect: str
     if op == "empty":
         return column.is_(None) if cond.field in src.refs or cond.field in ("priority", "impact", "urgency") else or_(column.is_(None), column == "")
     if op == "not empty":
-        return not_(_condition(src, Condition(cond.field, "empty"), viewer, dialect))
+        return not_(_condition(session, src, Condition(cond.field, "empty"), viewer, dialect))
     if not values:
         raise RuleViolation(_("The condition on «{name}» needs a value").format(name=cond.field))
     if cond.field in src.refs:
-        ids = _ref_ids(src.refs[cond.field], op, values, viewer, dialect)
+        ids = _ref_ids(session, src, cond.field, op, values, viewer, dialect)
         if op in ("=", "in", "contains"):
             return column.in_(ids)
         if op in ("!=", "not in", "not contains"):
@@ -151,7 +186,7 @@ def compile_filter(session: Session, kind: str, flt: Filter, viewer: Viewer | No
     """A saved search's or a filter line's conditions as SQL, fields checked against a whitelist."""
     src = source(kind)
     dialect = session.get_bind().dialect.name
-    parts = [_condition(src, c, viewer, dialect) for c in flt.conditions]
+    parts = [_condition(session, src, c, viewer, dialect) for c in flt.conditions]
     for word in flt.text.split():
         parts.append(or_(*(_contains(dialect, col, word) for col in src.text_columns)))
     return and_(true(), *parts)
