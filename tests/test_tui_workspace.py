@@ -388,6 +388,17 @@ def test_quick_filters_pick_values_from_the_data(desk):
         await wait_for(pilot, lambda: screen.current.query_.quick == (("owner", "Марія Коваль"),))
         await list_settled(pilot)
         assert _shown(screen) == ["colleagues"]
+        assert "Quick filters on" not in screen_text(app)  # the bar itself shows them
+        # Hiding the bar keeps the filter, and says so where the bar was.
+        await pilot.press("f")
+        await wait_text(pilot, "Quick filters on: Owner: Марія Коваль")
+        assert _shown(screen) == ["colleagues"]
+        # F takes it off: the list is whole again and nothing says a filter is on.
+        await pilot.press("F")
+        await wait_for(pilot, lambda: screen.current.query_.quick == ())
+        await list_settled(pilot)
+        assert "colleagues" in _shown(screen) and len(_shown(screen)) > 1
+        assert "Quick filters on" not in screen_text(app)
 
     drive(db, scenario)
 

@@ -12,7 +12,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Input
+from textual.widgets import ContentSwitcher, Input, Static
 
 from helpdesk_tui.domain.dashboards import CATALOGUE, TabInfo
 from helpdesk_tui.domain.listing import ListQuery, SearchInfo
@@ -25,7 +25,7 @@ from helpdesk_tui.widgets.record_list import RecordList
 from helpdesk_tui.widgets.status_header import StatusHeader
 from helpdesk_tui.widgets.tab_strip import TabStrip
 from helpdesk_tui.widgets.key_bar import KeyBar
-from helpdesk_tui.widgets.translated import TranslatedBindings
+from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 from helpdesk_tui.widgets.failures import SaysFailures
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         Binding("e", "mail", N_("E-mail"), id="workspace.mail"),
         Binding("slash", "focus_filter", N_("Filter"), id="workspace.filter"),
         Binding("f", "toggle_quick_filters", N_("Show filters"), id="workspace.quick_filters"),
+        Binding("F", "clear_quick_filters", N_("Clear quick filters"), show=False, id="workspace.clear_quick_filters"),
         Binding("s", "sort", N_("Sort"), id="workspace.sort"),
         Binding("S", "reverse_sort", N_("Reverse order"), show=False, id="workspace.reverse_sort"),
         Binding("g", "group", N_("Group"), id="workspace.group"),
@@ -107,6 +108,7 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
                       active=f"dash-{home.key}", id="dashboards")
         yield TabStrip([(_tab_id(home.key, t.key), _(t.label)) for t in home.tabs], active=first, id="tabs")
         yield QuickFilters(id="quick")
+        yield Static(id="quick-summary")
         yield FilterLine(lambda *a: self.workspace.values(*a), lambda: self.current.kind if self.current else "incident",
                          id="filter")
         self.current = RecordList(id="list-" + first.removeprefix("tab-"))
@@ -200,6 +202,7 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         quick = self.query_one(QuickFilters)
         if quick.has_class("-shown"):
             self._load_quick_values(record_list.kind, record_list.query_.quick if record_list.query_ else ())
+        self._show_quick_summary()
         record_list.focus()
         if record_list.kind != self._bindings_kind:
             # «Open in parent» comes and goes with tasks; redrawing the footer for nothing would
@@ -279,6 +282,7 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         filter_line.remove_class("-invalid")
         record_list.query_ = query
         record_list.reload(keep_place=False)
+        self._show_quick_summary()
         record_list.focus()
 
     def on_record_list_painted(self, message: RecordList.Painted) -> None:
@@ -295,7 +299,28 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         quick.toggle_class("-shown")
         if quick.has_class("-shown") and self.current is not None and self.current.query_ is not None:
             self._load_quick_values(self.current.kind, self.current.query_.quick)
+        self._show_quick_summary()
 
+    def action_clear_quick_filters(self) -> None:
+        if self.current is None or self.current.query_ is None or not self.current.query_.quick:
+            return
+        self._apply(quick=())
+        quick = self.query_one(QuickFilters)
+        if quick.has_class("-shown"):
+            self._load_quick_values(self.current.kind, ())
+
+    def _show_quick_summary(self) -> None:
+        """What filters the list stays on screen when the bar is hidden (a hidden filter that
+        keeps 1 of 57 rows is a list that looks broken)."""
+        summary = self.query_one("#quick-summary", Static)
+        query = self.current.query_ if self.current is not None else None
+        hidden = not self.query_one(QuickFilters).has_class("-shown")
+        if query is None or not query.quick or not hidden:
+            summary.display = False
+            return
+        text = self.query_one(QuickFilters).summary(query.kind, query.quick)
+        summary.update(literal(_("Quick filters on: {filters}  (f shows them, F clears them)").format(filters=text)))
+        summary.display = True
     @work(thread=True, group="quick", exclusive=True, exit_on_error=False)
     def _load_quick_values(self, kind: str, chosen: tuple[tuple[str, str], ...]) -> None:
         values = {field: self.workspace.values(kind, field, "", 100) for field, _l in QUICK_FIELDS[kind]}
@@ -377,7 +402,7 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_parent":
             return self.current is not None and self.current.kind == "task"
-        if action in ("sort", "reverse_sort", "group", "save_search", "toggle_quick_filters"):
+        if action in ("sort", "reverse_sort", "group", "save_search", "toggle_quick_filters", "clear_quick_filters"):
             return self.current is not None
         return True
 

@@ -37,6 +37,8 @@ class QuickFilters(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.kind = ""
+        # What each chosen value reads as, kept after the bar is hidden: the summary line shows it.
+        self.shown: dict[tuple[str, str], str] = {}
 
     def compose(self) -> ComposeResult:
         return iter(())
@@ -49,6 +51,7 @@ class QuickFilters(Horizontal):
         selects = []
         for field, label in FIELDS[kind]:
             options = [(escape(printable(shown, one_line=True)), value) for value, shown in values.get(field, [])]
+            self.shown.update({(field, value): shown for value, shown in values.get(field, [])})
             select: Select[str] = Select(options, prompt=_(label), id=f"quick-{field}", allow_blank=True)
             if picked.get(field) in {v for _l, v in options}:
                 select.value = picked[field]
@@ -61,6 +64,12 @@ class QuickFilters(Horizontal):
             if select.value is not Select.NULL and select.id:
                 out.append((select.id.removeprefix("quick-"), str(select.value)))
         return tuple(out)
+
+    def summary(self, kind: str, conditions: tuple[tuple[str, str], ...]) -> str:
+        """«Status: Information provided · Owner: Іван Петренко»: what the quick filters keep on."""
+        labels = dict(FIELDS.get(kind, ()))
+        return " · ".join(f"{_(labels.get(field, field))}: {self.shown.get((field, value), value)}"
+                          for field, value in conditions)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
