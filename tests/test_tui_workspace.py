@@ -671,3 +671,34 @@ def test_the_remaining_keys_refresh_move_and_mark(desk):
         await wait_text(pilot, "▌●" + made["mine-registered"].number)
 
     drive(db, scenario)
+
+
+def test_mark_unread_brings_back_the_comment_mark_read_took_even_a_task_s(desk):
+    """`m` then `u` on a record whose only unread comment came from a task (R16)."""
+    db, w, made = desk
+    from sqlalchemy import select
+
+    from helpdesk_tui.desk import tasks as task_ops
+    from helpdesk_tui.store.models import Task
+
+    with db.write() as s:
+        task = s.execute(select(Task).where(Task.incident_id == made["mine-registered"].id)
+                         .order_by(Task.id)).scalars().first()
+        task_ops.accept_task(s, w.specialist, task)
+        task_ops.complete_task(s, w.specialist, task, comment="Мережу перевірено")
+
+    async def scenario(app, pilot):
+        screen = await workspace_ready(pilot)
+        screen.go_to("analyst", "my-action")
+        await list_settled(pilot)
+        await wait_text(pilot, "▌●" + made["mine-registered"].number)
+        await pilot.press("enter")
+        await wait_text(pilot, "Мережу перевірено")
+        await pilot.press("m")
+        await wait_notified(pilot, "Marked as read (1)")
+        await pilot.press("u")
+        await wait_notified(pilot, "Marked as unread")
+        await pilot.press("escape")
+        await wait_text(pilot, "▌●" + made["mine-registered"].number)
+
+    drive(db, scenario)

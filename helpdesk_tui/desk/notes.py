@@ -9,12 +9,12 @@ from helpdesk_tui.desk import lookup, notify
 from helpdesk_tui.desk.common import desk_staff, feed, get_for_update, insert_ignore, journal, require_active
 from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import DeskError, NotFound, RuleViolation
-from helpdesk_tui.domain.statuses import IncidentStatus
+from helpdesk_tui.domain.statuses import COMMENT_KINDS, IncidentStatus
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.models import Incident, JournalEntry, Person, RecordLink, Task, UnreadMarker
 from helpdesk_tui.store.types import utcnow
 
-NOTE_KINDS = ("note", "email", "task")
+NOTE_KINDS = COMMENT_KINDS
 
 
 def owner_of(session: Session, record_kind: str, record_id: int) -> int | None:

@@ -157,6 +157,10 @@ CRITICALITY_LABELS: dict[Criticality, str] = {
 }
 
 
+# Journal entries that are comments (R16): what can be unread, and marked read or unread.
+COMMENT_KINDS = ("note", "email", "task")
+
+
 class Role(StrEnum):
     """R2: the roles a person may hold."""
 

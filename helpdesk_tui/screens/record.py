@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
 from helpdesk_tui.domain.errors import DeskError
+from helpdesk_tui.domain.statuses import COMMENT_KINDS
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.record_render import (
     JOURNAL_FILTERS,
@@ -76,6 +77,7 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
         self.workspace, self.kind, self.record_id = workspace, kind, record_id
         self.data: dict[str, Any] | None = None
         self.journal_filter = 0
+        self._last_read: list[int] = []
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
@@ -287,18 +289,25 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
 
     @work(thread=True, group="record-marks", exit_on_error=False)
     def action_mark_read(self) -> None:
+        # `u` brings back the last of these: what was unread until now.
+        unread = [e["id"] for e in (self.data or {}).get("journal", []) if e.get("unread")]
+        if unread:
+            self._last_read = unread
         n = self.workspace.mark_record_read(self.kind, self.record_id)
         self.app.call_from_thread(self.notify, _("Marked as read ({n})").format(n=n))
         self.app.call_from_thread(self.action_reload)
 
     @work(thread=True, group="record-marks", exit_on_error=False)
     def action_mark_unread(self) -> None:
-        entries = [e for e in (self.data or {}).get("journal", []) if e["kind"] in ("note", "email")]
-        if not entries:
+        # The comment last marked read here, else the newest comment of any kind (a note, an
+        # e-mail, a task's comment): what «Позначити як непрочитане» means to an analyst.
+        comments = [e["id"] for e in (self.data or {}).get("journal", []) if e["kind"] in COMMENT_KINDS]
+        target = self._last_read[-1] if self._last_read else (comments[-1] if comments else None)
+        if target is None:
             self.app.call_from_thread(self.notify, _("No comment to mark"), severity="warning")
             return
         try:
-            self.workspace.mark_read(entries[-1]["id"], read=False)
+            self.workspace.mark_read(target, read=False)
         except DeskError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
