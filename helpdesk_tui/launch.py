@@ -72,6 +72,16 @@ def open_interface(settings: Settings, *, login: str | None = None, trusted: boo
                    role: str | None = None) -> int:
     from helpdesk_tui.app import run
 
+    if settings.keymap:
+        # Reading every screen's bindings costs their imports: only for a desk that moves keys.
+        from helpdesk_tui.widgets.bindings import check_keymap
+
+        problems = check_keymap(settings.keymap)
+        if problems:
+            where = f"{settings.source}: " if settings.source else ""
+            print(f"helpdesk: {where}{problems[0]}", file=sys.stderr)
+            return 1
+
     run(settings, login=login, trusted=trusted, role=role)
     return 0
 

@@ -94,3 +94,27 @@ def test_an_unknown_database_url_is_one_line(tmp_path, capsys):
     code = main(["--db", "mysql://x/y", "--lang", "en", "incident", "list"])
     err = capsys.readouterr().err
     assert code == 1 and "«mysql://x/y» is not a database URL" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("keys", "expected"), [
+    ('"workspace.sort" = "n"', "[keys] workspace.sort = «n»: n is already «New incident» (workspace.new_incident); "
+                               "move that one too"),
+    ('"workspace.sort" = "ctrl+q"', "ctrl+q is already «Quit» (app.quit)"),
+    ('"workspace.sortt" = "o"', "[keys] «workspace.sortt» is no binding; the ids are: app.command_palette, app.quit"),
+    ('"workspace.sort" = 5', "[keys] workspace.sort = 5: a table mapping a binding id to keys"),
+])
+def test_a_key_map_that_would_take_a_key_or_name_nothing_stops_the_interface_in_one_line(tmp_path, keys, expected):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f"[keys]\n{keys}\n", encoding="utf-8")
+    helpdesk = Path(sys.executable).with_name("helpdesk")
+    env = {**os.environ, "HELPDESK_CONFIG": str(cfg), "XDG_CACHE_HOME": str(tmp_path / "cache"), "HELPDESK_AUTH": "os"}
+    done = subprocess.run([str(helpdesk), "--lang", "en", "--db", str(tmp_path / "x.db")], capture_output=True,
+                          text=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert expected in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_swapping_two_keys_is_no_clash():
+    from helpdesk_tui.widgets.bindings import check_keymap
+
+    assert check_keymap({"workspace.sort": "n", "workspace.new_incident": "s"}) == []
