@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from helpdesk_tui.config import Settings
@@ -52,6 +52,8 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
         Binding("ctrl+p", "command_palette", N_("Commands"), id="app.command_palette", show=True),
+        Binding("g", "go_to_record", N_("Go to record"), id="app.go_to", show=False),
+        Binding("question_mark,f1", "help", N_("Help"), id="app.help"),
     ]
 
     def __init__(self, settings: Settings, *, login: str | None = None, trusted: bool = False,
@@ -353,6 +355,38 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
             with open(self.exit_on_paint, "w", encoding="utf-8") as out:
                 out.write(f"{time.time()}\n")
             self.exit()
+
+    # --- go to, help -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("go_to_record", "help"):
+            # Not over a dialog: its own keys are what matter there, and g is a letter in it.
+            return not isinstance(self.screen, ModalScreen) and (action == "help" or self.workspace is not None)
+        return True
+
+    def action_go_to_record(self) -> None:
+        from helpdesk_tui.screens.go_to import GoToDialog
+
+        if self.workspace is not None:
+            self.push_screen(GoToDialog(self.workspace), self._open_found)
+
+    def _open_found(self, found: tuple[str, int] | None) -> None:
+        if found is None or self.workspace is None:
+            return
+        kind, record_id = found
+        if kind in ("incident", "task", "service_request"):
+            from helpdesk_tui.screens.record import RecordScreen
+
+            self.push_screen(RecordScreen(self.workspace, kind, record_id))
+        else:
+            from helpdesk_tui.screens.related_preview import RelatedPreview
+
+            self.push_screen(RelatedPreview(self.workspace, kind, record_id, linked=False))
+
+    def action_help(self) -> None:
+        from helpdesk_tui.screens.help import HelpScreen, key_groups
+
+        self.push_screen(HelpScreen(key_groups(self, self.screen)))
 
     # --- command palette (R45) -------------------------------------------------------------------
 

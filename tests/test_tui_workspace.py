@@ -132,7 +132,7 @@ def test_sort_dialog_and_reverse_and_group_with_counts(desk):
         await list_settled(pilot)
         assert _shown(screen) == sorted(_shown(screen), reverse=True)
         await wait_text(pilot, "Short description ↓")
-        await pilot.press("g")
+        await pilot.press("G")
         await wait_text(pilot, "Group by")
         values = [value for value, _label in app.screen.choices]
         await pilot.press("home", *(["down"] * values.index("owner")), "enter")

@@ -20,6 +20,7 @@ from helpdesk_tui.store.models import (
     Person,
     Problem,
     Service,
+    ServiceRequest,
     Task,
     Vendor,
     WorkGroup,
@@ -117,6 +118,7 @@ _NUMBERED: dict[str, type[SQLModel]] = {
     "VTSK": ExternalTask,
     "KB": KnowledgeArticle,
     "PRB": Problem,
+    "REQ": ServiceRequest,
 }
 
 
@@ -156,6 +158,16 @@ def kind_of_number(text: str) -> tuple[str, str]:
         if upper.startswith(prefix):
             return _NUMBERED[prefix].__tablename__, prefix  # type: ignore[attr-defined]
     raise NotFound(_("«{text}» is not a record number (INC…, KB…, PRB…, TSK…)").format(text=text))
+
+
+def locate(session: Session, text: str) -> tuple[str, int]:
+    """(kind, id) of the record a typed number names, in any status: «INC0001234», «inc1234»,
+    «TSK12», «KB3»; bare digits are an incident's (the number analysts say most)."""
+    text = text.strip()
+    if text.isdigit():
+        text = "INC" + text
+    kind, record = find_record(session, text)
+    return kind, record.id  # type: ignore[attr-defined]
 
 
 def find_record(session: Session, text: str) -> tuple[str, SQLModel]:

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
 from helpdesk_tui.desk import searches as saved
 from helpdesk_tui.desk.auth import SignedIn
+from helpdesk_tui.desk.lookup import locate as locate_record
 from helpdesk_tui.desk.notes import mark_all_read, mark_read
 from helpdesk_tui.domain.contacts import shown_phone
 from helpdesk_tui.domain.errors import NotFound
@@ -398,6 +399,11 @@ class Workspace:
         return rows[-1][0], [(kind, rid) for _i, kind, rid in rows]
 
     # --- one record -----------------------------------------------------------------------
+
+    def locate(self, number: str) -> tuple[str, int]:
+        """«Go to» (g): the kind and id of a record by its number, in any status."""
+        with self.db.read() as session:
+            return locate_record(session, number)
 
     def record(self, kind: str, record_id: int) -> dict[str, Any]:
         model, detail = {

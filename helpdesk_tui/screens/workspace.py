@@ -73,7 +73,7 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         Binding("F", "clear_quick_filters", N_("Clear quick filters"), show=False, id="workspace.clear_quick_filters"),
         Binding("s", "sort", N_("Sort"), id="workspace.sort"),
         Binding("S", "reverse_sort", N_("Reverse order"), show=False, id="workspace.reverse_sort"),
-        Binding("g", "group", N_("Group"), id="workspace.group"),
+        Binding("G", "group", N_("Group"), id="workspace.group"),
         Binding("w", "searches", N_("Saved searches"), id="workspace.searches"),
         Binding("a", "save_search", N_("Save as"), id="workspace.save_search"),
         Binding("p", "open_parent", N_("Open in parent"), id="workspace.open_parent"),
