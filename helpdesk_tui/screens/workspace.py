@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -113,7 +114,7 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
                          id="filter")
         self.current = RecordList(id="list-" + first.removeprefix("tab-"))
         self.lists[self.current.id] = self.current  # type: ignore[index]
-        yield ContentSwitcher(self.current, initial=self.current.id, id="lists")
+        yield ContentSwitcher(self.current, Static(id="no-favourites"), initial=self.current.id, id="lists")
         yield KeyBar()
 
     def _dashboard_label(self, key: str) -> str:
@@ -152,7 +153,6 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         if not entries:
             tabs.set_items([])
             self._show(None)
-            self.notify(_("No favourite searches yet: press w to choose one"), timeout=4)
             return
         tabs.set_items(entries, self.last_tab.get(self.dashboard, entries[0][0]))
         if self.dashboard != SEARCHES:
@@ -182,8 +182,13 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
     def _show(self, tab_id: str | None) -> None:
         switcher = self.query_one(ContentSwitcher)
         if tab_id is None:
+            # Dashboard 5 before any search is a favourite: say how one gets here, not a blank.
             self.current = None
-            switcher.current = None
+            self.query_one("#no-favourites", Static).update(Text(_(
+                "No favourite searches yet.\n\nPress w for the saved searches, move to one and press f to make it a "
+                "favourite: it appears here as a tab. To save a search of your own, type a filter (/) or pick "
+                "quick filters (f) on any list and press a.")))
+            switcher.current = "no-favourites"
             return
         list_id = "list-" + tab_id.removeprefix("tab-")
         record_list = self.lists.get(list_id)
