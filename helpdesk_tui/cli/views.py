@@ -16,7 +16,12 @@ from helpdesk_tui.store import queries
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 search_app = typer.Typer(help="Full-text search (find) and saved searches (R14): list, save, run, favourite, "
                               "rename, delete.", no_args_is_help=True)
-KIND_CHOICES = {"incident": "incident", "article": "knowledge_article", "problem": "problem"}
+# What people call each kind, in both languages; the table's own names work too.
+KIND_CHOICES = {
+    "incident": "incident", "інцидент": "incident", "inc": "incident",
+    "article": "knowledge_article", "knowledge_article": "knowledge_article", "kb": "knowledge_article",
+    "стаття": "knowledge_article", "problem": "problem", "проблема": "problem", "prb": "problem",
+}
 
 
 def dashboard(
@@ -129,6 +134,7 @@ def search_find(
     from helpdesk_tui.domain.statuses import status_label
     from helpdesk_tui.store import search
 
+    kind = kind.strip().casefold()
     if kind not in KIND_CHOICES:
         raise RuleViolation(_("Unknown kind «{kind}»: use incident, article or problem").format(kind=kind), field="kind")
     with state.read() as s:
@@ -142,9 +148,10 @@ def search_find(
     if not hits:
         say(_("Nothing found for «{words}»").format(words=words))
         return
+    shown_kind = KIND_CHOICES[kind]
     table([_("Number"), _("Short description"), _("Status"), _("Solution")],
-          [(h.number, h.title, status_label(KIND_CHOICES[kind], h.status) if kind == "incident" else "",
-            h.solution) for h in hits])
+          [(h.number, h.title, status_label(shown_kind, h.status) if shown_kind == "incident" else "", h.solution)
+           for h in hits])
     if page.newest_only:
         say(_("About {n} matches: the newest {ranked} were ranked; add a word to narrow the search").format(
             n=number(page.matches), ranked=number(search.RANK_AT_MOST)))

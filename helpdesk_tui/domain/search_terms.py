@@ -127,3 +127,35 @@ class SearchPage:
     hits: list[SearchHit]
     matches: int
     newest_only: bool
+
+
+# Finished records an analyst would not take a solution from: they sink below live ones.
+SUNK_STATUSES = frozenset({"cancelled"})
+PHRASE_BONUS = 2.0
+SUNK_FACTOR = 0.5
+
+
+def _stems_of(text: str) -> list[str]:
+    return [stem(w) for w in _WORD.findall(fold(text)) if w]
+
+
+def _has_run(words: list[str], run: list[str]) -> bool:
+    """Whether the stems of `run` begin consecutive words of `words`, in that order."""
+    if not run or len(run) > len(words):
+        return False
+    return any(all(words[i + j].startswith(r) for j, r in enumerate(run)) for i in range(len(words) - len(run) + 1))
+
+
+def rerank(hits: list[SearchHit], typed: str) -> list[SearchHit]:
+    """The engines' scores (bm25, ts_rank) favour the shortest title with the words anywhere;
+    an analyst means the record that says what they typed, as they typed it («Не друкує
+    принтер»), and never a cancelled one first. Ties keep the engine's order."""
+    run = _stems_of(typed)
+
+    def weight(hit: SearchHit) -> float:
+        factor = PHRASE_BONUS if len(run) > 1 and _has_run(_stems_of(hit.title), run) else 1.0
+        if hit.status in SUNK_STATUSES:
+            factor *= SUNK_FACTOR
+        return hit.score * factor
+
+    return sorted(hits, key=weight, reverse=True)

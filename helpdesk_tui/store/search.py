@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
-from helpdesk_tui.domain.search_terms import SearchHit, SearchPage, Terms, parse
+from helpdesk_tui.domain.search_terms import SearchHit, SearchPage, Terms, parse, rerank
 from helpdesk_tui.store.search_schema import BY_TABLE, PG_COLUMN, Indexed
 
 KINDS = ("knowledge_article", "problem", "incident")
@@ -258,7 +258,7 @@ def related(session: Session, typed: str, *, per_kind: dict[str, int] | None = N
             seen = {i for i, _s in ranked}
             ranked += [r for r in _ranked_ids(session, BY_TABLE[kind], terms, limit=limit, candidates=CANDIDATES,
                                               exclude=skip, any_term=True) if r[0] not in seen][: limit - len(ranked)]
-        out[kind] = _published(session, kind, _details(session, kind, ranked))
+        out[kind] = rerank(_published(session, kind, _details(session, kind, ranked)), typed)
     return out
 
 
@@ -266,6 +266,8 @@ def related(session: Session, typed: str, *, per_kind: dict[str, int] | None = N
 # from the table), so a word in a tenth of a million incidents takes 150–500 ms to rank in
 # full. Past this many matches the newest this many are ranked, and the answer says so.
 RANK_AT_MOST = 20_000
+# The explicit search's first pages are reordered over this many of the best matches.
+RERANK_WINDOW = 200
 
 
 def search_page(session: Session, typed: str, *, kind: str = "incident", limit: int = 50,
@@ -278,6 +280,13 @@ def search_page(session: Session, typed: str, *, kind: str = "incident", limit: 
     ix = BY_TABLE[kind]
     conn = session.connection()
     floor, matches = _rank_floor(conn, ix, terms)
+    if offset + limit <= RERANK_WINDOW:
+        # The first pages are ordered as an analyst reads them (domain rerank), over a window
+        # wide enough that a page never holds what another page already showed.
+        window = _ranked_ids(session, ix, terms, limit=RERANK_WINDOW, offset=0, candidates=None, exclude=None,
+                             floor=floor)
+        hits = rerank(_published(session, kind, _details(session, kind, window)), typed)
+        return SearchPage(hits[offset: offset + limit], matches, floor > 0)
     ranked = _ranked_ids(session, ix, terms, limit=limit, offset=offset, candidates=None, exclude=None, floor=floor)
     return SearchPage(_published(session, kind, _details(session, kind, ranked)), matches, floor > 0)
 
