@@ -133,3 +133,38 @@ def test_the_running_app_reads_the_mailbox_and_the_new_incident_appears(sqlite_d
     with imap.client() as client:
         client.select_folder("INBOX")
         assert client.search(["ALL"]) == []  # taken, and moved out of the inbox
+
+
+def test_a_task_s_mail_in_sent_names_the_task_and_opens_it(db):
+    from helpdesk_tui.desk import incidents, tasks
+
+    w = seed(db)
+    with db.write() as s:
+        inc = incidents.register_incident(s, w.analyst, caller=w.caller, group=w.first_line,
+                                          short_description="Перевірити мережу в 204")
+        task = tasks.create_task(s, w.analyst, inc, group=w.second_line, short_description="Мережа в 204")
+        task_id, task_number = task.id, task.number
+
+    async def scenario(app, pilot):
+        await workspace_ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, MailScreen))
+        await pilot.press("right_square_bracket")
+        await wait_text(pilot, "taras@desk.example")
+        assert task_number in screen_text(app)  # the record the mail was about, in its column
+        mail = app.screen
+        table = mail.query_one("DataTable")
+        row = next(i for i, r in enumerate(mail.rows) if r["to"] == "taras@desk.example")
+        table.move_cursor(row=row)
+        await pilot.press("p")  # from the list
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.record_id == task_id)
+        assert app.screen.kind == "task"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is mail)
+        await pilot.press("enter")  # and from the message
+        await wait_for(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await wait_text(pilot, task_number)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.kind == "task")
+
+    drive(db, scenario)

@@ -15,7 +15,15 @@ from helpdesk_tui.domain.errors import NotFound
 from helpdesk_tui.i18n import _
 from helpdesk_tui.mail.intake import create_incident_from_mail
 from helpdesk_tui.store.db import Database
-from helpdesk_tui.store.models import Incident, InboundMail, MailAttachment, OutboxMessage, Person
+from helpdesk_tui.store.models import (
+    Incident,
+    InboundMail,
+    MailAttachment,
+    OutboxMessage,
+    Person,
+    ServiceRequest,
+    Task,
+)
 
 PAGE = 200
 
@@ -47,10 +55,11 @@ class MailDesk:
             stmt = stmt.where(OutboxMessage.id < before_id)
         with self.db.read() as session:
             rows = session.execute(stmt.order_by(OutboxMessage.id.desc()).limit(limit)).all()  # type: ignore[union-attr]
-            numbers = _numbers(session, {r[7] for r in rows if r[6] == "incident" and r[7]})
+            numbers = _record_numbers(session, {(r[6], r[7]) for r in rows})
         return [{"id": r[0], "to": r[1], "subject": r[2], "status": r[3], "at": r[5] or r[4], "record_kind": r[6],
-                 "record_id": r[7], "error": r[8], "incident_id": r[7] if r[6] == "incident" else None,
-                 "incident": numbers.get(r[7]) if r[6] == "incident" else None} for r in rows]
+                 "record_id": r[7], "record": numbers.get((r[6], r[7])), "error": r[8],
+                 "incident_id": r[7] if r[6] == "incident" else None,
+                 "incident": numbers.get((r[6], r[7])) if r[6] == "incident" else None} for r in rows]
 
     def received(self, mail_id: int) -> dict[str, Any]:
         with self.db.read() as session:
@@ -75,11 +84,13 @@ class MailDesk:
             m = session.get(OutboxMessage, message_id)
             if m is None:
                 raise NotFound(_("No message #{id}").format(id=message_id))
-            number = _numbers(session, {m.record_id}).get(m.record_id) if m.record_kind == "incident" else None
+            number = _record_numbers(session, {(m.record_kind, m.record_id)}).get((m.record_kind, m.record_id))
         return {"box": "outbox", "id": m.id, "to": m.to_address, "subject": m.subject, "text": m.body,
                 "status": m.status, "date": m.sent_at, "created_at": m.created_at, "error": m.last_error,
                 "attempts": m.attempts, "message_id": m.message_id, "template": m.template,
-                "incident_id": m.record_id if m.record_kind == "incident" else None, "incident": number,
+                "record_kind": m.record_kind, "record_id": m.record_id, "record": number,
+                "incident_id": m.record_id if m.record_kind == "incident" else None,
+                "incident": number if m.record_kind == "incident" else None,
                 "attachments": [], "can_create": False}
 
     def source(self, mail_id: int) -> str:
@@ -95,6 +106,20 @@ class MailDesk:
             mail = mailbox.find_mail(session, mail_id)
             incident = create_incident_from_mail(session, actor, mail, register_sender=register_sender)  # type: ignore[arg-type]
             return incident.id, incident.number  # type: ignore[return-value]
+
+
+NUMBERED = {"incident": Incident, "task": Task, "service_request": ServiceRequest}
+
+
+def _record_numbers(session: Any, records: set[tuple[str | None, int | None]]) -> dict[tuple[str, int], str]:
+    """The numbers of the records messages were sent about (an incident's, a task's, a request's)."""
+    found: dict[tuple[str, int], str] = {}
+    for kind, model in NUMBERED.items():
+        ids = [i for k, i in records if k == kind and i]
+        if ids:
+            found.update({(kind, i): n for i, n in session.execute(
+                select(model.id, model.number).where(model.id.in_(ids))).all()})  # type: ignore[attr-defined]
+    return found
 
 
 def _numbers(session: Any, ids: set[int | None]) -> dict[int, str]:

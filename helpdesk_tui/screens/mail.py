@@ -114,7 +114,7 @@ class MailScreen(SaysFailures, TranslatedBindings, Screen[None]):
         table.add_column(_("From") if self.box == "inbox" else _("To"), width=widths["who"])
         table.add_column(_("Subject"), width=subject)
         table.add_column(_("Status"), width=widths["status"])
-        table.add_column(_("Incident"), width=widths["incident"])
+        table.add_column(_("Incident") if self.box == "inbox" else _("Record"), width=widths["incident"])
         self.rows, self.complete = [], False
         self.refresh_bindings()
         self._load(None)
@@ -146,7 +146,8 @@ class MailScreen(SaysFailures, TranslatedBindings, Screen[None]):
             status = mail_status(box, row["status"])
             style = "bold yellow" if row["status"] in (*WAITING, "failed", "bounced") else ""
             table.add_row(Text(when(row["at"])), literal(who, one_line=True), literal(row["subject"], one_line=True),
-                          Text(status, style=style), Text(row["incident"] or ""), key=str(row["id"]))
+                          Text(status, style=style), Text(row.get("record") or row["incident"] or ""),
+                          key=str(row["id"]))
         self.rows += page
         self.complete = len(page) < PAGE
         shown = _("waiting for an analyst") if box == "inbox" and self.waiting_only else _("all")
@@ -172,22 +173,32 @@ class MailScreen(SaysFailures, TranslatedBindings, Screen[None]):
             self.app.push_screen(MessageScreen(self.workspace, self.box, row["id"]))
 
     def action_open_parent(self) -> None:
-        row = self._current()
-        open_incident(self, row.get("incident_id") if row else None)
+        open_record(self, self._current())
 
     def on_data_changed(self, message: DataChanged) -> None:
         if any(kind in ("incident", "inbound_mail", "outbox_message") for kind, _id in message.records):
             self.action_reload()
 
 
-def open_incident(screen: Screen[Any], incident_id: int | None) -> None:
-    """«Відкрити в батьківському»: the incident a message belongs to."""
-    if not incident_id:
-        screen.notify(_("This message belongs to no incident"), severity="warning", markup=False)
+def record_of(message: dict[str, Any] | None) -> tuple[str, int] | None:
+    """The record a message belongs to: a received one's incident, or what a sent one was about
+    (an incident, a task, a service request)."""
+    if not message:
+        return None
+    if message.get("record_kind") in ("incident", "task", "service_request") and message.get("record_id"):
+        return message["record_kind"], message["record_id"]
+    return ("incident", message["incident_id"]) if message.get("incident_id") else None
+
+
+def open_record(screen: Screen[Any], message: dict[str, Any] | None) -> None:
+    """«Відкрити в батьківському»: the record a message belongs to."""
+    found = record_of(message)
+    if found is None:
+        screen.notify(_("This message belongs to no record"), severity="warning", markup=False)
         return
     from helpdesk_tui.screens.record import RecordScreen
 
-    screen.app.push_screen(RecordScreen(screen.workspace, "incident", incident_id))  # type: ignore[attr-defined]
+    screen.app.push_screen(RecordScreen(screen.workspace, *found))  # type: ignore[attr-defined]
 
 
 class MessageScreen(SaysFailures, TranslatedBindings, Screen[None]):
@@ -241,7 +252,7 @@ class MessageScreen(SaysFailures, TranslatedBindings, Screen[None]):
         if action == "create_incident":
             return self.data is not None and self.data["can_create"]
         if action == "open_parent":
-            return self.data is None or bool(self.data.get("incident_id")) or None
+            return self.data is None or record_of(self.data) is not None or None
         return True
 
     def action_source(self) -> None:
@@ -261,7 +272,7 @@ class MessageScreen(SaysFailures, TranslatedBindings, Screen[None]):
         self.query_one("#message-body", Static).update(Text("\n").join([head, literal(source)]))
 
     def action_open_parent(self) -> None:
-        open_incident(self, self.data.get("incident_id") if self.data else None)
+        open_record(self, self.data)
 
     def action_create_incident(self) -> None:
         from helpdesk_tui.screens.dialogs import ChoiceDialog
@@ -318,7 +329,7 @@ def render_message(data: dict[str, Any]) -> Text:
     if data.get("auto"):
         status.append(f" ({data['auto']})", style="dim")
     lines.append(status)
-    header(_("Incident"), data["incident"])
+    header(_("Incident") if box == "inbox" else _("Record"), data.get("record") or data["incident"])
     if data.get("error"):
         header(_("Error"), data["error"])
     if data["attachments"]:
