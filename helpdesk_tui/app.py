@@ -360,6 +360,10 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("go_to_record", "help"):
+            from helpdesk_tui.screens.help import HelpScreen  # loaded once the help is first wanted, not at start
+
+            if action == "help" and isinstance(self.screen, HelpScreen):
+                return True  # the same key closes it
             # Not over a dialog: its own keys are what matter there, and g is a letter in it.
             return not isinstance(self.screen, ModalScreen) and (action == "help" or self.workspace is not None)
         return True
@@ -386,6 +390,9 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
     def action_help(self) -> None:
         from helpdesk_tui.screens.help import HelpScreen, key_groups
 
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
         self.push_screen(HelpScreen(key_groups(self, self.screen)))
 
     # --- command palette (R45) -------------------------------------------------------------------

@@ -100,7 +100,7 @@ def test_an_unknown_database_url_is_one_line(tmp_path, capsys):
     ('"workspace.sort" = "n"', "[keys] workspace.sort = «n»: n is already «New incident» (workspace.new_incident); "
                                "move that one too"),
     ('"workspace.sort" = "ctrl+q"', "ctrl+q is already «Quit» (app.quit)"),
-    ('"workspace.sortt" = "o"', "[keys] «workspace.sortt» is no binding; the ids are: app.command_palette, app.quit"),
+    ('"workspace.sortt" = "o"', "[keys] «workspace.sortt» is no binding; the ids are: app.command_palette, app.go_to"),
     ('"workspace.sort" = 5', "[keys] workspace.sort = 5: a table mapping a binding id to keys"),
 ])
 def test_a_key_map_that_would_take_a_key_or_name_nothing_stops_the_interface_in_one_line(tmp_path, keys, expected):

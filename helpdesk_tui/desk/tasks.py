@@ -247,3 +247,26 @@ def cancel_open_tasks(session: Session, actor: Person, incident: Incident, *, re
                 diff=[d for d in diff if d[0] == "status"])
         feed(session, "external_task", vendor_task.id, "status", actor)  # type: ignore[arg-type]
     return [t.number for t in internal] + [t.number for t in external]
+
+
+def comment_task(session: Session, actor: Person | None, task: Task, *, text: str) -> int:
+    """A comment on a task (R29): journaled on the task for its owner, and on the parent
+    incident for the incident's owner, each marked unread for them (R16). Any analyst may
+    comment, while the task is open; the id of the task's entry."""
+    actor = desk_staff(session, actor)
+    text = check_text(text, "comment", required=True, limit=COMMENT_MAX)
+    task = _load_task(session, task, None)
+    entry_id = journal(session, record_kind="task", record_id=task.id, kind="note", author=actor,  # type: ignore[arg-type]
+                       summary=_("Comment"), body=text)
+    mark_unread_for_owner(session, actor, "task", task.id, entry_id)  # type: ignore[arg-type]
+    if task.incident_id:
+        parent_entry = journal(session, record_kind="incident", record_id=task.incident_id, kind="task", author=actor,
+                               summary=_("Comment on {number}").format(number=task.number), body=text)
+        mark_unread_for_owner(session, actor, "incident", task.incident_id, parent_entry)
+        feed(session, "incident", task.incident_id, "updated", actor)
+    task.updated_at = utcnow()
+    feed(session, "task", task.id, "note", actor)  # type: ignore[arg-type]
+    return entry_id
+
+
+COMMENT_MAX = 20_000

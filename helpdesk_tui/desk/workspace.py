@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from helpdesk_tui.desk import searches as saved
 from helpdesk_tui.desk.auth import SignedIn
 from helpdesk_tui.desk.lookup import locate as locate_record
+from helpdesk_tui.desk.record_edits import RecordEdits
 from helpdesk_tui.desk.notes import mark_all_read, mark_read
 from helpdesk_tui.domain.contacts import shown_phone
 from helpdesk_tui.domain.errors import NotFound
@@ -61,6 +62,8 @@ class Workspace:
         self.db = db
         self.who = who
         self.role = role or who.roles[0]
+        # The record view's other edits live in a facade of their own (desk/record_edits.py).
+        self.edits = RecordEdits(db, who)
         with db.read() as session:
             self.viewer = queries.Viewer.load(session, who.person_id)
 
@@ -249,6 +252,11 @@ class Workspace:
         from helpdesk_tui.domain.statuses import IncidentStatus
 
         with self.db.write() as session:
+            item_id = data.pop("configuration_item_id", None)
+            if item_id is not None:  # R25: what the incident was resolved against
+                from helpdesk_tui.store.models import ConfigurationItem
+
+                data["configuration_item"] = session.get(ConfigurationItem, item_id)
             change_status(session, self._person(session), self._incident_for_change(session, record_id),
                           IncidentStatus(target), expected_version=expected_version, **data)
 

@@ -65,6 +65,7 @@ FIELD_LABELS: dict[str, str] = {
     "reason_code": N_("Reason code"),
     "configuration_item": N_("Configuration item"),
     "reason": N_("Reason"),
+    "comment": N_("Comment"),
     "justification": N_("Justification"),
     "channel": N_("Channel"),
     "criticality": N_("Criticality"),

@@ -57,7 +57,8 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
     HelpScreen .title { text-style: bold; margin-bottom: 1; }
     HelpScreen VerticalScroll { height: auto; max-height: 100%; }
     """
-    BINDINGS = [Binding("escape,question_mark,f1,q", "close", N_("Close"), id="help.close")]
+    # ? and F1 close it too: the app's help key toggles (app.py), so no key is bound twice.
+    BINDINGS = [Binding("escape,q", "close", N_("Close"), id="help.close")]
 
     def __init__(self, groups: dict[str, list[tuple[str, str]]]) -> None:
         super().__init__()

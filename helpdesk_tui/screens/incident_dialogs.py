@@ -129,6 +129,9 @@ class StatusDialog(_SavingDialog):
                     # A solution taken from a related record (R4) is offered, to be edited.
                     offered = (self.record.get("solution") or "") if name == "solution" else ""
                     yield TextArea(offered, id=name, tab_behavior="focus")
+            if self.target is IncidentStatus.RESOLVED:  # R25: what it was resolved against, if anything
+                yield Label(field_label("configuration_item"))
+                yield Select([], id="configuration_item", type_to_search=True, prompt=_("None"))
             if not self.needs:
                 yield Label(_("Press Ctrl+S to confirm."))
             yield Label("", id="error")
@@ -138,6 +141,20 @@ class StatusDialog(_SavingDialog):
         fields = self.query("TextArea, Select")
         if fields:
             fields.first().focus()
+        if self.target is IncidentStatus.RESOLVED:
+            self._load_items()
+
+    @work(thread=True, group="resolve-items", exit_on_error=False)
+    def _load_items(self) -> None:
+        items = self.workspace.edits.configuration_items(self.record.get("service_id"))
+        self.app.call_from_thread(self._items, items)
+
+    def _items(self, items: list[tuple[int, str]]) -> None:
+        select = self.query_one("#configuration_item", Select)
+        select.set_options([(literal(name, one_line=True), item_id) for item_id, name in items])
+        current = self.record.get("configuration_item_id")
+        if current in {i for i, _n in items}:
+            select.value = current
 
     def values(self) -> dict[str, Any] | None:
         values: dict[str, Any] = {}
@@ -153,6 +170,9 @@ class StatusDialog(_SavingDialog):
                 status=self.target.label, fields=", ".join(field_label(n) for n in missing)))
             self.query_one(f"#{missing[0]}").focus()
             return None
+        if self.target is IncidentStatus.RESOLVED:
+            item = self.query_one("#configuration_item", Select).value
+            values["configuration_item_id"] = item if isinstance(item, int) else None
         return values
 
     def write(self, values: dict[str, Any]) -> None:

@@ -60,6 +60,9 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
         Binding("c", "classify", N_("Classify"), id="record.classify"),
         Binding("P", "change_priority", N_("Change priority"), id="record.change_priority"),
         Binding("k", "new_task", N_("New task"), id="record.new_task"),
+        Binding("E", "edit_words", N_("Edit"), id="record.edit"),
+        Binding("o", "assign", N_("Assign"), id="record.assign"),
+        Binding("v", "vendor_task", N_("External task"), id="record.vendor_task"),
         Binding("A", "move_task('accept')", N_("Accept"), id="record.accept_task"),
         Binding("C", "move_task('complete')", N_("Complete"), id="record.complete_task"),
         Binding("X", "move_task('cancel')", N_("Cancel task"), id="record.cancel_task"),
@@ -196,7 +199,10 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
         if action == "move_task":
             return self.kind == "task" and self.data is not None and self.data["status"] in ("open", "accepted") \
                 and (parameters != ("accept",) or self.data["status"] == "open")
-        if action in ("change_status", "add_note", "classify", "change_priority", "new_task"):
+        if action == "add_note" and self.kind == "task":
+            return self.data is not None and self.data["status"] in ("open", "accepted")
+        if action in ("change_status", "add_note", "classify", "change_priority", "new_task", "edit_words", "assign",
+                      "vendor_task"):
             # R26: a closed or cancelled incident opens read-only.
             return self.kind == "incident" and self.data is not None \
                 and self.data["status"] not in ("closed", "cancelled")
@@ -273,9 +279,32 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
 
     def action_add_note(self) -> None:
         from helpdesk_tui.screens.incident_dialogs import NoteDialog
+        from helpdesk_tui.screens.record_edits import TaskCommentDialog
+
+        if self.data is None:
+            return
+        if self.kind == "task":  # on a task, «a» comments on it
+            self.app.push_screen(TaskCommentDialog(self.workspace, self.data), self._changed)
+        else:
+            self.app.push_screen(NoteDialog(self.workspace, self.data), self._changed)
+
+    def action_edit_words(self) -> None:
+        from helpdesk_tui.screens.record_edits import EditWordsDialog
 
         if self.data is not None:
-            self.app.push_screen(NoteDialog(self.workspace, self.data), self._changed)
+            self.app.push_screen(EditWordsDialog(self.workspace, self.data), self._changed)
+
+    def action_assign(self) -> None:
+        from helpdesk_tui.screens.record_edits import AssignDialog
+
+        if self.data is not None:
+            self.app.push_screen(AssignDialog(self.workspace, self.data), self._changed)
+
+    def action_vendor_task(self) -> None:
+        from helpdesk_tui.screens.record_edits import VendorTaskDialog
+
+        if self.data is not None:
+            self.app.push_screen(VendorTaskDialog(self.workspace, self.data), self._changed)
 
     def _changed(self, saved: bool | None) -> None:
         if saved:

@@ -107,7 +107,7 @@ def incident_detail(session: Session, incident: Incident, viewer_id: int | None 
         "configuration_item": _name(session, ConfigurationItem, incident.configuration_item_id),
         "waiting_on": incident.waiting_on,
         "service_id": incident.service_id, "category_id": incident.category_id, "group_id": incident.group_id,
-        "owner_id": incident.owner_id,
+        "owner_id": incident.owner_id, "configuration_item_id": incident.configuration_item_id,
         "created_at": incident.created_at,
         "updated_at": incident.updated_at,
         "responded_at": incident.responded_at,

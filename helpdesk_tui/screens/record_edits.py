@@ -1,0 +1,180 @@
+"""Dialogs for the record view's everyday corrections (R3, R21, R24): the incident's words, its
+work group and owner, a vendor's task without a status change, a comment on a task. Each
+saves through desk/record_edits.py; a refusal keeps what was typed (incident_dialogs' base)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Select, TextArea
+
+from helpdesk_tui.domain.lifecycle import field_label
+from helpdesk_tui.i18n import _
+from helpdesk_tui.screens.incident_dialogs import _CSS, _SavingDialog
+from helpdesk_tui.widgets.key_bar import KeyBar
+from helpdesk_tui.widgets.translated import literal
+
+
+def _title(record: dict[str, Any], what: str) -> Text:
+    return Text(f"{record['number']} · {what}")
+
+
+class EditWordsDialog(_SavingDialog):
+    """Correct the short description and the description."""
+
+    DEFAULT_CSS = _CSS.format(name="EditWordsDialog")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(_title(self.record, _("Edit")), classes="title")
+            yield Label(field_label("short_description") + " *")
+            yield Input(self.record["short_description"], id="short", max_length=200)
+            yield Label(field_label("description"))
+            yield TextArea(self.record.get("description") or "", id="description", tab_behavior="focus")
+            yield Label("", id="error")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        short = self.query_one("#short", Input)
+        short.focus()
+        short.cursor_position = len(short.value)
+
+    def values(self) -> dict[str, Any] | None:
+        short = self.query_one("#short", Input).value.strip()
+        if not short:
+            self._say(_("{field} is required").format(field=field_label("short_description")))
+            return None
+        return {"short_description": short, "description": self.query_one("#description", TextArea).text}
+
+    def write(self, values: dict[str, Any]) -> None:
+        self.workspace.edits.update_words(self.record["id"], expected_version=self.version, **values)
+
+
+class AssignDialog(_SavingDialog):
+    """Another work group and owner; «nobody» leaves the incident to the group (R3)."""
+
+    DEFAULT_CSS = _CSS.format(name="AssignDialog")
+    NOBODY = -1
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(_title(self.record, _("Assign")), classes="title")
+            yield Label(field_label("group"))
+            yield Select([], id="group", type_to_search=True, prompt=_("Choose…"))
+            yield Label(field_label("owner"))
+            yield Select([], id="owner", type_to_search=True, prompt=_("Choose…"))
+            yield Label("", id="error")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#group").focus()
+        self._load_groups()
+
+    @work(thread=True, group="assign-groups", exit_on_error=False)
+    def _load_groups(self) -> None:
+        groups = self.workspace.work_groups()
+        self.app.call_from_thread(self._groups, groups)
+
+    def _groups(self, groups: list[tuple[int, str]]) -> None:
+        select = self.query_one("#group", Select)
+        select.set_options([(literal(name, one_line=True), gid) for gid, name in groups])
+        current = self.record.get("group_id")
+        if current in {g for g, _n in groups}:
+            select.value = current
+        self._load_members(current if isinstance(current, int) else None)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "group":
+            self._load_members(event.value if isinstance(event.value, int) else None)
+
+    @work(thread=True, group="assign-members", exclusive=True, exit_on_error=False)
+    def _load_members(self, group_id: int | None) -> None:
+        members = self.workspace.members(group_id) if group_id else []
+        self.app.call_from_thread(self._members, members)
+
+    def _members(self, members: list[tuple[int, str]]) -> None:
+        select = self.query_one("#owner", Select)
+        select.set_options([(_("Nobody: the work group's queue"), self.NOBODY)]
+                           + [(literal(name, one_line=True), pid) for pid, name in members])
+        current = self.record.get("owner_id")
+        select.value = current if current in {p for p, _n in members} else self.NOBODY
+
+    def values(self) -> dict[str, Any] | None:
+        group = self.query_one("#group", Select).value
+        owner = self.query_one("#owner", Select).value
+        return {"group_id": group if isinstance(group, int) else None,
+                "owner_id": owner if isinstance(owner, int) and owner != self.NOBODY else None}
+
+    def write(self, values: dict[str, Any]) -> None:
+        self.workspace.edits.assign(self.record["id"], expected_version=self.version, **values)
+
+
+class VendorTaskDialog(_SavingDialog):
+    """«Зовнішнє завдання» for a vendor while the incident stays where it is (R24)."""
+
+    DEFAULT_CSS = _CSS.format(name="VendorTaskDialog")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(_title(self.record, _("External task")), classes="title")
+            yield Label(_("Vendor") + " *")
+            yield Select([], id="vendor", type_to_search=True, prompt=_("Choose…"))
+            yield Label(field_label("short_description") + " *")
+            yield Input(id="short", max_length=200)
+            yield Label(_("Details"))
+            yield TextArea(id="details", tab_behavior="focus")
+            yield Label("", id="error")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#vendor").focus()
+        self._load()
+
+    @work(thread=True, group="vendor-list", exit_on_error=False)
+    def _load(self) -> None:
+        vendors = self.workspace.vendors()
+        self.app.call_from_thread(self.query_one("#vendor", Select).set_options,
+                                  [(literal(name, one_line=True), vid) for vid, name in vendors])
+
+    def values(self) -> dict[str, Any] | None:
+        vendor = self.query_one("#vendor", Select).value
+        short = self.query_one("#short", Input).value.strip()
+        if not isinstance(vendor, int) or not short:
+            self._say(_("An external task needs a vendor and a short description"))
+            self.query_one("#vendor" if not isinstance(vendor, int) else "#short").focus()
+            return None
+        return {"vendor_id": vendor, "short_description": short, "details": self.query_one("#details", TextArea).text}
+
+    def write(self, values: dict[str, Any]) -> None:
+        number = self.workspace.edits.vendor_task(self.record["id"], **values)
+        self.app.call_from_thread(self.app.notify, _("{number} created").format(number=number))
+
+
+class TaskCommentDialog(_SavingDialog):
+    """A comment on a task: its owner and the incident's owner see it unread (R16, R29)."""
+
+    DEFAULT_CSS = _CSS.format(name="TaskCommentDialog")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(_title(self.record, _("Comment")), classes="title")
+            yield TextArea(id="comment", tab_behavior="focus")
+            yield Label("", id="error")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#comment").focus()
+
+    def values(self) -> dict[str, Any] | None:
+        text = self.query_one("#comment", TextArea).text.strip()
+        if not text:
+            self._say(_("{field} is required").format(field=field_label("comment")))
+            return None
+        return {"text": text}
+
+    def write(self, values: dict[str, Any]) -> None:
+        self.workspace.edits.comment_task(self.record["id"], values["text"])
