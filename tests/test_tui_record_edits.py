@@ -128,3 +128,21 @@ def test_a_comment_on_a_task_reaches_its_owner_and_the_incident_s(desk):
                        .scalars())
     assert (w.specialist.id, "task") in unread and (w.analyst.id, "incident") in unread
     assert {e.record_kind for e in entries} == {"task", "incident"}
+
+
+def test_a_task_on_the_incident_s_tasks_tab_opens_with_enter(desk):
+    db, w, made = desk
+
+    async def scenario(app, pilot):
+        record = await _open_mine(app, pilot)
+        await pilot.press("right_square_bracket")  # «Завдання»
+        await wait_text(pilot, "TSK0000002")
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen is not record
+                       and app.screen.data is not None)
+        assert app.screen.kind == "task" and app.screen.data["number"] == "TSK0000002"
+        await pilot.press("p")  # and back up to its incident
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.kind == "incident"
+                       and app.screen is not record)
+
+    drive(db, scenario)

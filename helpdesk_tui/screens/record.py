@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import ContentSwitcher, DataTable, Static
 
 from helpdesk_tui.domain.errors import DeskError
-from helpdesk_tui.domain.statuses import COMMENT_KINDS
+from helpdesk_tui.domain.statuses import COMMENT_KINDS, status_label
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.record_render import (
     JOURNAL_FILTERS,
+    field_label,
     render_details,
     render_history,
     render_rows,
@@ -30,7 +31,7 @@ from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.related_panel import MARK_LINKED, RelatedPanel
 from helpdesk_tui.widgets.status_header import StatusHeader
 from helpdesk_tui.widgets.tab_strip import TabStrip
-from helpdesk_tui.widgets.translated import TranslatedBindings
+from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 from helpdesk_tui.widgets.failures import SaysFailures
 
 if TYPE_CHECKING:
@@ -94,6 +95,11 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
                     with Vertical(id="pane-related"):
                         yield Static("", id="linked")
                         yield RelatedPanel(id="suggested", find_all=False)
+                elif key == "tasks":
+                    # A table with a cursor: Enter opens the task under it.
+                    with Vertical(id="pane-tasks"):
+                        yield Static("", id="tab-tasks")
+                        yield DataTable(id="tasks-table", cursor_type="row", zebra_stripes=True)
                 else:
                     with VerticalScroll(id=f"pane-{key}"):
                         yield Static("", id=f"tab-{key}")
@@ -115,6 +121,8 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
         if event.key == "related":
             self.query_one(RelatedPanel).enter()
             self._suggest()
+        elif event.key == "tasks":
+            self.query_one("#tasks-table").focus()
         else:
             self.query_one(f"#pane-{event.key}").focus()
 
@@ -182,7 +190,7 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
         self.query_one("#record", Static).update(render_details(data, self.journal_filter))
         self.query_one("#tab-history", Static).update(render_history(data))
         if data["kind"] == "incident":
-            self.query_one("#tab-tasks", Static).update(render_rows(data, "tasks"))
+            self._show_tasks(data.get("tasks") or [])
             self.query_one("#tab-external_tasks", Static).update(render_rows(data, "external_tasks"))
             self.query_one("#linked", Static).update(render_rows(data, "related"))
             strip = self.query_one("#record-tabs", TabStrip)
@@ -192,6 +200,28 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
             if self.query_one(ContentSwitcher).current == "pane-related":
                 self._suggested(self.query_one(RelatedPanel).results)
         self.refresh_bindings()
+
+    def _show_tasks(self, tasks: list[dict[str, Any]]) -> None:
+        table = self.query_one("#tasks-table", DataTable)
+        empty = self.query_one("#tab-tasks", Static)
+        empty.update(Text(_("No tasks."), style="dim") if not tasks else "")
+        empty.display, table.display = not tasks, bool(tasks)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        for name in ("number", "status", "group", "owner", "short_description"):
+            table.add_column(field_label(name))
+        for task in tasks:
+            table.add_row(Text(task["number"]), Text(status_label("task", task["status"])),
+                          literal(task.get("group") or "", one_line=True), literal(task.get("owner") or "", one_line=True),
+                          literal(task["short_description"], one_line=True), key=str(task["id"]))
+        if tasks:
+            table.move_cursor(row=min(cursor, len(tasks) - 1))
+
+    @on(DataTable.RowSelected, "#tasks-table")
+    def _task_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.app.push_screen(RecordScreen(self.workspace, "task", int(event.row_key.value)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_parent":

@@ -116,7 +116,7 @@ def incident_detail(session: Session, incident: Incident, viewer_id: int | None 
         "response_due": incident.response_due,
         "resolution_due": incident.resolution_due,
         "tasks": [
-            {"number": t.number, "status": t.status, "group": _name(session, WorkGroup, t.group_id),
+            {"id": t.id, "number": t.number, "status": t.status, "group": _name(session, WorkGroup, t.group_id),
              "owner": _name(session, Person, t.owner_id, "login"), "short_description": t.short_description}
             for t in tasks
         ],
