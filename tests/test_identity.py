@@ -91,7 +91,8 @@ def test_as_is_refused_to_anyone_not_signed_in_as_an_administrator(shell):
 
 def test_nobody_signed_in_reads_nothing_and_runs_no_administration(shell, tmp_path):
     for args in (("incident", "list"), ("dashboard",), ("user", "list"), ("mail", "list"),
-                 ("db", "backup", str(tmp_path / "b.json")), ("jobs", "run", "--once"),
+                 ("db", "backup", str(tmp_path / "b.json")), ("db", "restore", "--yes", str(tmp_path / "b.json")),
+                 ("jobs", "run", "--once"), ("mail", "poll", "--once"), ("user", "set", "ivan", "--role", "admin"),
                  ("mail", "ingest", str(tmp_path / "x.eml")), ("audit",)):
         _refused(shell(*args), "sign in first (`helpdesk login`)")
     assert not (tmp_path / "b.json").exists()

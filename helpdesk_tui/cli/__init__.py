@@ -45,6 +45,10 @@ def _global(
         settings.language = lang
     configure(settings)
     state.reset(settings, acting)
+    if ctx.invoked_subcommand is not None and state.command_is_leaf and not state.asks_help:
+        # Who acts and whether they may is decided before the command reads a file or a
+        # setting: a refused command has done nothing, and says only that it is refused.
+        state.authorise()
     if ctx.invoked_subcommand is None:
         from helpdesk_tui.launch import open_interface, vouched_login
 
@@ -62,9 +66,10 @@ def _register() -> None:
 _register()
 
 
-def command_path(args: list[str]) -> str:
+def command_path(args: list[str]) -> tuple[str, bool]:
     """The command that `args` runs, as desk/access.py names it («incident list»): the words
-    that name groups and commands, after the global options."""
+    that name groups and commands, after the global options; and whether it is a command
+    (not a group named alone, which only shows its help)."""
     import typer.main
 
     node = typer.main.get_command(app)
@@ -83,7 +88,7 @@ def command_path(args: list[str]) -> str:
         words.append(arg)
         node = commands[arg]
         i += 1
-    return " ".join(words)
+    return " ".join(words), bool(words) and not getattr(node, "commands", None)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     from helpdesk_tui.i18n import _
 
     code = 0
-    state.command = command_path(sys.argv[1:] if argv is None else argv)
+    args = sys.argv[1:] if argv is None else argv
+    state.command, state.command_is_leaf = command_path(args)
+    state.asks_help = any(a in ("--help", "-h") for a in args)
     try:
         result = app(args=argv, prog_name="helpdesk", standalone_mode=False)
         if isinstance(result, int):

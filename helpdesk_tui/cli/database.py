@@ -67,6 +67,7 @@ def db_restore(
     """Replace all data with a backup's (the current data is backed up first)."""
     from helpdesk_tui.desk.database import check_backup, restore_database
 
+    state.authorise()  # who may restore is decided before the file is even read
     # Checked before the question: a file that cannot be restored is said at once.
     manifest = check_backup(file)
     if not yes and not typer.confirm(_("Replace every record in {url}?").format(url=state.db.describe())):

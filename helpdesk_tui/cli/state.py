@@ -32,6 +32,8 @@ class State:
     acting_login: str | None = None
     ssh_login: str | None = None  # set only by `ssh-serve`, from the key's forced command
     command: str = ""  # the command being run, as desk/access.py names it («incident list»)
+    command_is_leaf: bool = False
+    asks_help: bool = False
     _db: Database | None = None
     _acting_id: int | None = None
     _authorised: str | None = None  # the command already let through
@@ -70,7 +72,8 @@ class State:
         command = self.command if command is None else command
         if self._authorised == command:
             return
-        assert self._db is not None
+        if self._db is None:
+            self._db = Database(self.settings.db_url)
         if access.need_of(command) is access.Need.NOBODY:
             self._authorised = command  # signing in must work with an expired token on file
             return
