@@ -91,7 +91,9 @@ class SearchesScreen(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | 
         for s in items:
             label = Text("★ " if s.favourite else "  ", style="yellow")
             label.append(literal(s.name, "bold", one_line=True))
-            label.append(f"  [{_(kinds.get(s.kind, s.kind))}{'' if s.personal else ', ' + _('shipped')}]  ", style="dim")
+            # R14's words: the manual's «попередньо визначені» searches, and people's own.
+            whose = _("personal") if s.personal else _("predefined")
+            label.append("  [" + _(kinds.get(s.kind, s.kind)) + ", " + whose + "]  ", style="dim")
             label.append(literal(s.filter, "italic", one_line=True))
             options.add_option(Option(label, id=str(s.id)))
         ids = [s.id for s in items]

@@ -50,7 +50,7 @@ class KeyBar(Widget):
             text.append(f" {binding.description}  ")
             spans.append((start, text.cell_len, active.node, binding.action))
         # The palette is always on show at the right: it lists whatever did not fit.
-        palette = Text("^p", style=key_style.strip()).append(f" {_('Commands')} ")
+        palette = Text("^p", style=key_style.strip()).append(" " + _("Commands") + " ")
         room = max(self.size.width - palette.cell_len - 1, 0)
         if text.cell_len > room:
             text.truncate(max(room - 1, 0))
