@@ -79,3 +79,17 @@ def test_the_record_carries_the_names_of_people_and_records_its_journal_refers_t
     assert changes["related"]["names"] == {f"knowledge_article:{article.id}": "KB0000001"}
     accepted = {c["field"]: c for e in task_journal for c in e["changes"]}
     assert accepted["owner_id"]["names"] == {str(w.specialist.id): "Тарас Мельник"}
+
+
+def test_a_filter_in_words(uk):
+    from helpdesk_tui.domain.field_values import describe_filter, status_code
+
+    assert describe_filter("incident", [("status", "=", "registered"), ("group", "=", "Перша лінія"),
+                                        ("priority", "<=", "2")]) == \
+        "Статус: Зареєстровано; Робоча група: Перша лінія; Пріоритет ≤ 2"
+    assert describe_filter("incident", [("owner", "empty", None), ("status", "not in", ["closed", "cancelled"])],
+                           "принтер") == "Власник: не вказано; Статус: не Закрито, Скасовано; слова: принтер"
+    # What the editor shows goes back to the stored codes, whichever language it was typed in.
+    assert status_code("incident", "Закрито") == status_code("incident", "closed ") == "closed"
+    assert status_code("task", "Прийнято") == "accepted"
+    assert status_code("incident", "літає") == "літає"

@@ -427,7 +427,7 @@ class Workspace:
         with self.db.read() as session:
             rows = saved.visible_searches(session, self._person(session), kind)
             return [SearchInfo(s.id, saved.display_name(s), s.record_kind, s.owner_id is not None, fav,  # type: ignore[arg-type]
-                               saved.describe(s)) for s, fav in rows]
+                               saved.describe_in_words(s)) for s, fav in rows]
 
     def search(self, search_id: int) -> tuple[SavedSearch, Filter]:
         with self.db.read() as session:
@@ -443,7 +443,7 @@ class Workspace:
             s = saved.save_search(session, self._person(session), name=name, kind=kind, flt=flt,
                                   sort_field=sort, sort_desc=desc, favourite=favourite)
             session.flush()
-            return SearchInfo(s.id, s.name, kind, True, favourite, saved.describe(s))  # type: ignore[arg-type]
+            return SearchInfo(s.id, s.name, kind, True, favourite, saved.describe_in_words(s))  # type: ignore[arg-type]
 
     def _own_search(self, session: Any, search_id: int) -> SavedSearch:
         search = session.get(SavedSearch, search_id)

@@ -167,3 +167,60 @@ def _number_label(value: str, label) -> str:  # type: ignore[no-untyped-def]
         return label(int(value)) or value
     except ValueError:
         return value
+
+
+# --- a filter as words (the saved searches' list, R14) ---------------------------------------
+
+_OPERATOR_WORDS: dict[str, str] = {
+    "=": N_("{field}: {value}"),
+    "!=": N_("{field}: not {value}"),
+    "in": N_("{field}: {value}"),
+    "not in": N_("{field}: not {value}"),
+    "contains": N_("{field} contains «{value}»"),
+    "not contains": N_("{field} does not contain «{value}»"),
+    "empty": N_("{field}: not set"),
+    "not empty": N_("{field}: set"),
+}
+_COMPARISONS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+# Values that are codes in the data and words on the screen; the rest (names, numbers, text)
+# are shown as they were typed.
+_CODED = frozenset({"status", "channel", "waiting_on", "reason_code", "criticality"})
+
+
+def filter_value(kind: str, field: str, value: str) -> str:
+    """One value of a filter's condition as people say it («registered» → «Зареєстровано»)."""
+    if field in _CODED:
+        return shown_value(field, value, kind=kind)
+    if field in ("owner", "caller", "requester") and value.casefold() == "me":
+        return _("me")
+    return value
+
+
+def describe_filter(kind: str, conditions: list[tuple[str, str, str | list[str] | None]], text: str = "") -> str:
+    """A filter's conditions ((field, operator, value) each) and words, in words:
+    «Статус: Зареєстровано; Робоча група: Перша лінія підтримки Контакт-центр»."""
+    parts = []
+    for field, op, value in conditions:
+        values = value if isinstance(value, list) else [] if value is None else [value]
+        shown = [filter_value(kind, field, v) for v in values]
+        joined = (_(" or ") if op == "in" else ", ").join(shown)
+        if op in _COMPARISONS:
+            parts.append(f"{field_name(field)} {_COMPARISONS[op]} {joined}")
+        else:
+            parts.append(_(_OPERATOR_WORDS.get(op, "{field}: {value}")).format(field=field_name(field), value=joined))
+    if text:
+        parts.append(_("words: {text}").format(text=text))
+    return "; ".join(parts)
+
+
+def status_code(kind: str, text: str) -> str:
+    """The status a label names, in either language («Закрито», «Closed» → closed); an unknown
+    text as it is (the filter then says it knows no such status)."""
+    from helpdesk_tui.domain.statuses import names_in_all_languages
+
+    wanted = " ".join(text.strip().casefold().split())
+    for labels in _STATUS_LABELS.get(kind, (INCIDENT_STATUS_LABELS,)):
+        for code, label in labels.items():
+            if wanted == str(code) or wanted in names_in_all_languages(label):
+                return str(code)
+    return text.strip()
