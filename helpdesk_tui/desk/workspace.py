@@ -175,7 +175,7 @@ class Workspace:
         with self.db.read() as session:
             return [(p.id, p.full_name) for p in session.execute(
                 select(Person).join(GroupMember, GroupMember.person_id == Person.id)
-                .where(GroupMember.group_id == group_id, Person.active).order_by(Person.name_key)).scalars()]
+                .where(GroupMember.group_id == group_id, Person.active).order_by(Person.sort_key, Person.id)).scalars()]
 
     def register(self, *, caller_id: int | None, short_description: str, description: str = "",
                  group_id: int | None = None, owner_id: int | None = None,
@@ -263,7 +263,7 @@ class Workspace:
                 select(Category).where(Category.active, Category.kind == "incident").order_by(Category.name)).scalars()]  # type: ignore[misc]
             staff = session.execute(select(Person).join(PersonRole, PersonRole.person_id == Person.id)
                                     .where(PersonRole.role.in_([R.ANALYST.value, R.GROUP_MEMBER.value]), Person.active)
-                                    .distinct().order_by(Person.name_key)).scalars()
+                                    .distinct().order_by(Person.sort_key, Person.id)).scalars()
             owners = [(p.id, p.full_name) for p in staff]
         if group_id is not None:
             members = {pid for pid, _n in self.members(group_id)}
