@@ -39,7 +39,7 @@ def foreign_words(text: str, typed: set[str]) -> list[tuple[str, str]]:
         for token in line.split():
             if "@" in token or "/" in token:  # an e-mail address, a path or a URL: an identifier
                 continue
-            if re.fullmatch(r"\([a-z0-9._-]+\)", token):  # a login beside a name, to tell two people apart
+            if re.fullmatch(r"[^\w(]*\([a-z0-9._-]+\)[^\w)]*", token):  # a login beside a name, to tell two people apart
                 continue
             for word in LATIN_WORD.findall(token):
                 bare = word.strip("-'’_")
@@ -196,13 +196,36 @@ def test_every_screen_and_dialog_speaks_ukrainian(desk):
         # the new incident form, and a caller the desk does not know
         await pilot.press("n")
         await _wait_screen(pilot, "IncidentFormScreen")
+        form = app.screen
         await pilot.press(*"Шевч")
         await wait_text(pilot, "Олена Шевченко")
         walk.look("the new incident form")
-        app.screen.query_one("Select").focus()
+        await pilot.press("enter", *"Принтер не друкує")
+        await wait_text(pilot, "KB0000001")
+        walk.look("the new incident form, related items")
+        await pilot.press("ctrl+r", "enter")
+        await _wait_screen(pilot, "RelatedPreview")
+        walk.look("a related item's preview")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is form)
+        form.query_one("Select").focus()
         await pilot.press("enter")
         await pilot.pause(0.2)
         walk.look("the new incident form, a menu open")
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        await pilot.press("escape")  # what was typed would be lost: it asks
+        await _wait_screen(pilot, "ConfirmDialog")
+        walk.look("discard the new incident?")
+        await pilot.press("y")
+        await pilot.pause(0.1)
+        await pilot.press("n")
+        await _wait_screen(pilot, "IncidentFormScreen")
+        await pilot.press(*"+380 50 765 43 21")
+        await wait_for(pilot, lambda: app.screen.query_one("PersonPicker").query_one("OptionList").option_count)
+        await pilot.press("enter")  # nobody has that phone: «a new caller»
+        await _wait_screen(pilot, "NewCallerDialog")
+        walk.look("a new caller")
         await pilot.press("escape")
         await pilot.pause(0.1)
         await pilot.press("escape")
@@ -245,6 +268,13 @@ def test_every_screen_and_dialog_speaks_ukrainian(desk):
                     walk.look(f"the dialog of «{key_}», saved empty")
                     await pilot.press("escape")
                     await wait_for(pilot, lambda: app.screen is record)
+            if key == "helper":
+                for key_ in ("C", "X"):  # complete, cancel: each asks for its text
+                    await pilot.press(key_)
+                    await _wait_screen(pilot, "TaskMoveDialog")
+                    walk.look(f"the task dialog of «{key_}»")
+                    await pilot.press("escape")
+                    await wait_for(pilot, lambda: app.screen is record)
             await pilot.press("escape")
             await pilot.pause(0.1)
 
@@ -258,7 +288,12 @@ def test_every_screen_and_dialog_speaks_ukrainian(desk):
         walk.look("mail, sent")
         await pilot.press("enter")
         await pilot.pause(0.5)
-        walk.look("a message")
+        walk.look("a sent message")
+        await pilot.press("escape", "left_square_bracket")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_text(pilot, "Тема:")
+        walk.look("a received message")
         problems.extend(walk.problems)
 
     drive(db, scenario, size=(140, 45))
