@@ -117,3 +117,10 @@ def test_the_command_line_sorts_by_caller_the_same_way(callers, capsys):
     assert [r["caller"] for r in rows] == [*EXPECTED, None]
     assert all(not k.endswith("__order") for r in rows for k in r)
 
+
+
+def test_groups_of_callers_of_the_same_size_come_in_the_same_order(callers):
+    db, _w = callers
+    with db.read() as s:
+        groups = queries.group_counts(s, "incident", "caller")
+    assert [g.value for g in groups if g.value is not None] == EXPECTED

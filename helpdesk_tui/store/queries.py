@@ -361,7 +361,9 @@ def group_counts(session: Session, kind: str, column: str, where: ColumnElement[
     stmt = select(spec.expr.label("value"), func.count().label("n")).select_from(src.from_clause())
     if where is not None:
         stmt = stmt.where(where)
-    stmt = stmt.group_by(spec.expr).order_by(func.count().desc(), spec.expr)
+    # Groups of the same size in the list's own order (people by surname, Ukrainian alphabet).
+    tie = spec.expr if spec.order is None else func.min(spec.order)
+    stmt = stmt.group_by(spec.expr).order_by(func.count().desc(), tie)
     return [GroupCount(r.value, int(r.n)) for r in session.execute(stmt)]
 
 
