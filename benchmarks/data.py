@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from helpdesk_tui.desk import demo_data
+from helpdesk_tui.domain.collation import NOBODY
 from helpdesk_tui.domain.statuses import IncidentStatus as S
 
 OPEN_SHARE = 0.04
@@ -17,7 +18,8 @@ _OPEN_WEIGHTS = [12, 30, 10, 5, 8, 5, 20, 3]
 
 def incident_rows(n: int, *, groups: list[int], staff_by_group: dict[int, list[int]], callers: list[int],
                   services: list[int], categories: list[list[int]], start_number: int = 1, seed: int = 1,
-                  now: datetime | None = None) -> list[dict[str, Any]]:
+                  now: datetime | None = None, caller_keys: dict[int, str] | None = None) -> list[dict[str, Any]]:
+    """`caller_keys`: each caller's Person.sort_key, kept on the incident as the desk keeps it."""
     rng = random.Random(seed)
     now = now or datetime.now(UTC)
     span = timedelta(days=3 * 365).total_seconds()
@@ -37,6 +39,7 @@ def incident_rows(n: int, *, groups: list[int], staff_by_group: dict[int, list[i
         rows.append({
             "number": f"INC{start_number + i:07d}",
             "caller_id": caller,
+            "caller_sort": (caller_keys or {}).get(caller, NOBODY),
             "channel": rng.choice(["phone", "phone", "email", "portal", "messenger"]),
             "short_description": short.format(room=rng.randint(100, 420)),
             "description": description,

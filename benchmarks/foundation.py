@@ -31,6 +31,7 @@ def prepare(db: Database, seed: int = 3) -> dict[str, Any]:
         analyst = s.execute(select(Person).where(Person.login == "analyst")).scalar_one()
         return {
             "groups": groups, "staff_by_group": staff, "callers": [p.id for p in ref["callers"]],
+            "caller_keys": {p.id: p.sort_key for p in ref["callers"]},
             "services": [x.id for x in ref["services"]], "categories": [[c.id for c in cs] for cs in ref["categories"]],
             "analyst": analyst.id,
         }
@@ -39,7 +40,7 @@ def prepare(db: Database, seed: int = 3) -> dict[str, Any]:
 def bulk_import(db: Database, ref: dict[str, Any], n: int) -> dict[str, float]:
     """Rows/s through the bulk path, and raw sqlite3.executemany of the same rows beside it."""
     rows = incident_rows(n, groups=ref["groups"], staff_by_group=ref["staff_by_group"], callers=ref["callers"],
-                         services=ref["services"], categories=ref["categories"])
+                         services=ref["services"], categories=ref["categories"], caller_keys=ref["caller_keys"])
     t0 = time.perf_counter()
     tuples = bulk.incident_tuples(rows, db.dialect)
     bulk.insert_incidents(db, tuples)

@@ -108,7 +108,7 @@ def build(db: Database, n: int, articles: int, problems: int) -> dict[str, Any]:
     ref = prepare(db)
     writer = Writer()
     rows = incident_rows(n, groups=ref["groups"], staff_by_group=ref["staff_by_group"], callers=ref["callers"],
-                         services=ref["services"], categories=ref["categories"])
+                         services=ref["services"], categories=ref["categories"], caller_keys=ref["caller_keys"])
     for row in rows:
         row["short_description"] = writer.title()
         row["description"] = writer.body()

@@ -26,7 +26,7 @@ from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.widgets.failures import SaysFailures
 from helpdesk_tui.widgets.record_list import RecordList
 from helpdesk_tui.widgets.status_header import StatusHeader
-from helpdesk_tui.widgets.translated import TranslatedBindings, literal
+from helpdesk_tui.widgets.translated import TranslatedBindings, described, literal
 
 if TYPE_CHECKING:
     from helpdesk_tui.desk.auth import SignedIn
@@ -397,16 +397,25 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
 
     # --- command palette (R45) -------------------------------------------------------------------
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from helpdesk_tui.widgets.command_palette import TranslatedCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(TranslatedCommandPalette(id="--command-palette"))
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not binding.description or binding.action in seen or not active.enabled:
+            description = described(binding)
+            if description is None or binding.action in seen or not active.enabled:
                 continue
             seen.add(binding.action)
             node = active.node
             key = self.get_key_display(binding)
-            yield SystemCommand(binding.description, f"{key} · {binding.id or binding.action}",
+            yield SystemCommand(description, f"{key} · {binding.id}" if binding.id else key,
                                 lambda node=node, action=binding.action: self.call_later(node.run_action, action))
         if self.signed_in is not None and len(self.signed_in.roles) > 1:
             yield SystemCommand(_("Switch role"), _("Work as another of your roles"), self.action_switch_role)

@@ -5,7 +5,8 @@
     python scripts/i18n.py update    # .pot -> uk/en helpdesk.po (keeps translations)
     python scripts/i18n.py compile   # .po -> .mo
     python scripts/i18n.py all       # extract + update + compile
-    python scripts/i18n.py check     # exit 1 if uk lacks a translation or a .mo is stale
+    python scripts/i18n.py check     # exit 1 if uk lacks a translation, a .mo is stale, or a
+                                     # marked string hides in an f-string (_(f"..."), f"{_('...')}")
 
 After changing strings in the code: run `all`, fill the empty (and the fuzzy) msgstr entries
 in helpdesk_tui/locale/uk/LC_MESSAGES/helpdesk.po, remove their «#, fuzzy» flags, run `all`
@@ -25,6 +26,7 @@ needs the compiled .mo files.
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import gettext
 import io
@@ -265,6 +267,41 @@ def cmd_compile() -> None:
 # --- check --------------------------------------------------------------------------------------
 
 
+def hidden_strings(source: str, filename: str = "<source>") -> list[str]:
+    """Marked strings the extraction cannot see, as «file:line: what».
+
+    Babel reads an f-string as one opaque token: `_(f"...")` is never extracted (nor could its
+    text be looked up: it changes with its values), and `f"{_('Add a note')}"` hides a literal
+    msgid inside the f-string, so the catalog never gets it and the interface shows English.
+    A marked call with a variable inside an f-string (`f"{_(label)}"`) is fine: the label was
+    marked where it was written.
+    """
+    problems = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.Call) and _marker(node) and node.args and isinstance(node.args[0], ast.JoinedStr):
+            problems.append(f"{filename}:{node.lineno}: {ast.unparse(node)}: an f-string cannot be translated; "
+                            "mark the text with {placeholders} and .format() it")
+        elif isinstance(node, ast.JoinedStr):
+            for inner in ast.walk(node):
+                if (isinstance(inner, ast.Call) and _marker(inner) and inner.args
+                        and isinstance(inner.args[0], (ast.Constant, ast.JoinedStr))):
+                    problems.append(f"{filename}:{inner.lineno}: {ast.unparse(inner)} inside an f-string is not "
+                                    "extracted; translate it outside the f-string")
+    return problems
+
+
+def _marker(call: ast.Call) -> bool:
+    return isinstance(call.func, ast.Name) and call.func.id in KEYWORDS
+
+
+def hidden_strings_in_package() -> list[str]:
+    problems = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        problems.extend(hidden_strings(path.read_text(encoding="utf-8"), _rel(path)))
+    return problems
+
+
+
 def mo_messages(data: bytes) -> tuple[dict[object, str], str]:
     """The messages of an .mo file (without its header) and its Plural-Forms header."""
     translations = gettext.GNUTranslations(io.BytesIO(data))
@@ -358,7 +395,7 @@ def placeholder_report(lang: str) -> list[str]:
 
 def cmd_check() -> int:
     source = extract_catalog()
-    problems: list[str] = []
+    problems: list[str] = list(hidden_strings_in_package())
     for lang in COMPLETE_LANGUAGES:
         problems.extend(f"{lang}: {p}" for p in translation_problems(lang, source))
     for lang in LANGUAGES:

@@ -83,6 +83,26 @@ def test_incident_lifecycle_from_the_shell(run):
     assert "Не працює ЕТС" in human and "Closed" in human
 
 
+def test_incident_show_names_every_value_of_its_journal_in_ukrainian(run):
+    _setup(run)
+    iv = ("--as", "ivan")
+    _ok(run(*iv, "incident", "new", "-s", "Не працює ЕТС", "--caller", "olena", "--group", "перша лінія",
+            "--owner", "ivan"))
+    _ok(run(*iv, "incident", "status", "1", "info_needed", "--question", "Номер кабінету?"))
+    shown = _ok(run(*iv, "incident", "show", "1", lang="uk"))
+    journal = shown[shown.index("Журнал"):]
+    for words in ("Статус: Зареєстровано → Потрібна інформація", "Чия черга: служба підтримки → користувач",
+                  "Власник: — → Іван Петренко", "Користувач: — → Олена Шевченко", "Канал: — → Телефон"):
+        assert words in " ".join(journal.split()), words
+    changed = " ".join(line for line in journal.splitlines() if "→" in line)
+    for raw in ("registered", "info_needed", "desk", "ivan", "olena", "+00:00", "phone"):
+        assert raw not in changed, raw
+    data = json.loads(_ok(run(*iv, "incident", "show", "1", "--json")))
+    changes = {c["field"]: c for e in data["journal"] for c in e["changes"]}
+    assert changes["status"]["new"] == "info_needed"  # scripts get the stored values
+    assert changes["owner"] == {"field": "owner", "old": None, "new": "ivan", "names": {"ivan": "Іван Петренко"}}
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

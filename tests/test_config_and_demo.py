@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,41 @@ def test_demo_has_every_status_and_full_dashboards(db):
     assert statuses == {st.value for st in IncidentStatus}
     assert all(n > 0 for n in counts.values()), counts
     assert any("Коваленко" in n or "Шевченко" in n or "Петренко" in n for n in names)
+
+
+def test_demo_history_ends_before_now_and_keeps_working_hours(db):
+    """Every time the demo writes lies in the desk's working hours (Mon–Fri 08:00–17:00, lunch
+    12:30–13:30, Kyiv) and before the moment it was built: nothing updated tomorrow, no note at
+    00:23."""
+    from helpdesk_tui.desk.sla import load_rules
+    from helpdesk_tui.store.models import (
+        ChangeFeed,
+        ExternalTask,
+        JournalEntry,
+        OutboxMessage,
+        RecordLink,
+    )
+
+    now = datetime(2026, 11, 22, 0, 55, tzinfo=UTC)  # Sunday night in Kyiv: the last work was Friday
+    build_demo(db, incidents=120, seed=5, now=now)
+    columns = {
+        JournalEntry: ("created_at",), ChangeFeed: ("at",), RecordLink: ("created_at",),
+        OutboxMessage: ("created_at",),
+        Incident: ("created_at", "updated_at", "responded_at", "resolved_at", "closed_at"),
+        Task: ("created_at", "updated_at", "accepted_at", "completed_at"),
+        ExternalTask: ("created_at", "completed_at"), Person: ("created_at",), KnowledgeArticle: ("created_at",),
+    }
+    with db.read() as s:
+        calendar = load_rules(s).calendars["standard"]
+        seen = 0
+        for model, names in columns.items():
+            for name in names:
+                for moment in s.execute(select(getattr(model, name)).where(getattr(model, name).is_not(None))).scalars():
+                    seen += 1
+                    assert moment < now, f"{model.__name__}.{name} {moment} is not before {now}"
+                    assert calendar.is_working(moment), \
+                        f"{model.__name__}.{name} {moment.astimezone(calendar.zone):%a %d.%m %H:%M} is outside working hours"
+    assert seen > 1000
 
 
 def test_demo_command_refuses_to_add_twice(tmp_path, capsys):

@@ -76,6 +76,19 @@ def test_every_message_has_a_ukrainian_translation(source_catalog) -> None:  # t
     assert not problems, f"{len(problems)} string(s) lack a Ukrainian translation:\n" + "\n".join(problems) + HINT
 
 
+def test_no_marked_string_hides_in_an_f_string() -> None:
+    problems = tool.hidden_strings_in_package()
+    assert not problems, "strings the extraction cannot see (so never translated):\n" + "\n".join(problems)
+
+
+def test_hidden_string_rule_itself() -> None:
+    assert tool.hidden_strings('x = f"{n} · {_(\'Add a note\')}"')
+    assert tool.hidden_strings('x = _(f"{n} incidents")')
+    assert tool.hidden_strings('x = f"{N_(\'Tasks\')} ({n})"')
+    assert tool.hidden_strings('x = f"{_(label)} ({n})"') == []  # marked where the label was written
+    assert tool.hidden_strings('x = _("{n} incidents").format(n=n)') == []
+
+
 # (b) ------------------------------------------------------------------------------------------
 
 

@@ -150,7 +150,7 @@ def test_the_record_view_tabs_link_related_items_and_show_the_history_of_fields(
         await wait_text(pilot, "Became")
         text = screen_text(app)
         assert "Марія Коваль" in text and "Після оновлення Office" in text  # who changed what (R42)
-        assert "Related" in text and "knowledge_article:" in text
+        assert "Related record" in text and f"Knowledge article {article}" in text  # by kind and number
 
     drive(db, scenario)
     with db.read() as s:

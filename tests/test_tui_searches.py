@@ -127,3 +127,35 @@ def test_save_as_from_the_filter_line(desk):
         assert [(x.name, searches.describe(x)) for x in mine] == [("Мої відкриті", "owner:me")]
     with db.read() as s:
         assert not [x for x, _f in searches.visible_searches(s, w.colleague) if x.owner_id]  # personal
+
+
+def test_a_search_is_listed_in_words_and_its_statuses_are_edited_by_name(desk):
+    from helpdesk_tui.i18n import current_language, set_language
+
+    db, w, _made = desk
+    before = current_language()
+    set_language("uk")
+
+    async def scenario(app, pilot):
+        await workspace_ready(pilot)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchesScreen) and app.screen.items)
+        await wait_text(pilot, "Очікують на користувача  [Інциденти, попередньо визначений]  Статус: Потрібна інформація")
+        await pilot.press(*_pick(app, "Очікують на користувача"), "e")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchEditor) and app.screen.query("ConditionRow .value"))
+        value = app.screen.query_one("ConditionRow .value")
+        await wait_for(pilot, lambda: value.value == "Потрібна інформація", what="the status by its name")
+        app.screen.query_one("#name").value = "Чекаю відповіді"
+        value.value = "Потрібна інформація,Передано третій стороні"
+        app.screen.query_one("ConditionRow .op").value = "in"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchesScreen))
+        await wait_text(pilot, "Статус: Потрібна інформація або Передано третій стороні")
+
+    try:
+        drive(db, scenario, size=(140, 40))
+    finally:
+        set_language(before)
+    with db.read() as s:
+        mine = [x for x, _f in searches.visible_searches(s, w.analyst) if x.owner_id]
+    assert [x.conditions for x in mine] == [[{"field": "status", "op": "in", "value": ["info_needed", "third_party"]}]]

@@ -17,14 +17,22 @@ NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def frozen(sqlite_db):
-    """The same rows, numbers and times on every run; SLA time left counted from NOW."""
+def lang():
+    """The interface's language; the tests in both languages override it with their parameter."""
+    return "uk"
+
+
+@pytest.fixture
+def frozen(sqlite_db, lang):
+    """The same rows, numbers and times on every run; SLA time left counted from NOW. The desk
+    writes its journal in the language it runs in, so the data is made in the snapshot's."""
     moment = [NOW - timedelta(days=2)]
 
     def clock():
         moment[0] += timedelta(minutes=7)
         return moment[0]
 
+    set_language(lang)
     set_clock(clock)
     db, w, made = seed_desk(sqlite_db)
     with db.write() as s:

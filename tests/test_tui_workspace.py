@@ -166,7 +166,7 @@ def test_enter_opens_the_record_and_escape_returns_to_the_same_row(desk):
         # on the screen (the record's own title is «mine-registered»).
         journal = screen_text(app).split("Journal", 1)[1]
         assert "Іван Петренко  Status" in journal and "Incident registered" in journal
-        assert "Short description: ∅ → mine-registered" in journal and "Status: ∅ → registered" in journal
+        assert "Short description: — → mine-registered" in journal and "Status: — → Registered" in journal
         await pilot.press("escape")
         await list_settled(pilot)
         assert screen.current.current_row["short_description"] == "mine-registered"

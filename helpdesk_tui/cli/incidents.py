@@ -15,7 +15,7 @@ from helpdesk_tui.desk import lookup, notes, sla, tasks
 from helpdesk_tui.desk.searches import parse_for
 from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import OpenTasks
-from helpdesk_tui.domain.lifecycle import field_label
+from helpdesk_tui.domain.field_values import field_name, shown_value
 from helpdesk_tui.domain.priority import level_label, priority_label
 from helpdesk_tui.domain.sla import URGENT_REASONS
 from helpdesk_tui.domain.statuses import Channel, Criticality, IncidentStatus, ReasonCode, parse_incident_status
@@ -151,7 +151,9 @@ def incident_show(number: Number, as_json: JsonOpt = False) -> None:
     for e in d["journal"]:
         text = e["summary"]
         if e["changes"]:
-            text += "\n" + "\n".join(f"  {field_label(c['field'])}: {c['old'] or '—'} → {c['new'] or '—'}" for c in e["changes"])
+            text += "\n" + "\n".join(
+                "  " + field_name(c["field"]) + ": " + shown_value(c["field"], c["old"], names=c["names"])
+                + " → " + shown_value(c["field"], c["new"], names=c["names"]) for c in e["changes"])
         if e["body"]:
             text += "\n" + e["body"]
         marks = ("● " if e["unread"] else "") + (_("published") if e["published"] else "")

@@ -12,7 +12,7 @@ from helpdesk_tui.store import queries
 
 
 def row_json(kind: str, row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
+    out = {k: v for k, v in row.items() if not k.endswith("__order")}  # the sort key: the cursor carries it
     out["status_label"] = status_label(kind, row["status"])
     out["unread"] = bool(row.get("unread"))
     return out

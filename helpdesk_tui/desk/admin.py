@@ -6,13 +6,14 @@ import math
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
 from helpdesk_tui.desk import security
 from helpdesk_tui.desk.common import apply_changes, bump, feed, journal, require_role
 from helpdesk_tui.desk.lookup import name_key, phone_key
+from helpdesk_tui.domain.collation import person_sort_key
 from helpdesk_tui.domain.contacts import normal_email, normal_phone
 from helpdesk_tui.domain.errors import DeskError, RuleViolation
 from helpdesk_tui.domain.statuses import Role
@@ -21,6 +22,7 @@ from helpdesk_tui.store.models import (
     Category,
     ConfigurationItem,
     GroupMember,
+    Incident,
     Organisation,
     Person,
     PersonRole,
@@ -121,6 +123,7 @@ def create_person(
         login=login,
         full_name=" ".join(full_name.split()),
         name_key=name_key(full_name),
+        sort_key=person_sort_key(full_name),
         email=email,
         phone=phone,
         phone_key=phone_key(phone) if phone else None,
@@ -165,6 +168,7 @@ def update_person(session: Session, actor: Person | None, person: Person, **chan
     admins_before = _active_admins(session)
     if "full_name" in changes:
         changes["name_key"] = name_key(changes["full_name"])
+        changes["sort_key"] = person_sort_key(changes["full_name"])
     if "password" in changes:
         changes["password_hash"] = hash_password(changes.pop("password"))
     if "full_name" in changes and not str(changes["full_name"]).strip():
@@ -184,6 +188,9 @@ def update_person(session: Session, actor: Person | None, person: Person, **chan
         security.record(session, "person_activated" if person.active else "person_deactivated", person=person, actor=actor)
     if "password_hash" in changes:  # a new password, even the same one, is an event of its own
         security.record(session, "password_changed", person=person, actor=actor)
+    if "sort_key" in changed:  # the caller's key kept on their incidents (lists sorted by caller)
+        session.execute(update(Incident).where(Incident.caller_id == person.id).values(caller_sort=person.sort_key))
+    diff = [d for d in diff if d[0] != "sort_key"]  # derived from the name, for sorting only
     if diff:
         bump(person)
         journal(session, record_kind="person", record_id=person.id, kind="change", author=actor,  # type: ignore[arg-type]

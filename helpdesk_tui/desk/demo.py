@@ -11,6 +11,8 @@ from sqlmodel import Session
 
 from helpdesk_tui.desk import admin, incidents, knowledge, notes, tasks
 from helpdesk_tui.desk import demo_data as data
+from helpdesk_tui.desk.sla import load_rules
+from helpdesk_tui.domain.calendar import BusinessCalendar
 from helpdesk_tui.domain.statuses import Channel, IncidentStatus, ReasonCode, Role
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.db import Database
@@ -22,14 +24,36 @@ BATCH = 100
 
 
 class _Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
+    """The demo's simulated time. It moves in the working time of the desk's calendar, so the
+    history follows working hours in the deployment's zone, and never reaches `limit` (now): a
+    step that would pass it takes half the working time left instead."""
+
+    def __init__(self, calendar: BusinessCalendar, limit: datetime) -> None:
+        self.calendar = calendar
+        self.limit = calendar.offset_us(limit) - _SECOND_US  # a working moment before now, even at 17:00
+        self.offset = 0
+        self.now = limit
 
     def __call__(self) -> datetime:
         return self.now
 
+    def at(self, offset: int) -> None:
+        self.offset = min(offset, self.limit)
+        moment = self.calendar.moment_at(self.offset)
+        if not self.calendar.is_working(moment):  # exactly a period's end (12:30, 17:00): its next start
+            moment = self.calendar.moment_at(self.offset + 1)
+        self.now = moment
+
     def advance(self, rng: random.Random, low_minutes: int, high_minutes: int) -> None:
-        self.now += timedelta(minutes=rng.randint(low_minutes, high_minutes))
+        target = self.offset + rng.randint(low_minutes, high_minutes) * _MINUTE_US
+        if target >= self.limit:
+            target = self.offset + (self.limit - self.offset) // 2
+        self.at(target)
+
+
+_SECOND_US = 1_000_000
+_MINUTE_US = 60 * _SECOND_US
+_DAY_US = 8 * 60 * _MINUTE_US  # a working day
 
 
 def _login(first: str, last: str, taken: set[str]) -> str:
@@ -218,8 +242,12 @@ def build_demo(db: Database, *, incidents: int = 2000, seed: int = 7, now: datet
     rng = random.Random(seed)
     _member_cache.clear()
     end = now or datetime.now(UTC)
-    start = end - timedelta(days=120)
-    clock = _Clock(start)
+    with db.read() as session:
+        rules = load_rules(session)
+        calendar = rules.calendars.get("standard") or next(iter(rules.calendars.values()))
+    clock = _Clock(calendar, end)
+    start = calendar.offset_us(end - timedelta(days=120)) + _MINUTE_US
+    clock.at(start)
     set_clock(clock)
     try:
         with db.write() as session:
@@ -233,13 +261,14 @@ def build_demo(db: Database, *, incidents: int = 2000, seed: int = 7, now: datet
                                      workaround="Повторити вхід через 2 хвилини.", service=ref["services"][0])
         outcomes = [o for o, _w in _OUTCOMES]
         weights = [w for _o, w in _OUTCOMES]
-        step = (end - start - timedelta(days=1)) / max(incidents, 1)
+        # The last working day is left for the newest incidents' stories to unfold in.
+        step = max(clock.limit - _DAY_US - start, 0) // max(incidents, 1)
         done = 0
         while done < incidents:
             with db.write() as session:
                 ref = {k: [_attach(session, o) for o in v] for k, v in ref.items()}
                 for _i in range(min(BATCH, incidents - done)):
-                    clock.now = start + step * done
+                    clock.at(start + step * done)
                     # The older an incident, the likelier it is finished.
                     age = 1 - done / incidents
                     outcome = rng.choices(outcomes, weights)[0]

@@ -32,6 +32,7 @@ from helpdesk_tui.desk.incident_status import (  # noqa: F401  (the status opera
     resolve_incident,
 )
 from helpdesk_tui.desk.sla import refresh_due
+from helpdesk_tui.domain.collation import NOBODY
 from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.domain.priority import check_level, check_override
 from helpdesk_tui.domain.sla import StatusChange, check_urgent_reason
@@ -76,6 +77,7 @@ def register_incident(
         Incident,
         number=next_number(session, "incident"),
         caller_id=caller.id if caller else None,
+        caller_sort=caller.sort_key if caller else NOBODY,
         organisation_id=caller.organisation_id if caller else None,
         channel=Channel(channel).value,
         short_description=short_description,

@@ -160,7 +160,12 @@ def check_sla(db: Database, now: datetime | None = None) -> tuple[int, int]:
                         continue
                     if clock.breached or (clock.due is not None and clock.due <= now):
                         breaches += _record(session, system, incident, f"{clock_name}_breach", clock_name, clock.due, 100)
-                    if clock.warn_at is not None and clock.warn_at <= now or clock.breached:
+                        # The breach supersedes the warning it passed: a warning for a threshold
+                        # already breached when the ticker first sees it (the app was closed, the
+                        # ticker stopped) would arrive after the breach and tell less.
+                        insert_ignore(session, SlaEvent, incident_id=incident.id, kind=f"{clock_name}_warning",
+                                      at=utcnow())
+                    elif clock.warn_at is not None and clock.warn_at <= now:
                         warnings += _record(session, system, incident, f"{clock_name}_warning", clock_name, clock.due, share)
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import delete, or_, select
 from sqlmodel import Session
 
 from helpdesk_tui.desk.common import feed, get_for_update, insert_ignore, require_active
+from helpdesk_tui.domain.field_values import describe_filter
 from helpdesk_tui.domain.errors import DeskError, NotFound, PermissionDenied, RuleViolation  # noqa: F401  (NotFound re-exported)
 from helpdesk_tui.domain.filters import Condition, Filter, format_filter, parse
 from helpdesk_tui.i18n import N_, _
@@ -150,4 +151,11 @@ def search_filter(search: SavedSearch) -> Filter:
 
 
 def describe(search: SavedSearch) -> str:
+    """The search as a filter line (what `search run` and the filter line take)."""
     return format_filter(search_filter(search))
+
+
+def describe_in_words(search: SavedSearch) -> str:
+    """The search as people read it, in the interface's language (the list of searches)."""
+    flt = search_filter(search)
+    return describe_filter(search.record_kind, [(c.field, c.op, c.value) for c in flt.conditions], flt.text)

@@ -6,6 +6,7 @@ from sqlalchemy import event, select
 from sqlmodel import Session
 
 from helpdesk_tui.desk.common import insert_ignore
+from helpdesk_tui.domain.collation import person_sort_key
 from helpdesk_tui.domain.statuses import Role
 from helpdesk_tui.store.models import Person, PersonRole
 from helpdesk_tui.store.types import utcnow
@@ -42,8 +43,8 @@ def _find_or_create(session: Session) -> tuple[Person, bool]:
     person = session.execute(select(Person).where(Person.login == SYSTEM_LOGIN)).scalar_one_or_none()
     if person is not None:
         return person, False
-    insert_ignore(session, Person, login=SYSTEM_LOGIN, full_name="HELP DESK", name_key="help desk", active=True,
-                  created_at=utcnow(), version=1)
+    insert_ignore(session, Person, login=SYSTEM_LOGIN, full_name="HELP DESK", name_key="help desk",
+                  sort_key=person_sort_key("HELP DESK"), active=True, created_at=utcnow(), version=1)
     person = session.execute(select(Person).where(Person.login == SYSTEM_LOGIN)).scalar_one()
     insert_ignore(session, PersonRole, person_id=person.id, role=Role.ANALYST.value)
     return person, True

@@ -179,7 +179,7 @@ class Workspace:
         with self.db.read() as session:
             return [(p.id, p.full_name) for p in session.execute(
                 select(Person).join(GroupMember, GroupMember.person_id == Person.id)
-                .where(GroupMember.group_id == group_id, Person.active).order_by(Person.name_key)).scalars()]
+                .where(GroupMember.group_id == group_id, Person.active).order_by(Person.sort_key, Person.id)).scalars()]
 
     def register(self, *, caller_id: int | None, short_description: str, description: str = "",
                  group_id: int | None = None, owner_id: int | None = None,
@@ -272,7 +272,7 @@ class Workspace:
                 select(Category).where(Category.active, Category.kind == "incident").order_by(Category.name)).scalars()]  # type: ignore[misc]
             staff = session.execute(select(Person).join(PersonRole, PersonRole.person_id == Person.id)
                                     .where(PersonRole.role.in_([R.ANALYST.value, R.GROUP_MEMBER.value]), Person.active)
-                                    .distinct().order_by(Person.name_key)).scalars()
+                                    .distinct().order_by(Person.sort_key, Person.id)).scalars()
             owners = [(p.id, p.full_name) for p in staff]
         if group_id is not None:
             members = {pid for pid, _n in self.members(group_id)}
@@ -441,7 +441,7 @@ class Workspace:
         with self.db.read() as session:
             rows = saved.visible_searches(session, self._person(session), kind)
             return [SearchInfo(s.id, saved.display_name(s), s.record_kind, s.owner_id is not None, fav,  # type: ignore[arg-type]
-                               saved.describe(s)) for s, fav in rows]
+                               saved.describe_in_words(s)) for s, fav in rows]
 
     def search(self, search_id: int) -> tuple[SavedSearch, Filter]:
         with self.db.read() as session:
@@ -457,7 +457,7 @@ class Workspace:
             s = saved.save_search(session, self._person(session), name=name, kind=kind, flt=flt,
                                   sort_field=sort, sort_desc=desc, favourite=favourite)
             session.flush()
-            return SearchInfo(s.id, s.name, kind, True, favourite, saved.describe(s))  # type: ignore[arg-type]
+            return SearchInfo(s.id, s.name, kind, True, favourite, saved.describe_in_words(s))  # type: ignore[arg-type]
 
     def _own_search(self, session: Any, search_id: int) -> SavedSearch:
         search = session.get(SavedSearch, search_id)

@@ -42,3 +42,9 @@ class SearchInfo:
     personal: bool
     favourite: bool
     filter: str
+
+
+def cursor_column(sort: str) -> str:
+    """The column of a page's rows that holds what the list is sorted by, when that is not the
+    value shown (a person's sort key behind the name); a list's next page starts after it."""
+    return f"{sort}__order"

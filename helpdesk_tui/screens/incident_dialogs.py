@@ -44,6 +44,10 @@ _CSS = """
 """
 
 
+def _title(record: dict[str, Any], what: str) -> Text:
+    return Text(f"{record['number']} · {what}")
+
+
 class _SavingDialog(SaysFailures, TranslatedBindings, ModalScreen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
@@ -201,7 +205,7 @@ class NoteDialog(_SavingDialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(f"{self.record['number']} · {_('Add a note')}"), classes="title")
+            yield Label(_title(self.record, _("Add a note")), classes="title")
             yield Label(_("Summary"))
             yield Input(id="summary", max_length=160)
             yield Label(_("Text"))
@@ -316,7 +320,7 @@ class PriorityDialog(_SavingDialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(f"{self.record['number']} · {_('Change priority')}"), classes="title")
+            yield Label(_title(self.record, _("Change priority")), classes="title")
             yield Label(field_label("priority") + " *")
             yield Select([(priority_label(n), n) for n in range(1, 6)], id="priority", prompt=_("Choose…"),
                          value=self.record.get("priority") or Select.NULL)
@@ -348,7 +352,7 @@ class TaskDialog(_SavingDialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(f"{self.record['number']} · {_('New task')}"), classes="title")
+            yield Label(_title(self.record, _("New task")), classes="title")
             yield Label(field_label("group") + " *")
             yield Select([], id="group", type_to_search=True, prompt=_("Choose…"))
             yield Label(field_label("short_description") + " *")

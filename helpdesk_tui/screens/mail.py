@@ -324,7 +324,7 @@ def render_message(data: dict[str, Any]) -> Text:
         header(_("Sent"), when(data["date"]) if data["date"] else None)
         header(_("Created"), when(data["created_at"]))
     header(_("Subject"), data["subject"])
-    status = Text(f"{_('Status')}: ", style="bold")
+    status = Text(_("Status") + ": ", style="bold")
     status.append(mail_status(box, data["status"]), style="bold yellow" if data["status"] in (*WAITING, "failed", "bounced") else "")
     if data.get("auto"):
         status.append(f" ({data['auto']})", style="dim")

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from helpdesk_tui.domain.display import when
+from helpdesk_tui.domain.field_values import RECORD_KIND_LABELS, field_name, shown_value
 from helpdesk_tui.domain.statuses import status_label
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.widgets.list_columns import time_left
@@ -40,24 +41,18 @@ TEXTS = {
     "task": (("details", N_("Details")), ("completion_comment", N_("Completion comment"))),
     "service_request": (),
 }
-# Names of the fields the journal's change lines and the tables name, beyond those above.
-OTHER_FIELDS = {
-    "number": N_("Number"), "short_description": N_("Short description"), "description": N_("Description"),
-    "vendor": N_("Vendor"), "kind": N_("Kind"), "title": N_("Title"), "solution": N_("Solution"),
-    "waiting_on": N_("Whose turn"), "resolved_at": N_("Resolved"), "details": N_("Details"),
-}
 JOURNAL_KINDS = {
     "note": N_("Note"), "change": N_("Change"), "email": N_("E-mail"), "notification": N_("Notification"),
-    "status": N_("Status"), "sla": N_("SLA"), "task": N_("Task"),
+    "status": N_("Status"), "sla": N_("SLA"), "task": N_("Task"), "system": N_("System"),
 }
 
 
 def field_label(name: str) -> str:
-    for fields in FIELDS.values():
-        for key, label in fields:
-            if key == name:
-                return _(label)
-    return _(OTHER_FIELDS[name]) if name in OTHER_FIELDS else name
+    return field_name(name)
+
+
+# Record fields shown by their labels (the rest are names, texts and numbers already).
+_LABELLED = frozenset({"channel", "reason_code", "priority", "impact", "urgency", "criticality", "waiting_on"})
 
 
 def _value(kind: str, name: str, value: Any) -> str:
@@ -68,6 +63,8 @@ def _value(kind: str, name: str, value: Any) -> str:
         return f"{when(value)} ({left})"
     if hasattr(value, "isoformat"):
         return when(value)
+    if name in _LABELLED and value is not None:
+        return shown_value(name, str(value), kind=kind)
     return "" if value is None else str(value)
 
 
@@ -117,7 +114,8 @@ def render_journal(data: dict[str, Any], journal_filter: int) -> list[Renderable
     heading = Text(_("Journal"), style="bold underline")
     heading.append("  " + _("showing: {what} (f)").format(what=_(label)), style="dim")
     parts: list[RenderableType] = [heading]
-    for entry in data.get("journal") or []:
+    # Newest first, right under the fields: what just changed is seen without scrolling.
+    for entry in reversed(data.get("journal") or []):
         if kinds and entry["kind"] not in kinds:
             continue
         head = Text("▌ " if entry["unread"] else "  ", style="blue bold")
@@ -132,10 +130,10 @@ def render_journal(data: dict[str, Any], journal_filter: int) -> list[Renderable
         if entry.get("body"):
             parts.append(Text("    ").append(literal(entry["body"])))
         for change in entry.get("changes") or []:
-            line = Text(f"    {field_label(change['field'])}: ", style="dim")
-            line.append(literal(change["old"] or "∅", one_line=True))
+            line = Text("    " + field_label(change["field"]) + ": ", style="dim")
+            line.append(literal(_shown(data, change, "old"), one_line=True))
             line.append(" → ")
-            line.append(literal(change["new"] or "∅", one_line=True))
+            line.append(literal(_shown(data, change, "new"), one_line=True))
             parts.append(line)
     return parts
 
@@ -145,7 +143,10 @@ TABLES = {
     "external_tasks": ("number", "status", "vendor", "short_description", "vendor_answer"),
     "related": ("kind", "number", "status", "title"),
 }
-KIND_NAMES = {"knowledge_article": N_("Knowledge article"), "problem": N_("Problem"), "incident": N_("Incident")}
+
+
+def _shown(data: dict[str, Any], change: dict[str, Any], side: str) -> str:
+    return shown_value(change["field"], change[side], kind=data["kind"], names=change.get("names"))
 
 
 def render_rows(data: dict[str, Any], key: str) -> RenderableType:
@@ -163,7 +164,7 @@ def render_rows(data: dict[str, Any], key: str) -> RenderableType:
         for f in fields:
             value = row.get(f)
             if f == "kind":
-                value = _(KIND_NAMES.get(value, value))
+                value = _(RECORD_KIND_LABELS.get(value, value))
             elif f == "status":
                 kind = "task" if key != "related" else row.get("kind", "")
                 value = status_label(kind, value) if kind in ("task", "incident") else ""
@@ -182,6 +183,6 @@ def render_history(data: dict[str, Any]) -> RenderableType:
         return Text(_("No field has changed yet."), style="dim")
     for entry, change in reversed(changes):
         table.add_row(Text(when(entry["created_at"])), literal(entry.get("author") or _("system"), one_line=True),
-                      Text(field_label(change["field"])), literal(change["old"] or "∅", one_line=True),
-                      literal(change["new"] or "∅", one_line=True))
+                      Text(field_label(change["field"])), literal(_shown(data, change, "old"), one_line=True),
+                      literal(_shown(data, change, "new"), one_line=True))
     return table

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from helpdesk_tui.domain.listing import ListQuery, SearchInfo
 from helpdesk_tui.domain.errors import DeskError
+from helpdesk_tui.domain.field_values import filter_value, status_code
 from helpdesk_tui.domain.filters import Condition, Filter, format_filter
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.dialogs import ConfirmDialog, PromptDialog
@@ -91,7 +92,9 @@ class SearchesScreen(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | 
         for s in items:
             label = Text("★ " if s.favourite else "  ", style="yellow")
             label.append(literal(s.name, "bold", one_line=True))
-            label.append(f"  [{_(kinds.get(s.kind, s.kind))}{'' if s.personal else ', ' + _('shipped')}]  ", style="dim")
+            # R14's words: the manual's «попередньо визначені» searches, and people's own.
+            whose = _("personal") if s.personal else _("predefined")
+            label.append("  [" + _(kinds.get(s.kind, s.kind)) + ", " + whose + "]  ", style="dim")
             label.append(literal(s.filter, "italic", one_line=True))
             options.add_option(Option(label, id=str(s.id)))
         ids = [s.id for s in items]
@@ -202,7 +205,9 @@ class ConditionRow(Horizontal):
         yield Select(fields, value=c.field if c.field in FIELDS[self.kind] else FIELDS[self.kind][0],
                      allow_blank=False, classes="field")
         yield Select([(_(label), op) for op, label in OPERATORS], value=c.op, allow_blank=False, classes="op")
-        value = ",".join(c.value) if isinstance(c.value, list) else (c.value or "")
+        values = c.value if isinstance(c.value, list) else [c.value] if c.value else []
+        # Statuses by their names: the filter takes them, and they are what the analyst knows.
+        value = ",".join(filter_value(self.kind, c.field, v) if c.field == "status" else v for v in values)
         yield Input(value=value, placeholder=_("value"), classes="value",
                     suggester=ValueSuggester(self.workspace, self.kind, c.field))
         yield Button("✕", classes="remove")
@@ -217,14 +222,19 @@ class ConditionRow(Horizontal):
         self.remove()
 
     def read(self) -> Condition:
+        if not self.query(".field"):  # mounted a moment ago (an existing search's rows): not built yet
+            return self.condition
         field = str(self.query_one(".field", Select).value)
         op = str(self.query_one(".op", Select).value)
         text = self.query_one(".value", Input).value.strip()
         if op in ("empty", "not empty"):
             return Condition(field, op)
+        values = [v.strip() for v in text.split(",") if v.strip()]
+        if field == "status":  # kept as codes, so the search reads the same in either language
+            values = [status_code(self.kind, v) for v in values]
         if op in ("in", "not in"):
-            return Condition(field, op, [v.strip() for v in text.split(",") if v.strip()])
-        return Condition(field, op, text)
+            return Condition(field, op, values)
+        return Condition(field, op, ",".join(values) if field == "status" else text)
 
 
 class SearchEditor(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | None]):

@@ -16,12 +16,13 @@ from typing import Any
 
 from sqlalchemy import Index, text
 
+from helpdesk_tui.domain.collation import NOBODY
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store import search_schema
 from helpdesk_tui.store.models import Incident
 
 INCIDENT_COLUMNS: tuple[str, ...] = (
-    "number", "caller_id", "organisation_id", "channel", "short_description", "description", "service_id",
+    "number", "caller_id", "caller_sort", "organisation_id", "channel", "short_description", "description", "service_id",
     "category_id", "impact", "urgency", "priority", "priority_overridden", "status", "group_id", "owner_id",
     "opened_by_id", "solution", "reason_code", "waiting_on", "created_at", "updated_at", "resolved_at",
     "closed_at", "version",
@@ -47,6 +48,7 @@ def incident_tuples(rows: Iterable[dict[str, Any]], dialect: str) -> list[tuple[
     """Rows in column order with the tables' defaults, times written the way SQLAlchemy does."""
     now = datetime.now(UTC)
     defaults: dict[str, Any] = {"description": "", "channel": "phone", "status": "registered", "waiting_on": "desk",
+                                "caller_sort": NOBODY,
                                 "priority_overridden": False, "version": 1, "created_at": now}
     pairs = [(c, defaults.get(c)) for c in INCIDENT_COLUMNS]
     times = [i for i, c in enumerate(INCIDENT_COLUMNS) if c in _TIME_COLUMNS] if dialect == "sqlite" else []

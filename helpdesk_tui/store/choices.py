@@ -63,7 +63,7 @@ def group_condition(kind: str, column: str, value: Any) -> ColumnElement[bool]:
     stays on the record's own table and its indexes."""
     src = source(kind)
     spec = src.column(column)
-    if spec.joined:
+    if spec.joined or spec.lookup is not None:  # a name shown for a reference (the caller's too)
         ref = src.refs.get(column)
         if ref is None:  # a joined column without a filter field: the parent's number
             raise ValueError(column)

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
 from sqlmodel import Session
 
 from helpdesk_tui.domain.errors import RuleViolation
+from helpdesk_tui.domain.field_values import field_name
 from helpdesk_tui.domain.filters import Condition, Filter
 from helpdesk_tui.domain.statuses import (
     TASK_STATUS_LABELS,
@@ -64,7 +65,7 @@ def _typed(src: Source, name: str, value: str) -> Any:
         try:
             return int(value.split()[0].rstrip("."))
         except (ValueError, IndexError):
-            raise RuleViolation(_("{field} takes a number, not «{value}»").format(field=name, value=value)) from None
+            raise RuleViolation(_("{field} takes a number, not «{value}»").format(field=field_name(name), value=value)) from None
     if name in ("created_at", "updated_at", "due_at"):
         try:
             moment = datetime.fromisoformat(value)

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from helpdesk_tui.store.fields import fk, maybe_when, when
+from helpdesk_tui.domain.collation import NOBODY
+from helpdesk_tui.store.fields import fk, maybe_when, sort_key_field, when
 from helpdesk_tui.store.types import JSONText, UTCDateTime
 
 # The partial indexes' predicates; queries repeat them literally so that the planners (which
@@ -46,6 +47,8 @@ class Person(SQLModel, table=True):
     full_name: str
     # The name case-folded (Cyrillic too), so pickers and look-ups match «петренко» to «Петренко».
     name_key: str = Field(index=True)
+    # Surname first, in the Ukrainian alphabet (domain/collation.py): how lists of people sort.
+    sort_key: str = sort_key_field(default="", sa_column_kwargs={"server_default": ""})
     email: str | None = Field(default=None, index=True)
     phone: str | None = None
     # The phone's digits only, so «067 123-45-67» finds «+380 67 123 45 67».
@@ -155,10 +158,16 @@ class Incident(SQLModel, table=True):
         Index("ix_incident_created", "created_at", "id"),
         # A caller's incidents, newest first: the mail intake's rate limit counts the last hour's.
         Index("ix_incident_caller_created", "caller_id", "created_at"),
+        # Sorted by caller (surname first, Ukrainian alphabet): a page of any list is an index range.
+        Index("ix_incident_caller_sort", "caller_sort", "id"),
     )  # fmt: skip
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True)
     caller_id: int | None = Field(default=None, foreign_key="person.id")
+    # The caller's Person.sort_key, kept on the row (desk/incidents.py, desk/admin.py) so that a
+    # list sorted by caller reads an index instead of sorting every matching row through a join;
+    # collation.NOBODY without a caller.
+    caller_sort: str = sort_key_field(default=NOBODY, sa_column_kwargs={"server_default": NOBODY})
     organisation_id: int | None = fk("organisation.id")
     channel: str = "phone"
     short_description: str

@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from helpdesk_tui.domain.dashboards import CATALOGUE, DashboardInfo, TabInfo
 from helpdesk_tui.domain.errors import RuleViolation
+from helpdesk_tui.domain.listing import cursor_column
 from helpdesk_tui.domain.statuses import (
     ACTIVE,
     AWAITING_OTHERS,
@@ -157,7 +158,7 @@ def _after(spec: ColumnSpec, id_col: Any, cursor: Cursor, desc: bool, *, inclusi
     """Rows past `cursor` in scan order. Nulls come last in the list, so a backwards scan meets
     them first."""
     value, last_id = cursor
-    expr = spec.expr
+    expr = spec.sort_expr
     if inclusive:
         id_past = id_col <= last_id if desc else id_col >= last_id
     else:
@@ -176,9 +177,10 @@ def _after(spec: ColumnSpec, id_col: Any, cursor: Cursor, desc: bool, *, inclusi
 
 
 def _order(spec: ColumnSpec, id_col: Any, desc: bool, backwards: bool = False) -> list[Any]:
-    nulls = spec.expr.is_(None)
+    expr = spec.sort_expr
+    nulls = expr.is_(None)
     keys = [] if not spec.nullable else [nulls.desc() if backwards else nulls.asc()]
-    keys += [spec.expr.desc() if desc else spec.expr.asc(), id_col.desc() if desc else id_col.asc()]
+    keys += [expr.desc() if desc else expr.asc(), id_col.desc() if desc else id_col.asc()]
     return keys
 
 
@@ -219,6 +221,8 @@ def page_statement(
     backwards = before is not None or last
     scan_desc = (not desc) if backwards else desc
     stmt = _listed_columns(src.kind, spec.joined).add_columns(_unread(src, viewer).label("unread"))
+    if spec.order is not None:
+        stmt = stmt.add_columns(spec.order.label(cursor_column(spec.name)))
     if src.kind == "incident":
         stmt = stmt.add_columns(Incident.waiting_on.label("waiting_on"))
     cursor = before if backwards else (after or start)
@@ -323,8 +327,9 @@ def page(
     rows = rows[:limit]
     if backwards:
         rows.reverse()
-    first = (rows[0][spec.name], rows[0]["id"]) if rows else None
-    final = (rows[-1][spec.name], rows[-1]["id"]) if rows else None
+    key = spec.name if spec.order is None else cursor_column(spec.name)
+    first = (rows[0][key], rows[0]["id"]) if rows else None
+    final = (rows[-1][key], rows[-1]["id"]) if rows else None
     if backwards:
         next_cursor, prev_cursor = (final if rows and not last else None), (first if more else None)
     else:
@@ -356,7 +361,9 @@ def group_counts(session: Session, kind: str, column: str, where: ColumnElement[
     stmt = select(spec.expr.label("value"), func.count().label("n")).select_from(src.from_clause())
     if where is not None:
         stmt = stmt.where(where)
-    stmt = stmt.group_by(spec.expr).order_by(func.count().desc(), spec.expr)
+    # Groups of the same size in the list's own order (people by surname, Ukrainian alphabet).
+    tie = spec.expr if spec.order is None else func.min(spec.order)
+    stmt = stmt.group_by(spec.expr).order_by(func.count().desc(), tie)
     return [GroupCount(r.value, int(r.n)) for r in session.execute(stmt)]
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from helpdesk_tui.domain.contacts import shown_phone
+from helpdesk_tui.domain.field_values import PERSON_FIELDS, PERSON_ID_FIELDS, RECORD_FIELDS
 from helpdesk_tui.store.models import (
     Category,
     ConfigurationItem,
@@ -52,6 +53,7 @@ def journal_entries(session: Session, record_kind: str, record_id: int, viewer_i
     if ids:
         for fc in session.execute(select(FieldChange).where(FieldChange.entry_id.in_(ids)).order_by(FieldChange.id)).scalars():  # type: ignore[attr-defined]
             changes.setdefault(fc.entry_id, []).append({"field": fc.field, "old": fc.old_value, "new": fc.new_value})
+        _name_references([c for cs in changes.values() for c in cs], session)
     unread: set[int] = set()
     if viewer_id is not None and ids:
         unread = set(session.execute(select(UnreadMarker.entry_id).where(
@@ -64,6 +66,48 @@ def journal_entries(session: Session, record_kind: str, record_id: int, viewer_i
         }
         for e, author in rows
     ]
+
+
+_LINKABLE: dict[str, Any] = {"incident": Incident, "knowledge_article": KnowledgeArticle, "problem": Problem,
+                             "task": Task, "external_task": ExternalTask, "service_request": ServiceRequest}
+
+
+def _name_references(changes: list[dict[str, Any]], session: Session) -> None:
+    """Give each change the names of the people and records its values refer to (a login, a
+    person's id, «knowledge_article:1»), looked up once for the whole journal; the journal keeps
+    the values themselves (field_values.shown_value shows them by these names)."""
+    logins: set[str] = set()
+    person_ids: set[int] = set()
+    records: dict[str, set[int]] = {}
+    for change in changes:
+        for value in (change["old"], change["new"]):
+            if not value:
+                continue
+            if change["field"] in PERSON_FIELDS:
+                logins.add(value)
+            elif change["field"] in PERSON_ID_FIELDS and value.isdigit():
+                person_ids.add(int(value))
+            elif change["field"] in RECORD_FIELDS and value.partition(":")[2].isdigit():
+                kind, _sep, rid = value.partition(":")
+                records.setdefault(kind, set()).add(int(rid))
+    by_login: dict[str, str] = {}
+    by_id: dict[str, str] = {}
+    by_record: dict[str, str] = {}
+    if logins:
+        by_login.update((login, name) for login, name in session.execute(
+            select(Person.login, Person.full_name).where(Person.login.in_(logins))))  # type: ignore[attr-defined]
+    if person_ids:
+        by_id.update((str(i), n) for i, n in session.execute(
+            select(Person.id, Person.full_name).where(Person.id.in_(person_ids))))  # type: ignore[union-attr]
+    for kind, rids in records.items():
+        model = _LINKABLE.get(kind)
+        if model is not None:
+            by_record.update((f"{kind}:{i}", n) for i, n in session.execute(
+                select(model.id, model.number).where(model.id.in_(rids))))
+    for change in changes:
+        field = change["field"]
+        found = by_login if field in PERSON_FIELDS else by_id if field in PERSON_ID_FIELDS else by_record
+        change["names"] = {v: found[v] for v in (change["old"], change["new"]) if v and v in found}
 
 
 def incident_detail(session: Session, incident: Incident, viewer_id: int | None = None) -> dict[str, Any]:
@@ -117,7 +161,7 @@ def incident_detail(session: Session, incident: Incident, viewer_id: int | None 
         "resolution_due": incident.resolution_due,
         "tasks": [
             {"id": t.id, "number": t.number, "status": t.status, "group": _name(session, WorkGroup, t.group_id),
-             "owner": _name(session, Person, t.owner_id, "login"), "short_description": t.short_description}
+             "owner": _name(session, Person, t.owner_id, "full_name"), "short_description": t.short_description}
             for t in tasks
         ],
         "external_tasks": [
@@ -139,7 +183,7 @@ def task_detail(session: Session, task: Task, viewer_id: int | None = None) -> d
     return {
         "id": task.id, "number": task.number, "version": task.version, "status": task.status,
         "short_description": task.short_description, "details": task.details,
-        "group": _name(session, WorkGroup, task.group_id), "owner": _name(session, Person, task.owner_id, "login"),
+        "group": _name(session, WorkGroup, task.group_id), "owner": _name(session, Person, task.owner_id, "full_name"),
         "parent": parent.number if parent else None, "parent_kind": parent_kind if parent else None,
         "parent_id": parent.id if parent else None, "completion_comment": task.completion_comment,
         "created_at": task.created_at, "completed_at": task.completed_at,

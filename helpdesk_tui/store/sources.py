@@ -4,7 +4,7 @@ filter may name (the whitelist saved searches are compiled against), and who is 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -63,12 +63,24 @@ class ColumnSpec:
     # For a joined value: the same value as a correlated sub-select, for pages that do not sort by
     # it. PostgreSQL plans four outer joins in 2-3 ms, longer than the page takes to read.
     lookup: Any = None
+    # What the list sorts by when it is not the value shown: a person's sort key (surname first,
+    # Ukrainian alphabet), not the full name. Pages then carry it as cursor_column(name).
+    order: Any = None
+
+    @property
+    def sort_expr(self) -> Any:
+        return self.expr if self.order is None else self.order
 
 
-def _name(value: Any, key: Any, via: Any, label: str, title: str) -> ColumnSpec:
+def _name(value: Any, key: Any, via: Any, label: str, title: str, order: Any = None) -> ColumnSpec:
     """A joined name column: `value` of the row whose `key` equals the record's `via`."""
-    return ColumnSpec(label, title, value, joined=True,
+    return ColumnSpec(label, title, value, joined=True, order=order,
                       lookup=select(value).where(key == via).correlate_except(key.table).scalar_subquery())
+
+
+def _person(alias: Any, via: Any, label: str, title: str) -> ColumnSpec:
+    """A person's full name, sorted by surname in the Ukrainian alphabet (through the join)."""
+    return _name(alias.full_name, alias.id, via, label, title, order=alias.sort_key)
 
 
 @dataclass(frozen=True)
@@ -116,9 +128,12 @@ INCIDENTS = Source(
         ColumnSpec("short_description", N_("Short description"), Incident.short_description, False),
         ColumnSpec("status", N_("Status"), Incident.status, False),
         ColumnSpec("priority", N_("Priority"), Incident.priority),
-        _name(_caller.full_name, _caller.id, Incident.caller_id, "caller", N_("Caller")),
+        # Sorted by the caller's key kept on the incident (ix_incident_caller_sort), never NULL
+        # (collation.NOBODY): no join, no sort, a page of a million rows is an index range.
+        replace(_person(_caller, Incident.caller_id, "caller", N_("Caller")), joined=False, order=Incident.caller_sort,
+                nullable=False),
         _name(WorkGroup.name, WorkGroup.id, Incident.group_id, "group", N_("Work group")),
-        _name(_owner.full_name, _owner.id, Incident.owner_id, "owner", N_("Owner")),
+        _person(_owner, Incident.owner_id, "owner", N_("Owner")),
         _name(Service.name, Service.id, Incident.service_id, "service", N_("Service")),
         ColumnSpec("channel", N_("Channel"), Incident.channel, False),
         ColumnSpec("created_at", N_("Created"), Incident.created_at, False),
@@ -162,7 +177,7 @@ TASKS = Source(
         ColumnSpec("short_description", N_("Short description"), Task.short_description, False),
         ColumnSpec("status", N_("Status"), Task.status, False),
         _name(WorkGroup.name, WorkGroup.id, Task.group_id, "group", N_("Work group")),
-        _name(_towner.full_name, _towner.id, Task.owner_id, "owner", N_("Owner")),
+        _person(_towner, Task.owner_id, "owner", N_("Owner")),
         _name(_parent.number, _parent.id, Task.incident_id, "parent", N_("Parent")),
         ColumnSpec("created_at", N_("Created"), Task.created_at, False),
         ColumnSpec("updated_at", N_("Updated"), Task.updated_at, False),
@@ -187,9 +202,9 @@ REQUESTS = Source(
         ColumnSpec("number", N_("Number"), ServiceRequest.number, False),
         ColumnSpec("short_description", N_("Short description"), ServiceRequest.short_description, False),
         ColumnSpec("status", N_("Status"), ServiceRequest.status, False),
-        _name(_requester.full_name, _requester.id, ServiceRequest.requester_id, "requester", N_("Requester")),
+        _person(_requester, ServiceRequest.requester_id, "requester", N_("Requester")),
         _name(WorkGroup.name, WorkGroup.id, ServiceRequest.group_id, "group", N_("Work group")),
-        _name(_rowner.full_name, _rowner.id, ServiceRequest.owner_id, "owner", N_("Owner")),
+        _person(_rowner, ServiceRequest.owner_id, "owner", N_("Owner")),
         ColumnSpec("created_at", N_("Created"), ServiceRequest.created_at, False),
         ColumnSpec("due_at", N_("Due"), ServiceRequest.due_at),
     ),

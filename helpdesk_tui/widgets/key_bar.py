@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from helpdesk_tui.i18n import _
+from helpdesk_tui.widgets.translated import described
 
 
 class KeyBar(Widget):
@@ -42,15 +43,17 @@ class KeyBar(Widget):
         text, spans, seen = Text(" "), [], set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if not binding.show or not active.enabled or binding.action in seen or binding.action == "command_palette":
+            description = described(binding)
+            if not binding.show or not active.enabled or binding.action in seen or binding.action == "command_palette" \
+                    or description is None:
                 continue
             seen.add(binding.action)
             start = text.cell_len
             text.append(self.app.get_key_display(binding), style=key_style.strip())
-            text.append(f" {binding.description}  ")
+            text.append(" " + description + "  ")
             spans.append((start, text.cell_len, active.node, binding.action))
         # The palette is always on show at the right: it lists whatever did not fit.
-        palette = Text("^p", style=key_style.strip()).append(f" {_('Commands')} ")
+        palette = Text("^p", style=key_style.strip()).append(" " + _("Commands") + " ")
         room = max(self.size.width - palette.cell_len - 1, 0)
         if text.cell_len > room:
             text.truncate(max(room - 1, 0))

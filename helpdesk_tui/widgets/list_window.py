@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from helpdesk_tui.domain.listing import cursor_column
+
 MAX_ROWS = 600  # a few pages around the cursor; the rest stays in the database
 
 
@@ -43,7 +45,9 @@ class ListWindow:
     # --- keys for the next pages --------------------------------------------------------
 
     def key(self, row: dict[str, Any]) -> tuple[Any, int]:
-        return row[self.sort_name], row["id"]
+        # A list sorted by a person continues after their sort key, not after the name shown.
+        order = cursor_column(self.sort_name)
+        return (row[order] if order in row else row[self.sort_name]), row["id"]
 
     @property
     def head(self) -> tuple[Any, int] | None:

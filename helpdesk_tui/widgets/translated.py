@@ -10,11 +10,17 @@ from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
-from textual.binding import BindingsMap
+from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 
 from helpdesk_tui.domain.text import printable
-from helpdesk_tui.i18n import _
+from helpdesk_tui.i18n import N_, _
+
+# Textual's own bindings that reach the key bar or the command palette (textual/screen.py,
+# widgets/_select.py): their English descriptions, for the catalog; shown through `described`.
+TEXTUAL_DESCRIPTIONS = frozenset({
+    N_("Dismiss menu"), N_("Copy selected text"), N_("Focus Next"), N_("Focus Previous"),
+})
 
 
 def translate_bindings(node: DOMNode) -> None:
@@ -24,6 +30,16 @@ def translate_bindings(node: DOMNode) -> None:
         for key, bindings in node._bindings.key_to_bindings.items()
     }
     node._bindings = BindingsMap.from_keys(keys)
+
+
+def described(binding: Binding) -> str | None:
+    """What a binding does, in the interface's language; None for Textual's internals whose
+    English has no translation here (an Input's cursor moves: no command anyone looks for)."""
+    if not binding.description:
+        return None
+    if binding.id is not None:  # ours: translated when the node was built
+        return binding.description
+    return _(binding.description) if binding.description in TEXTUAL_DESCRIPTIONS else None
 
 
 class TranslatedBindings:
