@@ -26,9 +26,9 @@ NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 # Words that may stay in Latin letters in the Ukrainian interface: the product's and the seed's
 # own names («HELP DESK», «ADD » Примітки», SLA as the manual writes it), key names.
 PROPER_NAMES = {"helpdesk-tui", "HELP", "DESK", "ADD", "SLA"}
-KEY_NAMES = {"esc", "enter", "tab", "ctrl", "shift", "home", "end", "pgup", "pgdn", "space", "delete", "del",
-             "backspace", "up", "down", "left", "right", "f5"}
-RECORD_NUMBER = re.compile(r"^(INC|TSK|VTSK|REQ|KB|PRB)\d{7}$")
+KEY_NAMES = {"esc", "enter", "tab", "ctrl", "shift", "super", "home", "end", "pgup", "pgdn", "space", "delete", "del",
+             "backspace", "up", "down", "left", "right", *(f"f{n}" for n in range(1, 13))}
+RECORD_NUMBER = re.compile(r"^(INC|TSK|VTSK|REQ|KB|PRB)(\d{7})?$")  # a number, or its prefix alone (INC…)
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_'’\-]*(?:\.[A-Za-z0-9_]+)*")
 
 
@@ -153,10 +153,15 @@ def test_every_screen_and_dialog_speaks_ukrainian(desk):
         await pilot.pause(0.2)
         walk.look("quick filters")
         await pilot.press("f")
-        for key, name in (("s", "sort"), ("g", "group")):
+        for key, name in (("s", "sort"), ("G", "group")):
             await pilot.press(key)
             await _wait_screen(pilot, "ChoiceDialog")
             walk.look(f"the {name} dialog")
+            await pilot.press("escape")
+        for key, name, screen_name in (("question_mark", "help", "HelpScreen"), ("g", "go to", "GoToDialog")):
+            await pilot.press(key)
+            await _wait_screen(pilot, screen_name)
+            walk.look(f"the {name} screen")
             await pilot.press("escape")
         await pilot.press("slash", *"пріоритет:високий", "enter")
         await pilot.pause(0.5)
