@@ -85,9 +85,11 @@ def test_all_matches_ranks_every_record_not_only_the_newest(db, monkeypatch):
 
     w = seed(db)
     with db.write() as s:
-        oldest = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Сканер сканер сканер")
+        oldest = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Сканер сканер сканер",
+                                              owner=w.analyst)
         for room in range(3):
-            incidents.register_incident(s, w.analyst, caller=w.caller, short_description=f"Сканер у кімнаті {room}")
+            incidents.register_incident(s, w.analyst, caller=w.caller, short_description=f"Сканер у кімнаті {room}",
+                                        owner=w.analyst)
     monkeypatch.setattr(search, "CANDIDATES", 2)
 
     async def scenario(app, pilot):

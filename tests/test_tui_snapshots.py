@@ -221,15 +221,17 @@ def test_incident_dialogs(frozen, snap_compare, lang, dialog):
 @pytest.mark.parametrize("lang", ["uk", "en"])
 @pytest.mark.parametrize("view", ["inbox", "message"])
 def test_mail(frozen, snap_compare, lang, view):
-    from helpdesk_tui.mail.intake import ingest
+    from helpdesk_tui.mail.intake import IntakeSettings, ingest
     from tests.mail_builders import message
+    from tests.world import FIRST_LINE
 
     db, _w, _made = frozen
+    mailbox = IntakeSettings(group=FIRST_LINE)
     with db.write() as s:
         ingest(s, message(sender="olena@client.example", name="Олена Шевченко", subject="Не друкує принтер",
-                          body="Доброго дня! Принтер у 204 не друкує.", message_id="m1@client.example"))
+                          body="Доброго дня! Принтер у 204 не друкує.", message_id="m1@client.example"), mailbox)
         ingest(s, message(sender="stranger@elsewhere.example", name="Невідомий Клієнт", subject="Не працює каса",
-                          body="Каса показує помилку 17.", message_id="m2@elsewhere.example"))
+                          body="Каса показує помилку 17.", message_id="m2@elsewhere.example"), mailbox)
     set_language(lang)
 
     async def ready(pilot):
