@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.widgets.text_field import TextField
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 
 DIALOG_CSS = """
@@ -72,7 +73,7 @@ class PromptDialog(TranslatedBindings, ModalScreen[str | None]):
         with Vertical():
             yield Label(literal(self.title_text), classes="title")
             yield Label(literal(self.label_text))
-            yield Input(value=self.value, id="answer")
+            yield TextField(value=self.value, id="answer")
             yield Label("", classes="error", id="error")
             with Horizontal():
                 yield Button(_("OK"), variant="primary", id="ok")

@@ -21,6 +21,7 @@ from helpdesk_tui.domain.statuses import IncidentStatus, ReasonCode
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.dialogs import ConfirmDialog
 from helpdesk_tui.widgets.key_bar import KeyBar
+from helpdesk_tui.widgets.text_field import TextBox, TextField
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 from helpdesk_tui.widgets.failures import SaysFailures
 
@@ -128,7 +129,7 @@ class StatusDialog(_SavingDialog):
                 else:
                     # A solution taken from a related record (R4) is offered, to be edited.
                     offered = (self.record.get("solution") or "") if name == "solution" else ""
-                    yield TextArea(offered, id=name, tab_behavior="focus")
+                    yield TextBox(offered, id=name)
             if not self.needs:
                 yield Label(_("Press Ctrl+S to confirm."))
             yield Label("", id="error")
@@ -183,9 +184,9 @@ class NoteDialog(_SavingDialog):
         with Vertical():
             yield Label(Text(f"{self.record['number']} · {_('Add a note')}"), classes="title")
             yield Label(_("Summary"))
-            yield Input(id="summary", max_length=160)
+            yield TextField(id="summary", max_length=160)
             yield Label(_("Text"))
-            yield TextArea(id="text", tab_behavior="focus")
+            yield TextBox(id="text")
             yield Checkbox(_("Publish in self-service"), id="published")
             yield Label("", id="error")
             yield KeyBar()
@@ -301,7 +302,7 @@ class PriorityDialog(_SavingDialog):
             yield Select([(priority_label(n), n) for n in range(1, 6)], id="priority", prompt=_("Choose…"),
                          value=self.record.get("priority") or Select.NULL)
             yield Label(field_label("justification") + " *")
-            yield TextArea(id="justification", tab_behavior="focus")
+            yield TextBox(id="justification")
             yield Label("", id="error")
             yield KeyBar()
 
@@ -332,9 +333,9 @@ class TaskDialog(_SavingDialog):
             yield Label(field_label("group") + " *")
             yield Select([], id="group", type_to_search=True, prompt=_("Choose…"))
             yield Label(field_label("short_description") + " *")
-            yield Input(id="short", max_length=160)
+            yield TextField(id="short", max_length=160)
             yield Label(_("Details"))
-            yield TextArea(id="details", tab_behavior="focus")
+            yield TextBox(id="details")
             yield Label("", id="error")
             yield KeyBar()
 
@@ -376,7 +377,7 @@ class TaskMoveDialog(_SavingDialog):
         with Vertical():
             yield Label(Text(f"{self.record['number']} · {title}"), classes="title")
             yield Label(_("Comment *") if self.action == "complete" else _("Reason"))
-            yield TextArea(id="text", tab_behavior="focus")
+            yield TextBox(id="text")
             yield Label("", id="error")
             yield KeyBar()
 
@@ -408,9 +409,9 @@ class VendorDialog(_SavingDialog):
             yield Label(field_label("service"))
             yield Select([], id="service", type_to_search=True, prompt=_("Choose…"))
             yield Label(field_label("short_description") + " *")
-            yield Input(id="short", max_length=160, value=self.record.get("short_description") or "")
+            yield TextField(id="short", max_length=160, value=self.record.get("short_description") or "")
             yield Label(_("Details"))
-            yield TextArea(id="details", tab_behavior="focus")
+            yield TextBox(id="details")
             yield Label("", id="error")
             yield KeyBar()
 

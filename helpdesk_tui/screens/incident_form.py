@@ -26,6 +26,7 @@ from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.person_picker import PersonPicker
 from helpdesk_tui.widgets.related_panel import MARK_LINKED, MARK_SOLUTION, RelatedPanel
 from helpdesk_tui.widgets.status_header import StatusHeader
+from helpdesk_tui.widgets.text_field import TextBox, TextField
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 from helpdesk_tui.widgets.failures import SaysFailures
 
@@ -73,9 +74,9 @@ class IncidentFormScreen(SaysFailures, TranslatedBindings, Screen[None]):
             yield Label(_("Caller *"), classes="field")
             yield PersonPicker(self.workspace, id="caller")
             yield Label(_("Short description *"), classes="field")
-            yield Input(id="short", max_length=160)
+            yield TextField(id="short", max_length=160)
             yield Label(_("Description"), classes="field")
-            yield TextArea(id="description", tab_behavior="focus")
+            yield TextBox(id="description")
             yield Label(_("Work group"), classes="field")
             yield Select([], prompt=_("Choose a work group"), id="group", type_to_search=True)
             yield Label(_("Owner"), classes="field")
@@ -299,11 +300,11 @@ class NewCallerDialog(SaysFailures, TranslatedBindings, ModalScreen[Any]):
         with Vertical():
             yield Label(_("New caller"), classes="title")
             yield Label(_("Full name *"))
-            yield Input(value="" if is_mail or is_phone else typed, id="full_name")
+            yield TextField(value="" if is_mail or is_phone else typed, id="full_name")
             yield Label(_("Phone"))
-            yield Input(value=typed if is_phone else "", id="phone")
+            yield TextField(value=typed if is_phone else "", id="phone")
             yield Label(_("E-mail"))
-            yield Input(value=typed if is_mail else "", id="email")
+            yield TextField(value=typed if is_mail else "", id="email")
             yield Label("", id="error")
             yield KeyBar()
 

@@ -25,6 +25,7 @@ from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.dialogs import ConfirmDialog, PromptDialog
 from helpdesk_tui.widgets.filter_line import FIELDS
 from helpdesk_tui.widgets.key_bar import KeyBar
+from helpdesk_tui.widgets.text_field import TextField
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 from helpdesk_tui.widgets.failures import SaysFailures
 
@@ -203,7 +204,7 @@ class ConditionRow(Horizontal):
                      allow_blank=False, classes="field")
         yield Select([(_(label), op) for op, label in OPERATORS], value=c.op, allow_blank=False, classes="op")
         value = ",".join(c.value) if isinstance(c.value, list) else (c.value or "")
-        yield Input(value=value, placeholder=_("value"), classes="value",
+        yield TextField(value=value, placeholder=_("value"), classes="value",
                     suggester=ValueSuggester(self.workspace, self.kind, c.field))
         yield Button("✕", classes="remove")
 
@@ -257,10 +258,10 @@ class SearchEditor(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | No
             yield Label(_("Edit the search") if self.search else _("New saved search"), classes="title")
             with Horizontal(classes="bar"):
                 yield Select([(_(label), k) for k, label in KINDS], value=self.kind, allow_blank=False, id="kind")
-                yield Input(value=self.search.name if self.search and self.search.personal else "",
+                yield TextField(value=self.search.name if self.search and self.search.personal else "",
                             placeholder=_("Name of the search"), id="name")
             yield VerticalScroll(id="conditions")
-            yield Input(placeholder=_("Words to find in the short description (optional)"), id="words")
+            yield TextField(placeholder=_("Words to find in the short description (optional)"), id="words")
             yield Label("", id="found")
             with Horizontal(classes="bar"):
                 yield Button(_("Add condition"), id="add")
