@@ -177,6 +177,20 @@ class Workspace:
                 select(Person).join(GroupMember, GroupMember.person_id == Person.id)
                 .where(GroupMember.group_id == group_id, Person.active).order_by(Person.name_key)).scalars()]
 
+    def owners(self, group_id: int | None = None) -> list[tuple[int, str]]:
+        """Who may own an incident: the group's members, or, with no group, everyone who works
+        incidents (R3: a work group and/or an owner)."""
+        if group_id is not None:
+            return self.members(group_id)
+        from helpdesk_tui.domain.statuses import Role as R
+        from helpdesk_tui.store.models import PersonRole
+
+        with self.db.read() as session:
+            return [(p.id, p.full_name) for p in session.execute(
+                select(Person).join(PersonRole, PersonRole.person_id == Person.id)
+                .where(PersonRole.role.in_([R.ANALYST.value, R.GROUP_MEMBER.value]), Person.active)
+                .distinct().order_by(Person.name_key)).scalars()]
+
     def register(self, *, caller_id: int | None, short_description: str, description: str = "",
                  group_id: int | None = None, owner_id: int | None = None,
                  links: tuple[tuple[str, int], ...] = (), solution_from: tuple[str, int] | None = None) -> dict[str, Any]:
@@ -253,18 +267,14 @@ class Workspace:
 
     def classification_choices(self, group_id: int | None) -> dict[str, list[tuple[int, str]]]:
         """What the classification form offers: services, every category by service, owners."""
-        from helpdesk_tui.domain.statuses import Role as R
-        from helpdesk_tui.store.models import Category, PersonRole, Service
+        from helpdesk_tui.store.models import Category, Service
 
         with self.db.read() as session:
             services = [(x.id, x.name) for x in session.execute(
                 select(Service).where(Service.active).order_by(Service.name)).scalars()]  # type: ignore[misc]
             categories = [(c.id, c.name, c.service_id) for c in session.execute(
                 select(Category).where(Category.active, Category.kind == "incident").order_by(Category.name)).scalars()]  # type: ignore[misc]
-            staff = session.execute(select(Person).join(PersonRole, PersonRole.person_id == Person.id)
-                                    .where(PersonRole.role.in_([R.ANALYST.value, R.GROUP_MEMBER.value]), Person.active)
-                                    .distinct().order_by(Person.name_key)).scalars()
-            owners = [(p.id, p.full_name) for p in staff]
+        owners = self.owners()
         if group_id is not None:
             members = {pid for pid, _n in self.members(group_id)}
             owners = [o for o in owners if o[0] in members] or owners

@@ -1,6 +1,8 @@
 """Dialogs on an open incident: a status change asking only what that status needs (R22, R25,
 R26), and «ADD » Примітки» (R23). Ctrl+S saves; a refusal keeps the text; a stale copy (another
-analyst saved first) says what changed, and Ctrl+S again applies the text on top of it."""
+analyst saved first) says what changed, and Ctrl+S again applies the text on top of it. Esc asks
+before throwing typed text away, and a message about missing fields follows the fields
+(screens/form_guard.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from helpdesk_tui.domain.priority import LEVELS, level_label, priority_label
 from helpdesk_tui.domain.statuses import IncidentStatus, ReasonCode
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.dialogs import ConfirmDialog
+from helpdesk_tui.screens.form_guard import FormGuard, Problem
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.text_field import TextBox, TextField
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
@@ -41,11 +44,11 @@ _CSS = """
                     background: $surface; padding: 0 1; }}
 {name} .title {{ text-style: bold; margin: 1 0; }}
 {name} TextArea {{ height: 8; }}
-{name} #error {{ color: $error; }}
+{name} #error {{ color: $error; width: 100%; }}
 """
 
 
-class _SavingDialog(SaysFailures, TranslatedBindings, ModalScreen[bool]):
+class _SavingDialog(FormGuard, SaysFailures, TranslatedBindings, ModalScreen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
@@ -57,21 +60,16 @@ class _SavingDialog(SaysFailures, TranslatedBindings, ModalScreen[bool]):
         self.version = record["version"]
         self.saving = False
 
-    def action_cancel(self) -> None:
+    def leave(self) -> None:
         self.dismiss(False)
 
-    def _say(self, message: str) -> None:
-        self.query_one("#error", Label).update(literal(message))
-
     def action_save(self) -> None:
-        if not self.saving:
-            values = self.values()
-            if values is not None:
-                self.saving = True
-                self._say(_("Saving…"))
-                self._save(values)
+        if not self.saving and self.check():
+            self.saving = True
+            self.say(_("Saving…"))
+            self._save(self.values())
 
-    def values(self) -> dict[str, Any] | None:
+    def values(self) -> dict[str, Any]:
         raise NotImplementedError
 
     def write(self, values: dict[str, Any]) -> None:
@@ -94,19 +92,19 @@ class _SavingDialog(SaysFailures, TranslatedBindings, ModalScreen[bool]):
 
     def _refused(self, message: str) -> None:
         self.saving = False
-        self._say(message)
+        self.say(message)
 
     def _open_tasks(self, exc: OpenTasks) -> None:
         self.saving = False
         self.ask_about_open_tasks(exc)
 
     def ask_about_open_tasks(self, exc: OpenTasks) -> None:
-        self._say(exc.message)
+        self.say(exc.message)
 
     def _stale(self, exc: StaleVersion) -> None:
         self.saving = False
         self.version = exc.current_version
-        self._say(exc.message + " " + _("Your text is kept: Ctrl+S applies it to the current version."))
+        self.say(exc.message + " " + _("Your text is kept: Ctrl+S applies it to the current version."))
 
 
 class StatusDialog(_SavingDialog):
@@ -140,7 +138,7 @@ class StatusDialog(_SavingDialog):
         if fields:
             fields.first().focus()
 
-    def values(self) -> dict[str, Any] | None:
+    def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for name in self.needs:
             if name == "reason_code":
@@ -148,13 +146,14 @@ class StatusDialog(_SavingDialog):
                 values[name] = code if isinstance(code, str) else None
             else:
                 values[name] = self.query_one(f"#{name}", TextArea).text.strip()
-        missing = [n for n, v in values.items() if not v]
-        if missing:
-            self._say(_("«{status}» needs: {fields}").format(
-                status=self.target.label, fields=", ".join(field_label(n) for n in missing)))
-            self.query_one(f"#{missing[0]}").focus()
-            return None
         return values
+
+    def problem(self) -> Problem | None:
+        missing = [n for n, v in self.values().items() if not v]
+        if not missing:
+            return None
+        return _("«{status}» needs: {fields}").format(
+            status=self.target.label, fields=", ".join(field_label(n) for n in missing)), missing[0]
 
     def write(self, values: dict[str, Any]) -> None:
         if self.target is IncidentStatus.RESOLVED:
@@ -169,7 +168,7 @@ class StatusDialog(_SavingDialog):
                 self.open_tasks_confirmed = True
                 self.action_save()
             else:  # the dialog stays, with what was typed, and says why nothing changed
-                self._say(exc.message)
+                self.say(exc.message)
 
         self.app.push_screen(ConfirmDialog(_("{problem}. Resolve it with them open?").format(problem=exc.message)),
                              answered)
@@ -194,14 +193,15 @@ class NoteDialog(_SavingDialog):
     def on_mount(self) -> None:
         self.query_one("#summary", Input).focus()
 
-    def values(self) -> dict[str, Any] | None:
-        text = self.query_one("#text", TextArea).text.strip()
-        summary = self.query_one("#summary", Input).value.strip()
-        if not text and not summary:
-            self._say(_("A note needs a summary or a text"))
-            self.query_one("#text").focus()
-            return None
-        return {"summary": summary, "text": text,
+    def problem(self) -> Problem | None:
+        values = self.values()
+        if not values["text"] and not values["summary"]:
+            return _("A note needs a summary or a text"), "text"
+        return None
+
+    def values(self) -> dict[str, Any]:
+        return {"summary": self.query_one("#summary", Input).value.strip(),
+                "text": self.query_one("#text", TextArea).text.strip(),
                 "published": self.query_one("#published", Checkbox).value}
 
     def write(self, values: dict[str, Any]) -> None:
@@ -239,6 +239,9 @@ class ClassifyDialog(_SavingDialog):
         self.app.call_from_thread(self._fill, choices)
 
     def _fill(self, choices: dict[str, Any]) -> None:
+        self.filled(lambda: self._fill_choices(choices))
+
+    def _fill_choices(self, choices: dict[str, Any]) -> None:
         self.categories = choices["categories"]
         for name, key in (("service", "services"), ("owner", "owners")):
             select = self.query_one(f"#{name}", Select)
@@ -274,15 +277,15 @@ class ClassifyDialog(_SavingDialog):
             text = _("Priority is computed from impact and urgency")
         self.query_one("#priority", Label).update(Text(text))
 
-    def values(self) -> dict[str, Any] | None:
-        values = {name: self.query_one(f"#{name}", Select).value for name in self.FIELDS}
-        missing = [name for name, value in values.items() if not isinstance(value, int)]
-        if missing:
-            self._say(_("«{status}» needs: {fields}").format(
-                status=IncidentStatus.IN_PROGRESS.label, fields=", ".join(field_label(n) for n in missing)))
-            self.query_one(f"#{missing[0]}").focus()
+    def values(self) -> dict[str, Any]:
+        return {name: self.query_one(f"#{name}", Select).value for name in self.FIELDS}
+
+    def problem(self) -> Problem | None:
+        missing = [name for name, value in self.values().items() if not isinstance(value, int)]
+        if not missing:
             return None
-        return values
+        return _("«{status}» needs: {fields}").format(
+            status=IncidentStatus.IN_PROGRESS.label, fields=", ".join(field_label(n) for n in missing)), missing[0]
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.classify(self.record["id"], service_id=values["service"], category_id=values["category"],
@@ -309,14 +312,17 @@ class PriorityDialog(_SavingDialog):
     def on_mount(self) -> None:
         self.query_one("#priority").focus()
 
-    def values(self) -> dict[str, Any] | None:
-        priority = self.query_one("#priority", Select).value
-        justification = self.query_one("#justification", TextArea).text.strip()
-        if not isinstance(priority, int) or not justification:
-            self._say(_("Choose the priority and say why"))
-            self.query_one("#priority" if not isinstance(priority, int) else "#justification").focus()
-            return None
-        return {"priority": priority, "justification": justification}
+    def values(self) -> dict[str, Any]:
+        return {"priority": self.query_one("#priority", Select).value,
+                "justification": self.query_one("#justification", TextArea).text.strip()}
+
+    def problem(self) -> Problem | None:
+        values = self.values()
+        if not isinstance(values["priority"], int):
+            return _("Choose the priority and say why"), "priority"
+        if not values["justification"]:
+            return _("Choose the priority and say why"), "justification"
+        return None
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.change_priority(self.record["id"], expected_version=self.version, **values)
@@ -349,14 +355,17 @@ class TaskDialog(_SavingDialog):
         self.app.call_from_thread(self.query_one("#group", Select).set_options,
                                   [(literal(name, one_line=True), gid) for gid, name in groups])
 
-    def values(self) -> dict[str, Any] | None:
-        group = self.query_one("#group", Select).value
-        short = self.query_one("#short", Input).value.strip()
-        if not isinstance(group, int) or not short:
-            self._say(_("A task needs a work group and a short description"))
-            self.query_one("#group" if not isinstance(group, int) else "#short").focus()
-            return None
-        return {"group_id": group, "short_description": short, "details": self.query_one("#details", TextArea).text}
+    def values(self) -> dict[str, Any]:
+        return {"group_id": self.query_one("#group", Select).value,
+                "short_description": self.query_one("#short", Input).value.strip(),
+                "details": self.query_one("#details", TextArea).text}
+
+    def problem(self) -> Problem | None:
+        values = self.values()
+        if not isinstance(values["group_id"], int) or not values["short_description"]:
+            return (_("A task needs a work group and a short description"),
+                    "group" if not isinstance(values["group_id"], int) else "short")
+        return None
 
     def write(self, values: dict[str, Any]) -> None:
         number = self.workspace.new_task(self.record["id"], **values)
@@ -384,12 +393,13 @@ class TaskMoveDialog(_SavingDialog):
     def on_mount(self) -> None:
         self.query_one("#text").focus()
 
-    def values(self) -> dict[str, Any] | None:
-        text = self.query_one("#text", TextArea).text.strip()
-        if self.action == "complete" and not text:
-            self._say(_("To complete a task, add a comment"))
-            return None
-        return {"text": text}
+    def values(self) -> dict[str, Any]:
+        return {"text": self.query_one("#text", TextArea).text.strip()}
+
+    def problem(self) -> Problem | None:
+        if self.action == "complete" and not self.values()["text"]:
+            return _("To complete a task, add a comment"), "text"
+        return None
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.move_task(self.record["id"], self.action, expected_version=self.version, **values)
@@ -426,22 +436,28 @@ class VendorDialog(_SavingDialog):
         self.app.call_from_thread(self._fill, vendors, services)
 
     def _fill(self, vendors: list[tuple[int, str]], services: list[tuple[int, str]]) -> None:
+        self.filled(lambda: self._fill_choices(vendors, services))
+
+    def _fill_choices(self, vendors: list[tuple[int, str]], services: list[tuple[int, str]]) -> None:
         self.query_one("#vendor", Select).set_options([(literal(n, one_line=True), i) for i, n in vendors])
         service = self.query_one("#service", Select)
         service.set_options([(literal(n, one_line=True), i) for i, n in services])
         if self.record.get("service_id") in {i for i, _n in services}:
             service.value = self.record["service_id"]
 
-    def values(self) -> dict[str, Any] | None:
-        vendor = self.query_one("#vendor", Select).value
-        short = self.query_one("#short", Input).value.strip()
-        if not isinstance(vendor, int) or not short:
-            self._say(_("An external task needs a vendor and a short description"))
-            self.query_one("#vendor" if not isinstance(vendor, int) else "#short").focus()
-            return None
+    def values(self) -> dict[str, Any]:
         service = self.query_one("#service", Select).value
-        return {"vendor_id": vendor, "short_description": short, "details": self.query_one("#details", TextArea).text,
+        return {"vendor_id": self.query_one("#vendor", Select).value,
+                "short_description": self.query_one("#short", Input).value.strip(),
+                "details": self.query_one("#details", TextArea).text,
                 "service_id": service if isinstance(service, int) else None}
+
+    def problem(self) -> Problem | None:
+        values = self.values()
+        if not isinstance(values["vendor_id"], int) or not values["short_description"]:
+            return (_("An external task needs a vendor and a short description"),
+                    "vendor" if not isinstance(values["vendor_id"], int) else "short")
+        return None
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.hand_to_vendor(self.record["id"], expected_version=self.version, **values)

@@ -23,6 +23,7 @@ from helpdesk_tui.domain.errors import DeskError
 from helpdesk_tui.domain.filters import Condition, Filter, format_filter
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.dialogs import ConfirmDialog, PromptDialog
+from helpdesk_tui.screens.form_guard import FormGuard
 from helpdesk_tui.widgets.filter_line import FIELDS
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.text_field import TextField
@@ -228,8 +229,9 @@ class ConditionRow(Horizontal):
         return Condition(field, op, text)
 
 
-class SearchEditor(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | None]):
-    """«New saved search»: conditions (field, operator, value), words, a name; Ctrl+S saves."""
+class SearchEditor(FormGuard, SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | None]):
+    """«New saved search»: conditions (field, operator, value), words, a name; Ctrl+S saves;
+    Esc asks before throwing away what was typed or chosen."""
 
     DEFAULT_CSS = """
     SearchEditor { align: center middle; }
@@ -268,11 +270,11 @@ class SearchEditor(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | No
                 yield Button(_("Save as"), variant="primary", id="save")
                 yield Button(_("Cancel"), id="cancel")
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self.search is not None:
             self._load_existing(self.search.id)
         else:
-            self.action_add()
+            await self.action_add()  # the form as it opens has its first (empty) condition
         self.query_one("#name", Input).focus()
 
     @work(thread=True, group="editor-load", exit_on_error=False)
@@ -280,15 +282,17 @@ class SearchEditor(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | No
         _s, flt = self.workspace.search(search_id)
         self.app.call_from_thread(self._fill, flt)
 
-    def _fill(self, flt: Filter) -> None:
+    async def _fill(self, flt: Filter) -> None:
         self.initial = flt
-        box = self.query_one("#conditions")
-        box.mount_all([ConditionRow(self.workspace, self.kind, c) for c in flt.conditions])
+        clean = not self.is_dirty()
+        await self.query_one("#conditions").mount_all([ConditionRow(self.workspace, self.kind, c) for c in flt.conditions])
         self.query_one("#words", Input).value = flt.text
+        if clean:
+            self.mark_clean()
         self._count()
 
-    def action_add(self) -> None:
-        self.query_one("#conditions").mount(ConditionRow(self.workspace, self.kind))
+    def action_add(self) -> Any:
+        return self.query_one("#conditions").mount(ConditionRow(self.workspace, self.kind))
 
     @on(Select.Changed, "#kind")
     async def _kind_changed(self, event: Select.Changed) -> None:
@@ -328,7 +332,7 @@ class SearchEditor(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | No
         event.stop()
         {"add": self.action_add, "save": self.action_save, "cancel": self.action_cancel}.get(event.button.id or "", lambda: None)()
 
-    def action_cancel(self) -> None:
+    def leave(self) -> None:
         self.dismiss(None)
 
     def action_save(self) -> None:
