@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, select, true
 
 from helpdesk_tui.desk import searches as saved
 from helpdesk_tui.desk.auth import SignedIn
@@ -126,24 +126,14 @@ class Workspace:
     # --- the phone intake form (R3) ------------------------------------------------------------
 
     def people(self, text: str, limit: int = 8) -> list[PersonChoice]:
-        """Callers matching what is typed: a word of the name, the login, the e-mail or phone digits."""
+        """Callers matching what is typed: the start or any part of the name (every word, in any
+        order), the login or the e-mail, or of the phone's digits (store/people_search.py)."""
         from helpdesk_tui.desk.lookup import name_key, phone_key
-        from helpdesk_tui.store.models import Organisation
+        from helpdesk_tui.store.people_search import find_people
 
-        text = text.strip()
-        if not text:
-            return []
-        key = name_key(text)
-        conds = [Person.name_key.startswith(key), Person.name_key.contains(" " + key),
-                 Person.login.startswith(text), Person.email.startswith(text.lower())]  # type: ignore[union-attr]
-        digits = phone_key(text)
-        if len(digits) >= 3:
-            conds.append(Person.phone_key.contains(digits))  # type: ignore[union-attr]
-        stmt = (select(Person, Organisation.name).outerjoin(Organisation, Organisation.id == Person.organisation_id)
-                .where(Person.active, or_(*conds)).order_by(Person.name_key).limit(limit))
         with self.db.read() as session:
-            return [PersonChoice(p.id, p.full_name, p.login, p.email, p.phone, org)  # type: ignore[arg-type]
-                    for p, org in session.execute(stmt)]
+            return [PersonChoice(*row) for row in find_people(session, key=name_key(text), digits=phone_key(text),
+                                                                limit=limit)]
 
     def add_caller(self, *, full_name: str, phone: str | None = None, email: str | None = None) -> PersonChoice:
         """R3: a caller the desk does not know yet, added while they are on the line."""
