@@ -50,7 +50,7 @@ def test_esc_on_a_new_incident_with_only_its_caller_typed_or_chosen_asks_first(d
         await pilot.press(*"067 123 45")  # the caller's number, typed while they dictate it
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="the question")
-        await pilot.press("n")
+        await pilot.press("enter")  # Enter by habit keeps the form: only «y» throws it away
         await wait_for(pilot, lambda: app.screen is form)
         assert form.query_one("#caller-search").value == "067 123 45"
         await wait_text(pilot, "Олена Шевченко (olena)")

@@ -130,3 +130,17 @@ class ConfirmDialog(TranslatedBindings, ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class DiscardDialog(ConfirmDialog):
+    """Whether to throw away what was typed: only «y» (or a click on Yes) does. Enter, Esc and
+    «n» keep it, and the focus starts on No, so a key pressed by habit loses nothing."""
+
+    inherit_bindings = False
+    BINDINGS = [
+        Binding("escape,n,enter", "answer(False)", N_("No"), id="dialog.no"),
+        Binding("y", "answer(True)", N_("Yes"), id="dialog.yes"),
+    ]
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()

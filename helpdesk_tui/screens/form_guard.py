@@ -73,9 +73,9 @@ class FormGuard:
         if not self.is_dirty():
             self.leave()
             return
-        from helpdesk_tui.screens.dialogs import ConfirmDialog
+        from helpdesk_tui.screens.dialogs import DiscardDialog
 
-        self.app.push_screen(ConfirmDialog(_(self.DISCARD_QUESTION)),  # type: ignore[attr-defined]
+        self.app.push_screen(DiscardDialog(_(self.DISCARD_QUESTION)),  # type: ignore[attr-defined]
                              lambda yes: self.leave() if yes else None)
 
     # --- what is missing ----------------------------------------------------------------------
