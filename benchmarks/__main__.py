@@ -198,6 +198,35 @@ def search(args: argparse.Namespace) -> None:
                     server.stop()
 
 
+def people(args: argparse.Namespace) -> None:
+    from benchmarks import people as pb
+    from helpdesk_tui.store.db import Database
+
+    print(f"machine: {_machine()}")
+    targets: list[str] = [] if args.only_pg else ["sqlite"]
+    if args.pg or args.only_pg:
+        targets.append("postgresql")
+    for engine in targets:
+        with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
+            server = None
+            if engine == "sqlite":
+                db = Database(f"sqlite:///{Path(tmp) / 'people.db'}")
+            else:
+                server, url = _pg_server()
+                db = Database(url)
+            try:
+                built = pb.build(db, args.people)
+                print(f"{engine}: {args.people:,} people inserted, index kept as they came, in {built['seconds']:.1f} s",
+                      flush=True)
+                times = pb.typing(db, built["who"], rounds=args.rounds)
+                for kind, samples in times.items():
+                    print(f"{engine}: caller search per keystroke, {kind}: {pb.summary(samples)}", flush=True)
+            finally:
+                db.dispose()
+                if server is not None:
+                    server.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="what", required=True)
@@ -233,6 +262,12 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--only-pg", action="store_true", help="skip SQLite")
     q.add_argument("--db", help="SQLite: reuse (or keep) the database at this path")
     q.set_defaults(run=search)
+    c = sub.add_parser("people", help="the caller search per keystroke at 100k people (issue 16)")
+    c.add_argument("--people", type=int, default=100_000)
+    c.add_argument("--rounds", type=int, default=3, help="times every keystroke is timed")
+    c.add_argument("--pg", action="store_true", help="also measure on a PostgreSQL server started for the run")
+    c.add_argument("--only-pg", action="store_true", help="skip SQLite")
+    c.set_defaults(run=people)
     args = parser.parse_args(argv)
     args.run(args)
     return 0

@@ -36,10 +36,14 @@ def stdlib_rate(raws: list[bytes]) -> float:
     return len(raws) / (time.perf_counter() - t0)
 
 
+MAILBOX_GROUP = "Перша лінія"  # R3: what mail registers belongs to a work group ([mail] group)
+
+
 def _callers(db: Database) -> list[str]:
     migrate.upgrade(db)
     with db.write() as s:
         boss = admin.create_person(s, None, login="admin", full_name="Адмін", roles={Role.ADMIN, Role.ANALYST})
+        admin.create_group(s, boss, name=MAILBOX_GROUP)
         return [admin.create_person(s, boss, login=f"caller{i}", full_name=f"Абонент {i}",
                                     email=f"caller{i}@client.example").email for i in range(50)]
 
@@ -48,7 +52,7 @@ def desk_rate(db: Database, n: int) -> dict[str, float]:
     """The desk's part alone: messages parsed beforehand, written the way the poller writes them
     (batches of 50 in one transaction, a savepoint each); no server, no parsing."""
     raws = messages(n, _callers(db))
-    settings = IntakeSettings(rate_limit_per_hour=10**6)
+    settings = IntakeSettings(group=MAILBOX_GROUP, rate_limit_per_hour=10**6)
     parsed = [parse_for_intake(raw, settings) for raw in raws]
 
     def write(lo: int, hi: int) -> None:
@@ -79,7 +83,8 @@ def ingest_rate(db: Database, imap: Any, n: int) -> dict[str, float]:
         t0 = time.perf_counter()
         done = 0
         while done < n:
-            report = poll_once(db, client, IntakeSettings(rate_limit_per_hour=10**6), holder="bench")
+            report = poll_once(db, client, IntakeSettings(group=MAILBOX_GROUP, rate_limit_per_hour=10**6),
+                               holder="bench")
             done += report.fetched
             if report.fetched == 0:
                 break

@@ -136,7 +136,8 @@ def build(db: Database, n: int, articles: int, problems: int) -> dict[str, Any]:
         conn.execute(text("ANALYZE knowledge_article" if db.dialect == "sqlite" else "ANALYZE knowledge_article, problem"))
     with db.write() as s:
         analyst = s.get(Person, ref["analyst"])
-        ids = {key: incidents.register_incident(s, analyst, short_description=short, description=body).id
+        ids = {key: incidents.register_incident(s, analyst, short_description=short, description=body,
+                                                owner=analyst).id
                for key, (short, body) in DOCUMENTS.items()}
     return {"ids": ids, "load_s": load_s, "kb_s": kb_s}
 

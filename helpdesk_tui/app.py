@@ -206,7 +206,12 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
             self.notify(message, severity="error", timeout=30)
 
     def _signed_in(self, who: SignedIn, workspace: Workspace | None = None) -> None:
+        from helpdesk_tui.screens.signin import SignInScreen
+
         self.signed_in = who
+        if isinstance(self.screen, SignInScreen):
+            # Its work is done: a role question drawn over it left the box's edges around itself.
+            self.pop_screen()
         if workspace is not None:
             self._open_workspace(workspace)
         else:

@@ -17,6 +17,7 @@ def point_at_servers(monkeypatch: pytest.MonkeyPatch, directory: Path, *, imap_p
     cfg.write_text(TRUSTED_AUTH + f"""
 [mail]
 from = "helpdesk@desk.example"
+group = "Перша лінія підтримки Контакт-центр"
 [mail.imap]
 host = "127.0.0.1"
 port = {imap_port}

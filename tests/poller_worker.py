@@ -8,6 +8,7 @@ from helpdesk_tui.mail.intake import IntakeSettings
 from helpdesk_tui.mail.poller import poll_once
 from helpdesk_tui.store.db import Database
 from tests.imap_server import DovecotServer
+from tests.world import FIRST_LINE
 
 
 def main() -> None:
@@ -17,7 +18,7 @@ def main() -> None:
     db = Database(db_url)
     with server.client() as client:
         while True:
-            report = poll_once(db, client, IntakeSettings(), holder="crash-test")
+            report = poll_once(db, client, IntakeSettings(group=FIRST_LINE), holder="crash-test")
             if report.held and report.fetched == 0:
                 return
 

@@ -106,7 +106,8 @@ def _add_incident(db: Database, title: str) -> None:
     from helpdesk_tui.desk.lookup import find_person
 
     with db.write() as s:
-        incidents.register_incident(s, find_person(s, "ivan"), short_description=title)
+        ivan = find_person(s, "ivan")
+        incidents.register_incident(s, ivan, short_description=title, owner=ivan)
 
 
 def _sqlite_backup(make_db, tmp_path: Path, name: str = "bk.db") -> Path:

@@ -31,7 +31,7 @@ def test_bulk_rows_read_back_exactly_and_sequences_continue(db):
     assert got[1].closed_at == t0 + timedelta(days=1) and got[0].closed_at is None
     assert unassigned == 25  # the indexes rebuilt after the load serve the dashboards
     with db.write() as s:
-        new = incidents.register_incident(s, w.analyst, short_description="Після імпорту")
+        new = incidents.register_incident(s, w.analyst, short_description="Після імпорту", owner=w.analyst)
     assert new.number == "INC0000051"
 
 

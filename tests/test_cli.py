@@ -119,6 +119,7 @@ def test_incident_show_names_every_value_of_its_journal_in_ukrainian(run):
         (("incident", "show", "99999999999999999999"), "INC99999999999999999999 not found"),
         (("incident", "assign", "1", "--no-owner", "-o", "ivan"), "Name an owner or leave it to the group, not both"),
         (("incident", "new", "-s", "y", "--urgent-reason", "x"), "A reason is named only for an urgent request"),
+        (("incident", "new", "-s", "z"), "An incident needs a work group or an owner: choose «Work group», «Owner»"),
         (("incident", "task", "1", "--group", "Друга лінія", "-s", "x" * 120_000), "longer than 200 characters (120000)"),
         (("incident", "link", "1", "INC0000001"), "cannot be related to itself"),
         (("incident", "link", "1", "TSK0000001"), "a task belongs to its incident already"),
@@ -129,7 +130,7 @@ def test_incident_show_names_every_value_of_its_journal_in_ukrainian(run):
 )
 def test_mistakes_print_one_clear_line_and_write_nothing(run, args, message):
     _setup(run)
-    _ok(run("--as", "ivan", "incident", "new", "-s", "Перший"))
+    _ok(run("--as", "ivan", "incident", "new", "-s", "Перший", "--owner", "ivan"))
     before = _ok(run("--as", "ivan", "incident", "show", "1", "--json"))
     code, out, err = run("--as", "ivan", *args)
     assert code == 1
@@ -203,9 +204,9 @@ def test_the_configured_priority_matrix_decides_impact_by_urgency(run, tmp_path,
     _setup(run)
     iv = ("--as", "ivan")
     wide = json.loads(_ok(run(*iv, "incident", "new", "-s", "Не працює ЕТС у всіх", "--impact", "1", "--urgency", "3",
-                              "--json")))
+                              "--owner", "ivan", "--json")))
     assert wide["priority"] == 2  # impact 1 (high), urgency 3 (low)
-    urgent = json.loads(_ok(run(*iv, "incident", "new", "-s", "Не працює в одного", "--json")))
+    urgent = json.loads(_ok(run(*iv, "incident", "new", "-s", "Не працює в одного", "--owner", "ivan", "--json")))
     classified = json.loads(_ok(run(*iv, "incident", "classify", urgent["number"], "--service", "ЕТС",
                                     "--category", "Доступ", "--impact", "3", "--urgency", "1", "--owner", "ivan",
                                     "--json")))
@@ -216,7 +217,7 @@ def test_the_configured_priority_matrix_decides_impact_by_urgency(run, tmp_path,
 def test_hostile_subjects_print_literally(run):
     _setup(run)
     subject = "[red]ALERT[/red] [@click=app.bell]натисни[/] \x1b[2Jboom"
-    _ok(run("--as", "ivan", "incident", "new", "-s", subject))
+    _ok(run("--as", "ivan", "incident", "new", "-s", subject, "--owner", "ivan"))
     out = _ok(run("--as", "ivan", "incident", "show", "1"))
     assert "[red]ALERT[/red] [@click=app.bell]натисни[/]" in out
     assert "\x1b[2J" not in out and "␛[2Jboom" in out
@@ -224,15 +225,15 @@ def test_hostile_subjects_print_literally(run):
 
 def test_backup_and_restore_round_trip(run, tmp_path):
     _setup(run)
-    _ok(run("--as", "ivan", "incident", "new", "-s", "До резервної копії"))
+    _ok(run("--as", "ivan", "incident", "new", "-s", "До резервної копії", "--owner", "ivan"))
     file = tmp_path / "backup.json"
     _ok(run("db", "backup", str(file)))
-    _ok(run("--as", "ivan", "incident", "new", "-s", "Після копії"))
+    _ok(run("--as", "ivan", "incident", "new", "-s", "Після копії", "--owner", "ivan"))
     _ok(run("db", "restore", str(file), "--yes"))
     rows = json.loads(_ok(run("--as", "ivan", "incident", "list", "--json")))
     assert [r["short_description"] for r in rows["rows"]] == ["До резервної копії"]
     # Numbers go on from where the backup was, without clashing.
-    created = json.loads(_ok(run("--as", "ivan", "incident", "new", "-s", "Нове", "--json")))
+    created = json.loads(_ok(run("--as", "ivan", "incident", "new", "-s", "Нове", "--owner", "ivan", "--json")))
     assert created["number"] == "INC0000002"
 
 

@@ -151,7 +151,8 @@ def test_save_after_waiting_for_the_row_lock_sees_the_other_save(pg_db: Database
     saves against the version it was shown: A's row lock must read B's version and refuse."""
     _seed(pg_db)
     with pg_db.write() as s:
-        register_incident(s, find_person(s, ANALYST), short_description="Printer jams")
+        analyst = find_person(s, ANALYST)
+        register_incident(s, analyst, short_description="Printer jams", owner=analyst)
     other = Database(pg_db.url)
     try:
         with pg_db.write() as s:

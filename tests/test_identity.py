@@ -140,7 +140,7 @@ def test_login_keeps_an_expiring_token_in_a_private_file_and_logout_ends_it(shel
     assert stat.S_IMODE(stored.stat().st_mode) == 0o600
     secret = next(iter(json.loads(stored.read_text()).values()))
     assert "Іван Петренко" in _ok(shell("whoami"))
-    _ok(shell("incident", "new", "-s", "Від ivan", "--caller", "olena"))
+    _ok(shell("incident", "new", "-s", "Від ivan", "--caller", "olena", "--owner", "ivan"))
     shown = json.loads(_ok(shell("incident", "show", "1", "--json")))
     assert shown["journal"][0]["author"] in ("Іван Петренко", "ivan")
     _refused(shell("db", "backup", "x.json"), "needs an administrator; ivan is not one")

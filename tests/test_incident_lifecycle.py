@@ -64,6 +64,25 @@ def test_registration_needs_a_short_description_and_writes_nothing(db):
     assert _count(db, Incident) == 0
 
 
+def test_an_incident_belongs_to_a_work_group_or_an_owner_never_to_nobody(db):
+    """R3, for every entry point: the desk refuses, naming both fields, and writes nothing; a
+    service's default group counts, and an owner cannot be taken off an incident with no group."""
+    w = seed(db)
+    with pytest.raises(MissingFields) as err, db.write() as s:
+        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Не друкує принтер")
+    assert err.value.fields == ["group", "owner"]
+    assert "Work group" in err.value.message and "Owner" in err.value.message
+    assert _count(db, Incident) == 0
+    with db.write() as s:
+        by_service = incidents.register_incident(s, w.analyst, short_description="ЕТС", service=w.service)
+        owned = incidents.register_incident(s, w.analyst, short_description="Моє", owner=w.analyst)
+        assert by_service.group_id == w.first_line.id
+    with pytest.raises(MissingFields), db.write() as s:
+        incidents.assign_incident(s, w.analyst, s.get(Incident, owned.id), clear_owner=True)
+    with db.read() as s:
+        assert s.get(Incident, owned.id).owner_id == w.analyst.id
+
+
 def test_owner_must_belong_to_the_group(db):
     w = seed(db)
     with pytest.raises(RuleViolation, match="not a member"), db.write() as s:

@@ -19,7 +19,7 @@ from helpdesk_tui.domain.statuses import IncidentStatus as S
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import ExternalTask, InboundMail, Incident, JournalEntry, Task
 from tests.mail_builders import message
-from tests.world import seed
+from tests.world import FIRST_LINE, seed
 
 CALLER = "olena@client.example"
 
@@ -256,7 +256,7 @@ def test_mail_with_nul_bytes_on_postgresql_is_taken_in_and_spoils_nothing_else(p
              message(sender="ole\x00na@client.example", subject="Нуль в адресі", body="Текст"),
              message(sender=CALLER, subject="Звичайний", body="Текст")]
     with pg_db.write() as s:
-        results = ingest_batch(s, list(enumerate(batch, start=1)), IntakeSettings(), uidvalidity=7)
+        results = ingest_batch(s, list(enumerate(batch, start=1)), IntakeSettings(group=FIRST_LINE), uidvalidity=7)
 
     assert [r.outcome for r in results] == ["incident"] * 5
     with pg_db.read() as s:
@@ -284,7 +284,8 @@ def test_one_message_that_breaks_first_on_a_new_database_takes_no_other_down(pg_
     monkeypatch.setattr(intake.mailbox, "record_email", record_email)
     batch = [message(sender=CALLER, subject=subject, body="x") for subject in ("Зламає", "Перший", "Другий")]
     with pg_db.write() as s:
-        results = intake.ingest_batch(s, list(enumerate(batch, start=1)), intake.IntakeSettings(), uidvalidity=7)
+        results = intake.ingest_batch(s, list(enumerate(batch, start=1)), intake.IntakeSettings(group=FIRST_LINE),
+                                       uidvalidity=7)
 
     assert [r.outcome for r in results] == ["quarantined", "incident", "incident"]
     with pg_db.read() as s:

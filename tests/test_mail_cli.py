@@ -20,6 +20,7 @@ def run(sqlite_db, imap, capsys, tmp_path, monkeypatch):
         cfg.write_text(TRUSTED_AUTH + f"""
 [mail]
 from = "helpdesk@desk.example"
+group = "Перша лінія підтримки Контакт-центр"
 [mail.imap]
 host = "127.0.0.1"
 port = {imap.port}
@@ -40,6 +41,7 @@ security = "none"
 
         _run("user", "add", "admin", "--name", "Адмін", "--role", "admin", "--role", "analyst")
         _run("--as", "admin", "user", "add", "olena", "--name", "Олена Шевченко", "--email", "olena@client.example")
+        _run("--as", "admin", "group", "add", "Перша лінія підтримки Контакт-центр")  # [mail] group
         yield _run, recorder
 
 
@@ -53,6 +55,7 @@ def test_check_poll_list_show_create_and_send(run, imap, tmp_path):
     cli, recorder = run
     out = _ok(cli("mail", "check"))
     assert "IMAP password: from environment" in out and "signed in" in out and "SMTP 127.0.0.1" in out
+    assert "New mail becomes incidents of the work group «Перша лінія підтримки Контакт-центр»" in out
     imap.append(message(sender="olena@client.example", subject="Не працює ЕТС", body="Допоможіть"))
     imap.append(message(sender="stranger@other.example", name="Петро Гнатюк", subject="Питання", body="Як?"))
     out = _ok(cli("mail", "poll", "--once"))

@@ -13,9 +13,10 @@ from tests.mail_builders import auto_reply, message
 from tests.world import FIRST_LINE, seed
 
 CALLER = "olena@client.example"
+MAILBOX = IntakeSettings(group=FIRST_LINE)  # R3: what mail registers belongs to a work group
 
 
-def _ingest(db, raw, settings=IntakeSettings(), **kw):
+def _ingest(db, raw, settings=MAILBOX, **kw):
     with db.write() as s:
         return ingest(s, raw, settings, **kw)
 
@@ -69,6 +70,24 @@ def test_an_unknown_sender_waits_until_an_analyst_creates_the_incident(db):
     assert person.full_name == "Петро Гнатюк" and person.login == "stranger"
 
 
+def test_without_a_work_group_for_mail_a_message_waits_for_an_analyst_who_then_owns_it(db):
+    """R3: the desk registers mail as itself and can own nothing, so with no work group for mail
+    (none set, or one that does not exist) a message waits, saying why, and is not lost; the
+    analyst who creates its incident owns it. A service's default group is a group for mail."""
+    w = seed(db)
+    unset = _ingest(db, message(sender=CALLER, subject="Не друкує", body="x"), IntakeSettings())
+    misnamed = _ingest(db, message(sender=CALLER, subject="Не сканує", body="y"), IntakeSettings(group="Нема такої"))
+    by_service = _ingest(db, message(sender=CALLER, subject="ЕТС", body="z"), IntakeSettings(service="ЕТС"))
+    assert [r.outcome for r in (unset, misnamed, by_service)] == ["waiting", "waiting", "incident"]
+    assert _incident(db, by_service.incident).group_id == w.first_line.id
+    with db.write() as s:
+        assert "No work group is set for mail ([mail] group)" in s.get(InboundMail, unset.mail_id).error
+        assert "«Нема такої»" in s.get(InboundMail, misnamed.mail_id).error
+        inc = create_incident_from_mail(s, w.analyst, s.get(InboundMail, unset.mail_id))
+        assert (inc.group_id, inc.owner_id, inc.caller_id) == (None, w.analyst.id, w.caller.id)
+        assert s.get(InboundMail, unset.mail_id).status == "incident"
+
+
 def test_an_answer_to_the_question_sets_information_provided(db):
     w = seed(db)
     with db.write() as s:
@@ -92,7 +111,7 @@ def test_an_answer_to_the_question_sets_information_provided(db):
 def test_the_subject_tag_threads_when_headers_do_not(db):
     w = seed(db)
     with db.write() as s:
-        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Принтер")
+        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Принтер", owner=w.analyst)
     result = _ingest(db, message(sender=CALLER, subject="RE: [inc0000001] Принтер", body="Ще не друкує"))
     assert (result.outcome, result.incident) == ("linked", "INC0000001")
 
@@ -105,7 +124,7 @@ def test_the_subject_tag_threads_when_headers_do_not(db):
 def test_replies_to_a_resolution(db, reply, outcome, status):
     w = seed(db)
     with db.write() as s:
-        inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта")
+        inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта", owner=w.analyst)
         incidents.resolve_incident(s, w.analyst, inc, solution="Очищено скриньку", reason_code="permanent_fix",
                                    resolve_with_open_tasks=False)
     resolution_id = _outbox_ids(db, "INC0000001")[-1]
@@ -117,7 +136,7 @@ def test_replies_to_a_resolution(db, reply, outcome, status):
 def test_a_reply_to_a_closed_incident_opens_a_new_one_linked_to_it(db):
     w = seed(db)
     with db.write() as s:
-        inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта")
+        inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта", owner=w.analyst)
         inc = incidents.resolve_incident(s, w.analyst, inc, solution="ok", reason_code="advice",
                                          resolve_with_open_tasks=False)
         incidents.close_incident(s, w.analyst, inc)
@@ -133,7 +152,7 @@ def test_a_reply_to_a_closed_incident_opens_a_new_one_linked_to_it(db):
 def test_machine_mail_never_answers_and_never_reopens(db):
     w = seed(db)
     with db.write() as s:
-        inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта")
+        inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта", owner=w.analyst)
         incidents.resolve_incident(s, w.analyst, inc, solution="ok", reason_code="advice",
                                    resolve_with_open_tasks=False)
     queued = _count(db, OutboxMessage)
@@ -176,7 +195,7 @@ def test_the_same_message_twice_is_taken_once(db):
 
 def test_new_incidents_per_sender_are_rate_limited(db):
     seed(db)
-    settings = IntakeSettings(rate_limit_per_hour=3)
+    settings = IntakeSettings(group=FIRST_LINE, rate_limit_per_hour=3)
     outcomes = [_ingest(db, message(sender=CALLER, subject=f"Лист {i}", body="x"), settings).outcome for i in range(5)]
     assert outcomes == ["incident"] * 3 + ["waiting"] * 2
 
@@ -184,7 +203,7 @@ def test_new_incidents_per_sender_are_rate_limited(db):
 def test_a_bounce_is_attached_to_the_incident_whose_notification_bounced(db):
     w = seed(db)
     with db.write() as s:
-        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта")
+        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта", owner=w.analyst)
     notification = _outbox_ids(db, "INC0000001")[0]
     report = (
         "From: MAILER-DAEMON@mx.client.example\r\nTo: helpdesk@desk.example\r\nSubject: Undelivered Mail Returned to Sender\r\n"
@@ -215,7 +234,7 @@ def test_a_polled_batch_finds_each_sender_once_limits_each_and_keeps_a_message_t
     with db.write() as s:
         boss = s.get(Person, w.admin.id)
         admin.create_person(s, boss, login="petro", full_name="Петро Бондар", email="Petro.Bondar@Client.example")
-    settings = IntakeSettings(rate_limit_per_hour=3)
+    settings = IntakeSettings(group=FIRST_LINE, rate_limit_per_hour=3)
     assert _ingest(db, message(sender=CALLER, subject="Раніше", body="x"), settings).outcome == "incident"
     batch = [message(sender=CALLER, subject=f"Олена {i}", body="x") for i in range(3)]
     batch += [message(sender="petro.bondar@client.example", subject=f"Петро {i}", body="x") for i in range(2)]
@@ -260,7 +279,7 @@ def test_a_message_that_breaks_after_its_incident_is_registered_leaves_the_rest_
     subjects = ["Перший", "Зламає 1", "Другий", "Зламає 2", "Третій"]
     with db.write() as s:
         results = intake.ingest_batch(s, [(i, message(sender=CALLER, subject=subj, body="x"))
-                                          for i, subj in enumerate(subjects, start=1)], IntakeSettings(), uidvalidity=3)
+                                          for i, subj in enumerate(subjects, start=1)], MAILBOX, uidvalidity=3)
     assert [r.outcome for r in results] == ["incident", "quarantined", "incident", "quarantined", "incident"]
     with db.read() as s:
         titles = sorted(i.short_description for i in s.execute(select(Incident)).scalars())

@@ -83,11 +83,11 @@ def test_poll_once_lets_go_of_the_lease_so_the_next_run_reads_the_new_mail(desk,
 def test_send_lets_go_of_the_lease_so_the_next_run_sends(desk):
     db, w, recorder = desk
     with db.write() as s:
-        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Перший")
+        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Перший", owner=w.analyst)
     code, out, err = _run(db, "mail", "send")
     assert code == 0 and "mail sent 1" in out, err
     with db.write() as s:
-        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Другий")
+        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Другий", owner=w.analyst)
     code, out, err = _run(db, "mail", "send")
     assert code == 0 and "mail sent 1" in out, err + out
     assert len(recorder.received) == 2
@@ -111,7 +111,7 @@ def test_poll_blocked_by_a_live_holder_says_who_and_fails_leaving_the_mail_alone
 def test_send_blocked_by_a_live_holder_says_who_and_fails_sending_nothing(desk, capsys):
     db, w, recorder = desk
     with db.write() as s:
-        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Перший")
+        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Перший", owner=w.analyst)
     _held_by_other(db, outbox.LEASE)
     code, out, err = _cli(db, capsys, "mail", "send")
     assert code == 1 and "mail-host-2" in err and "4242" in err

@@ -118,7 +118,7 @@ def test_machine_mail_is_kept_for_the_analysts_and_changes_nothing(sqlite_db, im
 def test_a_bounce_report_is_read_in_the_mail_view_and_the_journal_not_saved_as_attachments(db, imap, cli):
     w = seed(db)
     with db.write() as s:
-        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта")
+        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Пошта", owner=w.analyst)
     with db.read() as s:
         notification = s.execute(select(OutboxMessage.message_id)).scalars().first()
     imap.append(_bounce(notification))

@@ -72,7 +72,7 @@ def test_temporary_failures_retry_with_backoff_permanent_ones_fail_with_the_reas
 def test_an_unreachable_server_keeps_everything_queued(db):
     w = seed(db)
     with db.write() as s:
-        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="x")
+        incidents.register_incident(s, w.analyst, caller=w.caller, short_description="x", owner=w.analyst)
     from tests.smtp_server import free_port
 
     report = send_due(db, ServerSettings(host="127.0.0.1", port=free_port(), security="none", timeout=2), "h@d.example",

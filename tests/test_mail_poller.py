@@ -16,7 +16,9 @@ from helpdesk_tui.mail import poller
 from helpdesk_tui.mail.poller import poll_once
 from helpdesk_tui.store.models import Incident, InboundMail, JournalEntry, MailboxState
 from tests.mail_builders import auto_reply, message
-from tests.world import seed
+from tests.world import FIRST_LINE, seed
+
+MAILBOX = IntakeSettings(group=FIRST_LINE)  # R3: what mail registers belongs to a work group
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,8 +29,8 @@ def test_a_round_takes_new_mail_once_and_moves_it(db, imap):
     imap.append(message(sender="stranger@other.example", subject="Питання", body="?"))
     imap.append(auto_reply(sender="olena@client.example", in_reply_to="x@y", subject="Щось"))
     with imap.client() as client:
-        first = poll_once(db, client, IntakeSettings(), holder="t")
-        again = poll_once(db, client, IntakeSettings(), holder="t")
+        first = poll_once(db, client, MAILBOX, holder="t")
+        again = poll_once(db, client, MAILBOX, holder="t")
         client.select_folder("INBOX")
         left = client.search(["ALL"])
         client.select_folder("Processed")
@@ -46,8 +48,8 @@ def test_a_second_poller_waits_for_the_lease(db, imap):
     seed(db)
     imap.append(message(sender="olena@client.example", subject="x", body="y"))
     with imap.client() as client:
-        assert poll_once(db, client, IntakeSettings(), holder="first").fetched == 1
-        assert not poll_once(db, client, IntakeSettings(), holder="second").held
+        assert poll_once(db, client, MAILBOX, holder="first").fetched == 1
+        assert not poll_once(db, client, MAILBOX, holder="second").held
 
 
 def test_a_backlog_is_parsed_in_a_second_process_and_loses_nothing(db, imap, monkeypatch):
@@ -71,7 +73,7 @@ def test_a_backlog_is_parsed_in_a_second_process_and_loses_nothing(db, imap, mon
         imap.append(message(sender="olena@client.example", subject=f"Збій {i}", body=f"Опис {i}"))
     imap.append(b"just some words, not a mail\r\nand more\r\n")  # not a mail at all
     with imap.client() as client:
-        report = poll_once(db, client, IntakeSettings(rate_limit_per_hour=1000), holder="t")
+        report = poll_once(db, client, IntakeSettings(group=FIRST_LINE, rate_limit_per_hour=1000), holder="t")
         client.select_folder("INBOX")
         left = client.search(["ALL"])
     assert report.fetched == n and report.outcomes == {"incident": n - 1, "quarantined": 1}
@@ -127,7 +129,7 @@ def test_an_oversized_message_is_kept_as_its_header_and_its_body_stays_on_the_se
                         message_id="big@client.example"))
     imap.append(message(sender="olena@client.example", subject="Малий", body="Коротко"))
     with imap.client() as client:
-        report = poll_once(db, client, IntakeSettings(), holder="t", max_bytes=5000)
+        report = poll_once(db, client, MAILBOX, holder="t", max_bytes=5000)
         client.select_folder("Processed")
         moved = client.search(["ALL"])
         sizes = sorted(v[b"RFC822.SIZE"] for v in client.fetch(moved, ["RFC822.SIZE"]).values())
@@ -150,7 +152,7 @@ def test_without_a_processed_folder_mail_is_marked_read_and_taken_once(db, imap)
     seed(db)
     for i in range(poller.BATCH + 3):  # two batches: the marking happens beside the writing
         imap.append(message(sender="olena@client.example", subject=f"Збій {i}", body="?"))
-    settings = IntakeSettings(rate_limit_per_hour=1000)
+    settings = IntakeSettings(group=FIRST_LINE, rate_limit_per_hour=1000)
     with imap.client() as client:
         first = poll_once(db, client, settings, holder="t", processed_folder=None)
         again = poll_once(db, client, settings, holder="t", processed_folder=None)
@@ -168,7 +170,7 @@ def test_a_move_that_fails_loses_nothing_and_the_next_round_finishes_it(db, imap
     seed(db)
     for i in range(poller.BATCH + 5):
         imap.append(message(sender="olena@client.example", subject=f"Збій {i}", body="?"))
-    settings = IntakeSettings(rate_limit_per_hour=1000)
+    settings = IntakeSettings(group=FIRST_LINE, rate_limit_per_hour=1000)
     with imap.client() as client:
         real_move = client.move
         calls = []

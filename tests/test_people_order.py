@@ -127,13 +127,13 @@ def test_groups_of_callers_of_the_same_size_come_in_the_same_order(callers):
 
 
 def test_migration_0009_gives_existing_people_and_incidents_their_keys(callers):
-    """A desk upgraded from 0007 sorts its existing callers the same way as a new one."""
+    """A desk upgraded from 0008 sorts its existing callers the same way as a new one."""
     from alembic import command
 
     from helpdesk_tui.store import migrate
 
     db, _w = callers
-    command.downgrade(migrate.alembic_config(db), "0007")
+    command.downgrade(migrate.alembic_config(db), "0008")
     migrate.upgrade(db)
     assert migrate.is_current(db)
     assert _all_pages(db, desc=False) == [*EXPECTED, None]

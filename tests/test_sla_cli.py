@@ -30,7 +30,7 @@ def test_policies_are_listed_and_edited(run):
     policies = json.loads(_ok(run("sla", "policy", "list", "--json")))
     assert {(p["profile"], p["key"]): (p["response_minutes"], p["resolution_minutes"]) for p in policies}[("priority", "1")] == (60, 240)
     assert len(policies) == 9
-    _ok(run("--as", "admin", "incident", "new", "-s", "Каса", "--impact", "1", "--urgency", "1"))
+    _ok(run("--as", "admin", "incident", "new", "-s", "Каса", "--impact", "1", "--urgency", "1", "--owner", "admin"))
     before = json.loads(_ok(run("--as", "admin", "incident", "show", "1", "--json")))["response_due"]
     out = _ok(run("--as", "admin", "sla", "policy", "set", "priority", "1", "--response", "30", "--resolution", "120"))
     assert "recomputed" in out
@@ -63,7 +63,7 @@ def test_settings_breaching_and_the_ticker(run):
     assert out["warn_percent"] == 80 and out["autoclose_working_days"] and out["pause_statuses"] == ["info_needed", "resolved"]
     code, _o, err = run("--as", "admin", "sla", "settings", "--pause", "closed")
     assert code == 1 and "cannot pause" in err
-    _ok(run("--as", "admin", "incident", "new", "-s", "Термінове", "--criticality", "urgent",
+    _ok(run("--as", "admin", "incident", "new", "-s", "Термінове", "--owner", "admin", "--criticality", "urgent",
             "--urgent-reason", "management_affected"))
     due = json.loads(_ok(run("sla", "breaching", "--within", "3d", "--json")))
     assert [(r["number"], r["clock"]) for r in due][0] == ("INC0000001", "response")

@@ -65,7 +65,8 @@ def test_a_key_signs_its_person_in_and_commands_run_as_them(deployment):
     done = server.ssh(keys["ivan"], "whoami", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["login"] == "ivan"
-    made = server.ssh(keys["ivan"], "incident", "new", "-s", "'Не друкує принтер'", "--caller", "olena", "--json")
+    made = server.ssh(keys["ivan"], "incident", "new", "-s", "'Не друкує принтер'", "--caller", "olena", "--owner", "ivan",
+                      "--json")
     assert made.returncode == 0, made.stderr
     listed = server.ssh(keys["ivan"], "helpdesk", "incident", "list", "--json")  # a leading «helpdesk» is fine
     assert [i["short_description"] for i in json.loads(listed.stdout)["rows"]] == ["Не друкує принтер"]

@@ -168,7 +168,7 @@ def listed(sqlite_db):
                                         short_description=f"{LONG_TITLE} {i}")
         for i in range(3):
             ingest(s, message(sender="olena@client.example", name="Олена Шевченко", subject=f"{LONG_SUBJECT} {i}",
-                              body=HOSTILE_MAIL_BODY), IntakeSettings())
+                              body=HOSTILE_MAIL_BODY), IntakeSettings(group=w.first_line.name))
     return sqlite_db
 
 

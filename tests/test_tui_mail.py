@@ -7,14 +7,14 @@ from email.message import EmailMessage
 
 from sqlalchemy import select
 
-from helpdesk_tui.mail.intake import ingest
+from helpdesk_tui.mail.intake import IntakeSettings, ingest
 from helpdesk_tui.screens.dialogs import ChoiceDialog
 from helpdesk_tui.screens.mail import MailScreen, MessageScreen
 from helpdesk_tui.screens.record import RecordScreen
 from helpdesk_tui.store.models import Incident, InboundMail, Person
 from tests.mail_builders import message
 from tests.tui import drive, screen_text, wait_for, wait_notified, wait_text, workspace_ready
-from tests.world import seed
+from tests.world import FIRST_LINE, seed
 
 
 def _with_attachment() -> bytes:
@@ -30,10 +30,11 @@ def _with_attachment() -> bytes:
 
 def _mail(db):
     w = seed(db)
+    mailbox = IntakeSettings(group=FIRST_LINE)
     with db.write() as s:
         known = ingest(s, message(sender="olena@client.example", name="Олена Шевченко", subject="Не друкує принтер",
-                                  body="Доброго дня! Принтер не друкує."))
-        stranger = ingest(s, _with_attachment())
+                                  body="Доброго дня! Принтер не друкує."), mailbox)
+        stranger = ingest(s, _with_attachment(), mailbox)
     assert (known.outcome, stranger.outcome) == ("incident", "waiting")
     return w, known, stranger
 
@@ -75,6 +76,8 @@ def test_inbox_message_source_and_an_incident_from_an_unknown_sender(db):
         caller = s.get(Person, incident.caller_id)
         assert mail.status == "incident" and incident.channel == "email"
         assert (caller.full_name, caller.email) == ("Невідомий Клієнт", "stranger@elsewhere.example")
+        # The app's config sets no work group for mail: the analyst who created it owns it (R3).
+        assert (incident.group_id, incident.owner_id) == (None, w.analyst.id)
 
 
 def test_sent_mail_and_open_in_parent(db):
@@ -118,6 +121,7 @@ def test_the_running_app_reads_the_mailbox_and_the_new_incident_appears(sqlite_d
         app = make_app(sqlite_db, "ivan")
         app.jobs_enabled = True
         app.settings.imap = ServerSettings(host="127.0.0.1", port=imap.port, security="none", user=USER, timeout=10)
+        app.settings.intake_group = FIRST_LINE
         async with app.run_test(size=(160, 40)) as pilot:
             await workspace_ready(pilot)
             await wait_for(pilot, lambda: "Mail" in app.job_states, timeout=30, what="the first mail round")

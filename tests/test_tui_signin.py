@@ -71,6 +71,9 @@ def test_several_roles_ask_which_one_and_the_palette_switches_later(desk):
         await wait_text(pilot, "Work as")
         text = screen_text(app)
         assert "Support analyst" in text and "Administrator" in text
+        # The sign-in box is gone, not drawn around the question (its edges stayed on screen).
+        assert not any(isinstance(screen, SignInScreen) for screen in app.screen_stack)
+        assert "sign in" not in text and "Password of this help desk" not in text and "User name" not in text, text
         await pilot.press("down", "enter")  # the second: administrator
         screen = await workspace_ready(pilot)
         assert screen.workspace.role == Role.ADMIN

@@ -125,6 +125,27 @@ def test_sign_in(frozen, snap_compare, lang):
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
+def test_role_choice_after_sign_in(frozen, snap_compare, lang):
+    """A person with several roles signs in: the question stands alone, the sign-in box gone."""
+    from helpdesk_tui.desk import admin
+
+    db, w, _made = frozen
+    with db.write() as s:
+        admin.update_person(s, w.admin, s.get(type(w.admin), w.admin.id), password="correct horse battery")
+    set_language(lang)
+
+    async def ready(pilot):
+        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "SignInScreen")
+        await pilot.press(*"admin", "enter", *"correct horse battery", "enter")
+        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "ChoiceDialog", what="the roles")
+        await pilot.pause(0.2)
+
+    app = make_app(db, None, trusted=False)
+    app.settings.db_url = "sqlite:///helpdesk.db"
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
 def test_saved_searches_and_the_editor(frozen, snap_compare, lang):
     db, _w, _made = frozen
     set_language(lang)
@@ -229,15 +250,17 @@ def test_incident_dialogs(frozen, snap_compare, lang, dialog):
 @pytest.mark.parametrize("lang", ["uk", "en"])
 @pytest.mark.parametrize("view", ["inbox", "message"])
 def test_mail(frozen, snap_compare, lang, view):
-    from helpdesk_tui.mail.intake import ingest
+    from helpdesk_tui.mail.intake import IntakeSettings, ingest
     from tests.mail_builders import message
+    from tests.world import FIRST_LINE
 
     db, _w, _made = frozen
+    mailbox = IntakeSettings(group=FIRST_LINE)
     with db.write() as s:
         ingest(s, message(sender="olena@client.example", name="Олена Шевченко", subject="Не друкує принтер",
-                          body="Доброго дня! Принтер у 204 не друкує.", message_id="m1@client.example"))
+                          body="Доброго дня! Принтер у 204 не друкує.", message_id="m1@client.example"), mailbox)
         ingest(s, message(sender="stranger@elsewhere.example", name="Невідомий Клієнт", subject="Не працює каса",
-                          body="Каса показує помилку 17.", message_id="m2@elsewhere.example"))
+                          body="Каса показує помилку 17.", message_id="m2@elsewhere.example"), mailbox)
     set_language(lang)
 
     async def ready(pilot):

@@ -4,7 +4,7 @@ would wait for, and the screen as text."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
@@ -45,6 +45,25 @@ def notifications(app: HelpdeskApp) -> list[str]:
 async def wait_notified(pilot: Pilot[Any], text: str, timeout: float = 10.0) -> None:
     await wait_for(pilot, lambda: any(text in m for m in notifications(pilot.app)), timeout,  # type: ignore[arg-type]
                    what=f"a message with {text!r}")
+
+
+def type_at_once(app: HelpdeskApp, keys: Iterable[str]) -> None:
+    """Keys as a terminal delivers them while the program is busy (a fast typist, a slow SSH
+    link, a moment of work): all of them queued before the first is handled. Pilot's `press`
+    instead waits for each key to be handled, which hides keys overtaking one another."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    for key in keys:  # made as Pilot makes them
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        app.post_message(events.Key(key, char))
 
 
 async def wait_text(pilot: Pilot[Any], text: str, timeout: float = 10.0) -> None:

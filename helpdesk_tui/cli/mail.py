@@ -128,7 +128,7 @@ def mail_ingest(files: Annotated[list[Path], typer.Argument(help=".eml files to 
 @mail_app.command("reprocess")
 def mail_reprocess(mail_id: int) -> None:
     """Parse a quarantined message again (after a fix) and do what it asks."""
-    from helpdesk_tui.mail.intake import IntakeSettings, route
+    from helpdesk_tui.mail.intake import route
     from helpdesk_tui.mail.parse import UnparseableMail, parse_mail
 
     with state.write() as s:
@@ -142,7 +142,7 @@ def mail_reprocess(mail_id: int) -> None:
             return
         m.status, m.error = "new", None
         mailbox.refill(s, m, parsed)
-        result = route(s, m, IntakeSettings())
+        result = route(s, m, _intake_settings())
     say(_("{outcome}: {incident}").format(outcome=result.outcome, incident=result.incident or "—"))
 
 
@@ -159,7 +159,7 @@ def mail_create_incident(
     with state.write() as s:
         m = mailbox.find_mail(s, mail_id)
         incident = create_incident_from_mail(s, state.actor(s), m, caller=find_person(s, caller) if caller else None,
-                                             register_sender=register_sender)
+                                             register_sender=register_sender, settings=_intake_settings())
         number = incident.number
     say(_("Registered {number}").format(number=number))
 
@@ -281,6 +281,12 @@ def mail_check() -> None:
         except (OSError, smtplib.SMTPException, IMAPClientError) as exc:
             say(f"{label} {server.host}:{server.port}: {exc}")
             failed = True
+    if state.settings.imap.host:
+        from helpdesk_tui.mail.intake import presets
+
+        with state.read() as s:
+            _service, group, why = presets(s, _intake_settings())
+        say(_("New mail becomes incidents of the work group «{group}»").format(group=group.name) if group else why)
     if failed:
         raise typer.Exit(1)
 

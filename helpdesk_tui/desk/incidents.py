@@ -34,6 +34,7 @@ from helpdesk_tui.desk.incident_status import (  # noqa: F401  (the status opera
 from helpdesk_tui.desk.sla import refresh_due
 from helpdesk_tui.domain.collation import NOBODY
 from helpdesk_tui.domain.errors import RuleViolation
+from helpdesk_tui.domain.lifecycle import check_assignment
 from helpdesk_tui.domain.priority import check_level, check_override
 from helpdesk_tui.domain.sla import StatusChange, check_urgent_reason
 from helpdesk_tui.domain.statuses import Channel, IncidentStatus
@@ -60,7 +61,8 @@ def register_incident(
     criticality: str | None = None,
     urgent_reason: str | None = None,
 ) -> Incident:
-    """R3: a new incident, usually while the caller is on the phone; R37: with its channel."""
+    """R3: a new incident, usually while the caller is on the phone; R37: with its channel. Its
+    work group (the service's default when none is named), its owner, or both: never nobody."""
     actor = desk_staff(session, actor)
     check_urgent_reason(criticality, urgent_reason)
     short_description = check_text(short_description, "short_description", required=True, limit=SHORT_DESCRIPTION_MAX)
@@ -68,6 +70,7 @@ def register_incident(
         raise RuleViolation(_("{name} is not active").format(name=caller.full_name), field="caller")
     if group is None and service is not None and service.default_group_id:
         group = session.get(WorkGroup, service.default_group_id)
+    check_assignment(group.id if group else None, owner.id if owner else None)
     check_owner(session, owner, group)
     check_category(category, service)
     for name, level in (("impact", impact), ("urgency", urgency)):
@@ -204,6 +207,7 @@ def assign_incident(
     new_owner = None if clear_owner else owner or (
         session.get(Person, incident.owner_id) if incident.owner_id and group is None else None
     )
+    check_assignment(new_group.id if new_group else None, new_owner.id if new_owner else None)
     check_owner(session, new_owner, new_group)
     diff = apply_changes(incident, {
         "group_id": new_group.id if new_group else None,

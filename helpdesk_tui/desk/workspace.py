@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, select, true
 
 from helpdesk_tui.desk import searches as saved
 from helpdesk_tui.desk.auth import SignedIn
@@ -130,24 +130,14 @@ class Workspace:
     # --- the phone intake form (R3) ------------------------------------------------------------
 
     def people(self, text: str, limit: int = 8) -> list[PersonChoice]:
-        """Callers matching what is typed: a word of the name, the login, the e-mail or phone digits."""
+        """Callers matching what is typed: the start or any part of the name (every word, in any
+        order), the login or the e-mail, or of the phone's digits (store/people_search.py)."""
         from helpdesk_tui.desk.lookup import name_key, phone_key
-        from helpdesk_tui.store.models import Organisation
+        from helpdesk_tui.store.people_search import find_people
 
-        text = text.strip()
-        if not text:
-            return []
-        key = name_key(text)
-        conds = [Person.name_key.startswith(key), Person.name_key.contains(" " + key),
-                 Person.login.startswith(text), Person.email.startswith(text.lower())]  # type: ignore[union-attr]
-        digits = phone_key(text)
-        if len(digits) >= 3:
-            conds.append(Person.phone_key.contains(digits))  # type: ignore[union-attr]
-        stmt = (select(Person, Organisation.name).outerjoin(Organisation, Organisation.id == Person.organisation_id)
-                .where(Person.active, or_(*conds)).order_by(Person.name_key).limit(limit))
         with self.db.read() as session:
-            return [PersonChoice(p.id, p.full_name, p.login, p.email, p.phone, org)  # type: ignore[arg-type]
-                    for p, org in session.execute(stmt)]
+            return [PersonChoice(*row) for row in find_people(session, key=name_key(text), digits=phone_key(text),
+                                                                limit=limit)]
 
     def add_caller(self, *, full_name: str, phone: str | None = None, email: str | None = None) -> PersonChoice:
         """R3: a caller the desk does not know yet, added while they are on the line."""
@@ -180,6 +170,20 @@ class Workspace:
             return [(p.id, p.full_name) for p in session.execute(
                 select(Person).join(GroupMember, GroupMember.person_id == Person.id)
                 .where(GroupMember.group_id == group_id, Person.active).order_by(Person.sort_key, Person.id)).scalars()]
+
+    def owners(self, group_id: int | None = None) -> list[tuple[int, str]]:
+        """Who may own an incident: the group's members, or, with no group, everyone who works
+        incidents (R3: a work group and/or an owner)."""
+        if group_id is not None:
+            return self.members(group_id)
+        from helpdesk_tui.domain.statuses import Role as R
+        from helpdesk_tui.store.models import PersonRole
+
+        with self.db.read() as session:
+            return [(p.id, p.full_name) for p in session.execute(
+                select(Person).join(PersonRole, PersonRole.person_id == Person.id)
+                .where(PersonRole.role.in_([R.ANALYST.value, R.GROUP_MEMBER.value]), Person.active)
+                .distinct().order_by(Person.sort_key, Person.id)).scalars()]
 
     def register(self, *, caller_id: int | None, short_description: str, description: str = "",
                  group_id: int | None = None, owner_id: int | None = None,
@@ -262,18 +266,14 @@ class Workspace:
 
     def classification_choices(self, group_id: int | None) -> dict[str, list[tuple[int, str]]]:
         """What the classification form offers: services, every category by service, owners."""
-        from helpdesk_tui.domain.statuses import Role as R
-        from helpdesk_tui.store.models import Category, PersonRole, Service
+        from helpdesk_tui.store.models import Category, Service
 
         with self.db.read() as session:
             services = [(x.id, x.name) for x in session.execute(
                 select(Service).where(Service.active).order_by(Service.name)).scalars()]  # type: ignore[misc]
             categories = [(c.id, c.name, c.service_id) for c in session.execute(
                 select(Category).where(Category.active, Category.kind == "incident").order_by(Category.name)).scalars()]  # type: ignore[misc]
-            staff = session.execute(select(Person).join(PersonRole, PersonRole.person_id == Person.id)
-                                    .where(PersonRole.role.in_([R.ANALYST.value, R.GROUP_MEMBER.value]), Person.active)
-                                    .distinct().order_by(Person.sort_key, Person.id)).scalars()
-            owners = [(p.id, p.full_name) for p in staff]
+        owners = self.owners()
         if group_id is not None:
             members = {pid for pid, _n in self.members(group_id)}
             owners = [o for o in owners if o[0] in members] or owners

@@ -116,3 +116,17 @@ def check_transition(current: S, target: S, data: Mapping[str, Any], *, number: 
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+# R3: somebody answers for every incident — its work group, its owner, or both.
+ASSIGNMENT_FIELDS = ("group", "owner")
+
+
+def assignment_missing() -> str:
+    return _("An incident needs a work group or an owner: choose «{group}», «{owner}» or both").format(
+        group=field_label("group"), owner=field_label("owner"))
+
+
+def check_assignment(group_id: int | None, owner_id: int | None) -> None:
+    if group_id is None and owner_id is None:
+        raise MissingFields(assignment_missing(), list(ASSIGNMENT_FIELDS))

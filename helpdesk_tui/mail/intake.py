@@ -6,6 +6,11 @@
   incident linked to the closed one, which stays unchanged.
 - A registered sender's new message opens an incident with channel e-mail; the mailbox may preset
   service and work group (R19). An unknown sender's waits for «Створити інцидент» (R7).
+- Every incident has a work group or an owner (R3). Mail is registered by the desk itself, which
+  can own nothing: without a work group for it (`[mail] group`, or the preset service's default
+  group) a new message waits for an analyst, saying why, as mature desks do (Zammad and RT take
+  mail only into a group or queue). An analyst who then creates the incident owns it, unless a
+  group is set by then.
 - Machine mail (auto-replies, bulk and list mail, bounces, our own mail coming back) is kept and
   shown in its thread but never answered and never reopens anything (no mail loops).
 """
@@ -130,6 +135,7 @@ def ingest_batch(session: Session, messages: Sequence[tuple[int, bytes]], settin
 # the limit errs on the side of an analyst looking.)
 _SENDERS = "helpdesk.intake_senders"
 _RECENT = "helpdesk.intake_recent_incidents"
+_PRESETS = "helpdesk.intake_presets"
 
 
 def _recent_incidents(session: Session) -> dict[int, int]:
@@ -210,6 +216,10 @@ def _new_incident(session: Session, system: Person, mail: InboundMail, sender: P
         mail.error = _("More than {n} new incidents from this sender in an hour: waiting for an analyst").format(
             n=settings.rate_limit_per_hour)
         return IntakeResult(mail.id, "waiting")  # type: ignore[arg-type]
+    _service, group, why = presets(session, settings)
+    if group is None:
+        mail.status, mail.error = "waiting", why
+        return IntakeResult(mail.id, "waiting")  # type: ignore[arg-type]
     incident = create_incident_from_mail(session, system, mail, caller=sender, settings=settings, reply=reply)
     recent[sender.id] += 1  # type: ignore[index]
     if related is not None:
@@ -221,7 +231,8 @@ def create_incident_from_mail(session: Session, actor: Person, mail: InboundMail
                               register_sender: bool = False, settings: IntakeSettings = IntakeSettings(),
                               reply: str | None = None) -> Incident:
     """«Створити інцидент» (R7): from a waiting message, optionally registering its sender.
-    `reply`: the message's new part when the caller has it already (routing does)."""
+    `reply`: the message's new part when the caller has it already (routing does). With no work
+    group for mail, the analyst who creates it owns it (R3: somebody answers for it)."""
     mailbox.ensure_waiting(mail)
     if caller is None:
         caller = mailbox.sender_of(session, mail)
@@ -229,14 +240,36 @@ def create_incident_from_mail(session: Session, actor: Person, mail: InboundMail
         caller = create_person(session, actor, login=mailbox.login_for(session, mail.from_address),
                                full_name=mail.from_name or mail.from_address, email=mail.from_address,
                                from_mail=True)
-    service = _named(session, Service, settings.service)
-    group = _named(session, WorkGroup, settings.group)
+    service, group, _why = presets(session, settings)
     incident = incidents.register_incident(session, actor, caller=caller, short_description=_title(mail),
                                            description=(strip_quoted_reply(mail.text) if reply is None else reply)
                                            or mail.text,
-                                           channel=Channel.EMAIL, service=service, group=group)
+                                           channel=Channel.EMAIL, service=service, group=group,
+                                           owner=actor if group is None else None)
     mailbox.record_email(session, mail, incident, sender=caller, status="incident", touch=False)
     return incident
+
+
+def presets(session: Session, settings: IntakeSettings) -> tuple[Service | None, WorkGroup | None, str | None]:
+    """The service and work group mail is registered with, and, when there is no group, why."""
+    # Asked for every message of a batch: the names are looked up once per session.
+    known: dict[tuple[str | None, str | None], tuple[int | None, int | None]] = session.info.setdefault(_PRESETS, {})
+    key = (settings.service, settings.group)
+    if key not in known:
+        service = _named(session, Service, settings.service)
+        group = _named(session, WorkGroup, settings.group)
+        if group is None and service is not None and service.default_group_id:
+            group = session.get(WorkGroup, service.default_group_id)
+        known[key] = (service.id if service else None, group.id if group else None)
+    service_id, group_id = known[key]
+    service = session.get(Service, service_id) if service_id else None
+    group = session.get(WorkGroup, group_id) if group_id else None
+    if group is not None:
+        return service, group, None
+    if settings.group:
+        why = _("The work group «{name}» set for mail ([mail] group) does not exist: waiting for an analyst")
+        return service, None, why.format(name=settings.group)
+    return service, None, _("No work group is set for mail ([mail] group): waiting for an analyst")
 
 
 def _named(session: Session, model: type, name: str | None):  # type: ignore[no-untyped-def]

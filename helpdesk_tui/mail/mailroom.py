@@ -13,7 +13,7 @@ from helpdesk_tui.desk import mailbox
 from helpdesk_tui.desk.auth import SignedIn
 from helpdesk_tui.domain.errors import NotFound
 from helpdesk_tui.i18n import _
-from helpdesk_tui.mail.intake import create_incident_from_mail
+from helpdesk_tui.mail.intake import IntakeSettings, create_incident_from_mail
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import (
     Incident,
@@ -29,8 +29,9 @@ PAGE = 200
 
 
 class MailDesk:
-    def __init__(self, db: Database, who: SignedIn) -> None:
+    def __init__(self, db: Database, who: SignedIn, intake: IntakeSettings | None = None) -> None:
         self.db, self.who = db, who
+        self.intake = intake or IntakeSettings()  # the mailbox's presets, for «Створити інцидент»
 
     def inbox(self, *, waiting_only: bool = False, before_id: int | None = None, limit: int = PAGE) -> list[dict[str, Any]]:
         """Received messages, newest first; `waiting_only`: those an analyst must act on (R7)."""
@@ -104,7 +105,8 @@ class MailDesk:
         with self.db.write() as session:
             actor = session.get(Person, self.who.person_id)
             mail = mailbox.find_mail(session, mail_id)
-            incident = create_incident_from_mail(session, actor, mail, register_sender=register_sender)  # type: ignore[arg-type]
+            incident = create_incident_from_mail(session, actor, mail, register_sender=register_sender,  # type: ignore[arg-type]
+                                                 settings=self.intake)
             return incident.id, incident.number  # type: ignore[return-value]
 
 

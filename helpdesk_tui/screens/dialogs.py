@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,6 +12,8 @@ from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.screens.form_guard import FormGuard, Problem
+from helpdesk_tui.widgets.text_field import TextField
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 
 DIALOG_CSS = """
@@ -20,7 +21,7 @@ DIALOG_CSS = """
     {name} > Vertical {{ width: 60; max-width: 95%; height: auto; max-height: 90%;
                          border: thick $primary; background: $surface; padding: 1 2; }}
     {name} .title {{ text-style: bold; margin-bottom: 1; }}
-    {name} .error {{ color: $error; }}
+    {name} .error {{ color: $error; width: 100%; }}
     {name} Horizontal {{ height: auto; margin-top: 1; }}
     {name} OptionList {{ height: auto; max-height: 20; }}
 """
@@ -58,8 +59,8 @@ class ChoiceDialog(TranslatedBindings, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class PromptDialog(TranslatedBindings, ModalScreen[str | None]):
-    """Type one line (a name); Enter takes it, Escape cancels."""
+class PromptDialog(FormGuard, TranslatedBindings, ModalScreen[str | None]):
+    """Type one line (a name); Enter takes it, Escape cancels (asking first once it is edited)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PromptDialog")
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel")]
@@ -72,7 +73,7 @@ class PromptDialog(TranslatedBindings, ModalScreen[str | None]):
         with Vertical():
             yield Label(literal(self.title_text), classes="title")
             yield Label(literal(self.label_text))
-            yield Input(value=self.value, id="answer")
+            yield TextField(value=self.value, id="answer")
             yield Label("", classes="error", id="error")
             with Horizontal():
                 yield Button(_("OK"), variant="primary", id="ok")
@@ -81,12 +82,12 @@ class PromptDialog(TranslatedBindings, ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    def problem(self) -> Problem | None:
+        return (_("Type something first"), "answer") if not self.query_one(Input).value.strip() else None
+
     def _take(self) -> None:
-        value = self.query_one(Input).value.strip()
-        if not value:
-            self.query_one("#error", Label).update(Text(_("Type something first")))
-            return
-        self.dismiss(value)
+        if self.check():
+            self.dismiss(self.query_one(Input).value.strip())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -99,7 +100,7 @@ class PromptDialog(TranslatedBindings, ModalScreen[str | None]):
         else:
             self.dismiss(None)
 
-    def action_cancel(self) -> None:
+    def leave(self) -> None:
         self.dismiss(None)
 
 
@@ -129,3 +130,17 @@ class ConfirmDialog(TranslatedBindings, ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class DiscardDialog(ConfirmDialog):
+    """Whether to throw away what was typed: only «y» (or a click on Yes) does. Enter, Esc and
+    «n» keep it, and the focus starts on No, so a key pressed by habit loses nothing."""
+
+    inherit_bindings = False
+    BINDINGS = [
+        Binding("escape,n,enter", "answer(False)", N_("No"), id="dialog.no"),
+        Binding("y", "answer(True)", N_("Yes"), id="dialog.yes"),
+    ]
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()

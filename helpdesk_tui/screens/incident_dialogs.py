@@ -1,6 +1,8 @@
 """Dialogs on an open incident: a status change asking only what that status needs (R22, R25,
 R26), and «ADD » Примітки» (R23). Ctrl+S saves; a refusal keeps the text; a stale copy (another
-analyst saved first) says what changed, and Ctrl+S again applies the text on top of it."""
+analyst saved first) says what changed, and Ctrl+S again applies the text on top of it. Esc asks
+before throwing typed text away, and a message about missing fields follows the fields
+(screens/form_guard.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,9 @@ from helpdesk_tui.domain.priority import LEVELS, level_label, priority_label
 from helpdesk_tui.domain.statuses import IncidentStatus, ReasonCode
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.dialogs import ConfirmDialog
+from helpdesk_tui.screens.form_guard import FormGuard, Problem
 from helpdesk_tui.widgets.key_bar import KeyBar
+from helpdesk_tui.widgets.text_field import TextBox, TextField
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 from helpdesk_tui.widgets.failures import SaysFailures
 
@@ -40,7 +44,7 @@ _CSS = """
                     background: $surface; padding: 0 1; }}
 {name} .title {{ text-style: bold; margin: 1 0; }}
 {name} TextArea {{ height: 8; }}
-{name} #error {{ color: $error; }}
+{name} #error {{ color: $error; width: 100%; }}
 """
 
 
@@ -48,7 +52,7 @@ def _title(record: dict[str, Any], what: str) -> Text:
     return Text(f"{record['number']} · {what}")
 
 
-class _SavingDialog(SaysFailures, TranslatedBindings, ModalScreen[bool]):
+class _SavingDialog(FormGuard, SaysFailures, TranslatedBindings, ModalScreen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
@@ -60,21 +64,16 @@ class _SavingDialog(SaysFailures, TranslatedBindings, ModalScreen[bool]):
         self.version = record["version"]
         self.saving = False
 
-    def action_cancel(self) -> None:
+    def leave(self) -> None:
         self.dismiss(False)
 
-    def _say(self, message: str) -> None:
-        self.query_one("#error", Label).update(literal(message))
-
     def action_save(self) -> None:
-        if not self.saving:
-            values = self.values()
-            if values is not None:
-                self.saving = True
-                self._say(_("Saving…"))
-                self._save(values)
+        if not self.saving and self.check():
+            self.saving = True
+            self.say(_("Saving…"))
+            self._save(self.values())
 
-    def values(self) -> dict[str, Any] | None:
+    def values(self) -> dict[str, Any]:
         raise NotImplementedError
 
     def write(self, values: dict[str, Any]) -> None:
@@ -97,19 +96,19 @@ class _SavingDialog(SaysFailures, TranslatedBindings, ModalScreen[bool]):
 
     def _refused(self, message: str) -> None:
         self.saving = False
-        self._say(message)
+        self.say(message)
 
     def _open_tasks(self, exc: OpenTasks) -> None:
         self.saving = False
         self.ask_about_open_tasks(exc)
 
     def ask_about_open_tasks(self, exc: OpenTasks) -> None:
-        self._say(exc.message)
+        self.say(exc.message)
 
     def _stale(self, exc: StaleVersion) -> None:
         self.saving = False
         self.version = exc.current_version
-        self._say(exc.message + " " + _("Your text is kept: Ctrl+S applies it to the current version."))
+        self.say(exc.message + " " + _("Your text is kept: Ctrl+S applies it to the current version."))
 
 
 class StatusDialog(_SavingDialog):
@@ -132,7 +131,7 @@ class StatusDialog(_SavingDialog):
                 else:
                     # A solution taken from a related record (R4) is offered, to be edited.
                     offered = (self.record.get("solution") or "") if name == "solution" else ""
-                    yield TextArea(offered, id=name, tab_behavior="focus")
+                    yield TextBox(offered, id=name)
             if self.target is IncidentStatus.RESOLVED:  # R25: what it was resolved against, if anything
                 yield Label(field_label("configuration_item"))
                 yield Select([], id="configuration_item", type_to_search=True, prompt=_("None"))
@@ -160,7 +159,7 @@ class StatusDialog(_SavingDialog):
         if current in {i for i, _n in items}:
             select.value = current
 
-    def values(self) -> dict[str, Any] | None:
+    def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for name in self.needs:
             if name == "reason_code":
@@ -168,16 +167,18 @@ class StatusDialog(_SavingDialog):
                 values[name] = code if isinstance(code, str) else None
             else:
                 values[name] = self.query_one(f"#{name}", TextArea).text.strip()
-        missing = [n for n, v in values.items() if not v]
-        if missing:
-            self._say(_("«{status}» needs: {fields}").format(
-                status=self.target.label, fields=", ".join(field_label(n) for n in missing)))
-            self.query_one(f"#{missing[0]}").focus()
-            return None
         if self.target is IncidentStatus.RESOLVED:
             item = self.query_one("#configuration_item", Select).value
             values["configuration_item_id"] = item if isinstance(item, int) else None
         return values
+
+    def problem(self) -> Problem | None:
+        values = self.values()
+        missing = [n for n in self.needs if not values.get(n)]  # the configuration item is optional
+        if not missing:
+            return None
+        return _("«{status}» needs: {fields}").format(
+            status=self.target.label, fields=", ".join(field_label(n) for n in missing)), missing[0]
 
     def write(self, values: dict[str, Any]) -> None:
         if self.target is IncidentStatus.RESOLVED:
@@ -192,7 +193,7 @@ class StatusDialog(_SavingDialog):
                 self.open_tasks_confirmed = True
                 self.action_save()
             else:  # the dialog stays, with what was typed, and says why nothing changed
-                self._say(exc.message)
+                self.say(exc.message)
 
         self.app.push_screen(ConfirmDialog(_("{problem}. Resolve it with them open?").format(problem=exc.message)),
                              answered)
@@ -207,9 +208,9 @@ class NoteDialog(_SavingDialog):
         with Vertical():
             yield Label(_title(self.record, _("Add a note")), classes="title")
             yield Label(_("Summary"))
-            yield Input(id="summary", max_length=160)
+            yield TextField(id="summary", max_length=160)
             yield Label(_("Text"))
-            yield TextArea(id="text", tab_behavior="focus")
+            yield TextBox(id="text")
             yield Checkbox(_("Publish in self-service"), id="published")
             yield Label("", id="error")
             yield KeyBar()
@@ -217,14 +218,15 @@ class NoteDialog(_SavingDialog):
     def on_mount(self) -> None:
         self.query_one("#summary", Input).focus()
 
-    def values(self) -> dict[str, Any] | None:
-        text = self.query_one("#text", TextArea).text.strip()
-        summary = self.query_one("#summary", Input).value.strip()
-        if not text and not summary:
-            self._say(_("A note needs a summary or a text"))
-            self.query_one("#text").focus()
-            return None
-        return {"summary": summary, "text": text,
+    def problem(self) -> Problem | None:
+        values = self.values()
+        if not values["text"] and not values["summary"]:
+            return _("A note needs a summary or a text"), "text"
+        return None
+
+    def values(self) -> dict[str, Any]:
+        return {"summary": self.query_one("#summary", Input).value.strip(),
+                "text": self.query_one("#text", TextArea).text.strip(),
                 "published": self.query_one("#published", Checkbox).value}
 
     def write(self, values: dict[str, Any]) -> None:
@@ -262,6 +264,9 @@ class ClassifyDialog(_SavingDialog):
         self.app.call_from_thread(self._fill, choices)
 
     def _fill(self, choices: dict[str, Any]) -> None:
+        self.filled(lambda: self._fill_choices(choices))
+
+    def _fill_choices(self, choices: dict[str, Any]) -> None:
         self.categories = choices["categories"]
         for name, key in (("service", "services"), ("owner", "owners")):
             select = self.query_one(f"#{name}", Select)
@@ -297,15 +302,15 @@ class ClassifyDialog(_SavingDialog):
             text = _("Priority is computed from impact and urgency")
         self.query_one("#priority", Label).update(Text(text))
 
-    def values(self) -> dict[str, Any] | None:
-        values = {name: self.query_one(f"#{name}", Select).value for name in self.FIELDS}
-        missing = [name for name, value in values.items() if not isinstance(value, int)]
-        if missing:
-            self._say(_("«{status}» needs: {fields}").format(
-                status=IncidentStatus.IN_PROGRESS.label, fields=", ".join(field_label(n) for n in missing)))
-            self.query_one(f"#{missing[0]}").focus()
+    def values(self) -> dict[str, Any]:
+        return {name: self.query_one(f"#{name}", Select).value for name in self.FIELDS}
+
+    def problem(self) -> Problem | None:
+        missing = [name for name, value in self.values().items() if not isinstance(value, int)]
+        if not missing:
             return None
-        return values
+        return _("«{status}» needs: {fields}").format(
+            status=IncidentStatus.IN_PROGRESS.label, fields=", ".join(field_label(n) for n in missing)), missing[0]
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.classify(self.record["id"], service_id=values["service"], category_id=values["category"],
@@ -325,21 +330,24 @@ class PriorityDialog(_SavingDialog):
             yield Select([(priority_label(n), n) for n in range(1, 6)], id="priority", prompt=_("Choose…"),
                          value=self.record.get("priority") or Select.NULL)
             yield Label(field_label("justification") + " *")
-            yield TextArea(id="justification", tab_behavior="focus")
+            yield TextBox(id="justification")
             yield Label("", id="error")
             yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#priority").focus()
 
-    def values(self) -> dict[str, Any] | None:
-        priority = self.query_one("#priority", Select).value
-        justification = self.query_one("#justification", TextArea).text.strip()
-        if not isinstance(priority, int) or not justification:
-            self._say(_("Choose the priority and say why"))
-            self.query_one("#priority" if not isinstance(priority, int) else "#justification").focus()
-            return None
-        return {"priority": priority, "justification": justification}
+    def values(self) -> dict[str, Any]:
+        return {"priority": self.query_one("#priority", Select).value,
+                "justification": self.query_one("#justification", TextArea).text.strip()}
+
+    def problem(self) -> Problem | None:
+        values = self.values()
+        if not isinstance(values["priority"], int):
+            return _("Choose the priority and say why"), "priority"
+        if not values["justification"]:
+            return _("Choose the priority and say why"), "justification"
+        return None
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.change_priority(self.record["id"], expected_version=self.version, **values)
@@ -356,9 +364,9 @@ class TaskDialog(_SavingDialog):
             yield Label(field_label("group") + " *")
             yield Select([], id="group", type_to_search=True, prompt=_("Choose…"))
             yield Label(field_label("short_description") + " *")
-            yield Input(id="short", max_length=160)
+            yield TextField(id="short", max_length=160)
             yield Label(_("Details"))
-            yield TextArea(id="details", tab_behavior="focus")
+            yield TextBox(id="details")
             yield Label("", id="error")
             yield KeyBar()
 
@@ -372,14 +380,17 @@ class TaskDialog(_SavingDialog):
         self.app.call_from_thread(self.query_one("#group", Select).set_options,
                                   [(literal(name, one_line=True), gid) for gid, name in groups])
 
-    def values(self) -> dict[str, Any] | None:
-        group = self.query_one("#group", Select).value
-        short = self.query_one("#short", Input).value.strip()
-        if not isinstance(group, int) or not short:
-            self._say(_("A task needs a work group and a short description"))
-            self.query_one("#group" if not isinstance(group, int) else "#short").focus()
-            return None
-        return {"group_id": group, "short_description": short, "details": self.query_one("#details", TextArea).text}
+    def values(self) -> dict[str, Any]:
+        return {"group_id": self.query_one("#group", Select).value,
+                "short_description": self.query_one("#short", Input).value.strip(),
+                "details": self.query_one("#details", TextArea).text}
+
+    def problem(self) -> Problem | None:
+        values = self.values()
+        if not isinstance(values["group_id"], int) or not values["short_description"]:
+            return (_("A task needs a work group and a short description"),
+                    "group" if not isinstance(values["group_id"], int) else "short")
+        return None
 
     def write(self, values: dict[str, Any]) -> None:
         number = self.workspace.new_task(self.record["id"], **values)
@@ -400,19 +411,20 @@ class TaskMoveDialog(_SavingDialog):
         with Vertical():
             yield Label(Text(f"{self.record['number']} · {title}"), classes="title")
             yield Label(_("Comment *") if self.action == "complete" else _("Reason"))
-            yield TextArea(id="text", tab_behavior="focus")
+            yield TextBox(id="text")
             yield Label("", id="error")
             yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#text").focus()
 
-    def values(self) -> dict[str, Any] | None:
-        text = self.query_one("#text", TextArea).text.strip()
-        if self.action == "complete" and not text:
-            self._say(_("To complete a task, add a comment"))
-            return None
-        return {"text": text}
+    def values(self) -> dict[str, Any]:
+        return {"text": self.query_one("#text", TextArea).text.strip()}
+
+    def problem(self) -> Problem | None:
+        if self.action == "complete" and not self.values()["text"]:
+            return _("To complete a task, add a comment"), "text"
+        return None
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.move_task(self.record["id"], self.action, expected_version=self.version, **values)
@@ -432,9 +444,9 @@ class VendorDialog(_SavingDialog):
             yield Label(field_label("service"))
             yield Select([], id="service", type_to_search=True, prompt=_("Choose…"))
             yield Label(field_label("short_description") + " *")
-            yield Input(id="short", max_length=160, value=self.record.get("short_description") or "")
+            yield TextField(id="short", max_length=160, value=self.record.get("short_description") or "")
             yield Label(_("Details"))
-            yield TextArea(id="details", tab_behavior="focus")
+            yield TextBox(id="details")
             yield Label("", id="error")
             yield KeyBar()
 
@@ -449,22 +461,28 @@ class VendorDialog(_SavingDialog):
         self.app.call_from_thread(self._fill, vendors, services)
 
     def _fill(self, vendors: list[tuple[int, str]], services: list[tuple[int, str]]) -> None:
+        self.filled(lambda: self._fill_choices(vendors, services))
+
+    def _fill_choices(self, vendors: list[tuple[int, str]], services: list[tuple[int, str]]) -> None:
         self.query_one("#vendor", Select).set_options([(literal(n, one_line=True), i) for i, n in vendors])
         service = self.query_one("#service", Select)
         service.set_options([(literal(n, one_line=True), i) for i, n in services])
         if self.record.get("service_id") in {i for i, _n in services}:
             service.value = self.record["service_id"]
 
-    def values(self) -> dict[str, Any] | None:
-        vendor = self.query_one("#vendor", Select).value
-        short = self.query_one("#short", Input).value.strip()
-        if not isinstance(vendor, int) or not short:
-            self._say(_("An external task needs a vendor and a short description"))
-            self.query_one("#vendor" if not isinstance(vendor, int) else "#short").focus()
-            return None
+    def values(self) -> dict[str, Any]:
         service = self.query_one("#service", Select).value
-        return {"vendor_id": vendor, "short_description": short, "details": self.query_one("#details", TextArea).text,
+        return {"vendor_id": self.query_one("#vendor", Select).value,
+                "short_description": self.query_one("#short", Input).value.strip(),
+                "details": self.query_one("#details", TextArea).text,
                 "service_id": service if isinstance(service, int) else None}
+
+    def problem(self) -> Problem | None:
+        values = self.values()
+        if not isinstance(values["vendor_id"], int) or not values["short_description"]:
+            return (_("An external task needs a vendor and a short description"),
+                    "vendor" if not isinstance(values["vendor_id"], int) else "short")
+        return None
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.hand_to_vendor(self.record["id"], expected_version=self.version, **values)

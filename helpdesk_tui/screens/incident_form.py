@@ -4,7 +4,9 @@ the journal with the notifications queued (R5). Nothing typed is lost on a refus
 
 Beside the form, the related-items panel (R4) follows the short description as it is typed:
 Ctrl+R goes into it, where Enter opens a record, `l` links it and `u` takes its solution;
-what was chosen is saved with the incident, in the same transaction."""
+what was chosen is saved with the incident, in the same transaction.
+
+Esc asks before throwing away anything typed or chosen (screens/form_guard.py)."""
 
 from __future__ import annotations
 
@@ -16,16 +18,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, Label, Select, TextArea
+from textual.widgets import Input, Label, Select
 
 from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import DeskError
+from helpdesk_tui.domain.lifecycle import assignment_missing
 from helpdesk_tui.domain.search_terms import SearchHit
 from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.screens.form_guard import FormGuard, Problem
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.person_picker import PersonPicker
 from helpdesk_tui.widgets.related_panel import MARK_LINKED, MARK_SOLUTION, RelatedPanel
 from helpdesk_tui.widgets.status_header import StatusHeader
+from helpdesk_tui.widgets.text_field import TextBox, TextField
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 from helpdesk_tui.widgets.failures import SaysFailures
 
@@ -33,15 +38,16 @@ if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import Workspace
 
 
-class IncidentFormScreen(SaysFailures, TranslatedBindings, Screen[None]):
+class IncidentFormScreen(FormGuard, SaysFailures, TranslatedBindings, Screen[None]):
     DEFAULT_CSS = """
     IncidentFormScreen #form { padding: 0 1; width: 1fr; }
     IncidentFormScreen RelatedPanel { width: 42%; }
     IncidentFormScreen .title { text-style: bold; margin: 1 0 0 0; }
     IncidentFormScreen .field { margin-top: 1; color: $text-muted; }
     IncidentFormScreen TextArea { height: 6; }
-    IncidentFormScreen #error { color: $error; margin-top: 1; }
+    IncidentFormScreen #error { color: $error; margin-top: 1; width: 100%; }
     """
+    DISCARD_QUESTION = N_("Discard this new incident?")
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
@@ -73,9 +79,9 @@ class IncidentFormScreen(SaysFailures, TranslatedBindings, Screen[None]):
             yield Label(_("Caller *"), classes="field")
             yield PersonPicker(self.workspace, id="caller")
             yield Label(_("Short description *"), classes="field")
-            yield Input(id="short", max_length=160)
+            yield TextField(id="short", max_length=160)
             yield Label(_("Description"), classes="field")
-            yield TextArea(id="description", tab_behavior="focus")
+            yield TextBox(id="description")
             yield Label(_("Work group"), classes="field")
             yield Select([], prompt=_("Choose a work group"), id="group", type_to_search=True)
             yield Label(_("Owner"), classes="field")
@@ -86,6 +92,7 @@ class IncidentFormScreen(SaysFailures, TranslatedBindings, Screen[None]):
         self.query_one(StatusHeader).set_user(self.workspace.who.full_name, self.workspace.role.label)
         self.query_one(PersonPicker).focus()
         self._load_groups()
+        self._load_owners(None)
 
     @work(thread=True, group="form-groups", exit_on_error=False)
     def _load_groups(self) -> None:
@@ -95,19 +102,27 @@ class IncidentFormScreen(SaysFailures, TranslatedBindings, Screen[None]):
 
     @on(Select.Changed, "#group")
     def _group_chosen(self, event: Select.Changed) -> None:
-        owner = self.query_one("#owner", Select)
-        owner.set_options([])
-        if isinstance(event.value, int):
-            self._load_members(event.value)
+        self._load_owners(event.value if isinstance(event.value, int) else None)
 
     @work(thread=True, group="form-members", exclusive=True, exit_on_error=False)
-    def _load_members(self, group_id: int) -> None:
-        members = self.workspace.members(group_id)
-        self.app.call_from_thread(self.query_one("#owner", Select).set_options,
-                                  [(literal(name, one_line=True), pid) for pid, name in members])
+    def _load_owners(self, group_id: int | None) -> None:
+        """The group's members, or everyone who works incidents while no group is chosen."""
+        owners = self.workspace.owners(group_id)
+        self.app.call_from_thread(self._show_owners, group_id, owners)
+
+    def _show_owners(self, group_id: int | None, owners: list[tuple[int, str]]) -> None:
+        group = self.query_one("#group", Select).value
+        if group_id != (group if isinstance(group, int) else None):
+            return  # the list of a group chosen before: the current group's is on its way
+        select = self.query_one("#owner", Select)
+        kept = select.value  # an owner chosen first stays if they belong to the group chosen next
+        select.set_options([(literal(name, one_line=True), pid) for pid, name in owners])
+        if kept in {pid for pid, _name in owners}:
+            select.value = kept
 
     @on(PersonPicker.Picked)
     def _caller_picked(self, event: PersonPicker.Picked) -> None:
+        self.follow()
         self.query_one("#short", Input).focus()
 
     @on(PersonPicker.NewRequested)
@@ -208,29 +223,39 @@ class IncidentFormScreen(SaysFailures, TranslatedBindings, Screen[None]):
 
     # --- saving ----------------------------------------------------------------------------------
 
+    def extra_state(self) -> Any:
+        chosen = self.query_one(PersonPicker).chosen
+        return chosen.id if chosen is not None else None, tuple(self.links), self.solution_from
+
+    def leave(self) -> None:
+        self.app.pop_screen()
+
+    def problem(self) -> Problem | None:
+        if self.query_one(PersonPicker).chosen is None:
+            return _("Choose the caller: type a name, phone or e-mail and press Enter"), "caller-search"
+        if not self.query_one("#short", Input).value.strip():
+            return _("A short description is required"), "short"
+        if not any(isinstance(self.query_one(f"#{name}", Select).value, int) for name in ("group", "owner")):
+            return assignment_missing(), "group"
+        return None
+
     def _say(self, message: str, field: str | None = None) -> None:
-        self.query_one("#error", Label).update(literal(message))
+        self.say(message)
         target = {"caller": "#caller-search", "short_description": "#short", "description": "#description",
                   "group": "#group", "owner": "#owner"}.get(field or "")
         if target:
             self.query_one(target).focus()
 
     def action_save(self) -> None:
-        if self.saving:
+        if self.saving or not self.check():
             return
         caller = self.query_one(PersonPicker).chosen
         short = self.query_one("#short", Input).value.strip()
-        if caller is None:
-            self._say(_("Choose the caller: type a name, phone or e-mail and press Enter"), "caller")
-            return
-        if not short:
-            self._say(_("A short description is required"), "short_description")
-            return
         group, owner = self.query_one("#group", Select).value, self.query_one("#owner", Select).value
         self.saving = True
         self.query_one("#error", Label).update(Text(_("Saving…")))
         self._save(dict(caller_id=caller.id, short_description=short,
-                        description=self.query_one("#description", TextArea).text,
+                        description=self.query_one("#description", TextBox).text,
                         group_id=group if isinstance(group, int) else None,
                         owner_id=owner if isinstance(owner, int) else None,
                         links=tuple(k for k in self.links if k != self.solution_from),
@@ -261,19 +286,9 @@ class IncidentFormScreen(SaysFailures, TranslatedBindings, Screen[None]):
             resolution=when(saved["resolution_due"]) or "—"), timeout=8)
         self.app.switch_screen(RecordScreen(self.workspace, "incident", saved["id"]))
 
-    def action_cancel(self) -> None:
-        from helpdesk_tui.screens.dialogs import ConfirmDialog
-
-        typed = (self.query_one(PersonPicker).chosen is not None or self.query_one("#short", Input).value.strip()
-                 or self.query_one("#description", TextArea).text.strip())
-        if not typed:
-            self.app.pop_screen()
-            return
-        self.app.push_screen(ConfirmDialog(_("Discard this new incident?")),
-                             lambda yes: self.app.pop_screen() if yes else None)
 
 
-class NewCallerDialog(SaysFailures, TranslatedBindings, ModalScreen[Any]):
+class NewCallerDialog(FormGuard, SaysFailures, TranslatedBindings, ModalScreen[Any]):
     """A caller the desk does not know yet, added inline (R3): name, phone, e-mail."""
 
     DEFAULT_CSS = """
@@ -281,8 +296,9 @@ class NewCallerDialog(SaysFailures, TranslatedBindings, ModalScreen[Any]):
     NewCallerDialog > Vertical { width: 70; max-width: 95%; height: auto; border: thick $primary;
                                  background: $surface; padding: 0 1; }
     NewCallerDialog .title { text-style: bold; margin: 1 0; }
-    NewCallerDialog #error { color: $error; }
+    NewCallerDialog #error { color: $error; width: 100%; }
     """
+    DISCARD_QUESTION = N_("Discard this new caller?")
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
@@ -299,11 +315,11 @@ class NewCallerDialog(SaysFailures, TranslatedBindings, ModalScreen[Any]):
         with Vertical():
             yield Label(_("New caller"), classes="title")
             yield Label(_("Full name *"))
-            yield Input(value="" if is_mail or is_phone else typed, id="full_name")
+            yield TextField(value="" if is_mail or is_phone else typed, id="full_name")
             yield Label(_("Phone"))
-            yield Input(value=typed if is_phone else "", id="phone")
+            yield TextField(value=typed if is_phone else "", id="phone")
             yield Label(_("E-mail"))
-            yield Input(value=typed if is_mail else "", id="email")
+            yield TextField(value=typed if is_mail else "", id="email")
             yield Label("", id="error")
             yield KeyBar()
 
@@ -314,13 +330,14 @@ class NewCallerDialog(SaysFailures, TranslatedBindings, ModalScreen[Any]):
         event.stop()
         self.focus_next()
 
+    def problem(self) -> Problem | None:
+        if not self.query_one("#full_name", Input).value.strip():
+            return _("A person needs a full name"), "full_name"
+        return None
+
     def action_save(self) -> None:
-        values = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("full_name", "phone", "email")}
-        if not values["full_name"]:
-            self.query_one("#error", Label).update(Text(_("A person needs a full name")))
-            self.query_one("#full_name").focus()
-            return
-        self._save(values)
+        if self.check():
+            self._save({name: self.query_one(f"#{name}", Input).value.strip() for name in ("full_name", "phone", "email")})
 
     @work(thread=True, group="new-caller", exit_on_error=False)
     def _save(self, values: dict[str, str]) -> None:
@@ -336,5 +353,5 @@ class NewCallerDialog(SaysFailures, TranslatedBindings, ModalScreen[Any]):
         if field in ("full_name", "phone", "email"):
             self.query_one(f"#{field}").focus()
 
-    def action_cancel(self) -> None:
+    def leave(self) -> None:
         self.dismiss(None)

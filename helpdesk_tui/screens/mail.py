@@ -39,10 +39,12 @@ OUTBOUND_STATUS = {"queued": N_("queued"), "retry": N_("will retry"), "sent": N_
 WAITING = ("waiting", "quarantined")
 
 
-def mailroom(workspace: Workspace) -> MailDesk:
+def mailroom(workspace: Workspace, settings: Any = None) -> MailDesk:
+    """The mail desk; `settings` (the app's) give «Створити інцидент» the mailbox's presets."""
+    from helpdesk_tui.mail.intake import IntakeSettings
     from helpdesk_tui.mail.mailroom import MailDesk
 
-    return MailDesk(workspace.db, workspace.who)
+    return MailDesk(workspace.db, workspace.who, IntakeSettings.from_settings(settings) if settings else None)
 
 
 def mail_status(box: str, status: str) -> str:
@@ -67,7 +69,7 @@ class MailScreen(SaysFailures, TranslatedBindings, Screen[None]):
     def __init__(self, workspace: Workspace, box: str = "inbox", *, waiting_only: bool = False) -> None:
         super().__init__()
         self.workspace, self.box, self.waiting_only = workspace, box, waiting_only
-        self.mail = mailroom(workspace)
+        self.mail = mailroom(workspace, getattr(self.app, "settings", None))
         self.rows: list[dict[str, Any]] = []
         self.complete = False
         self._loading = False
@@ -215,7 +217,7 @@ class MessageScreen(SaysFailures, TranslatedBindings, Screen[None]):
     def __init__(self, workspace: Workspace, box: str, message_id: int) -> None:
         super().__init__()
         self.workspace, self.box, self.message_id = workspace, box, message_id
-        self.mail = mailroom(workspace)
+        self.mail = mailroom(workspace, getattr(self.app, "settings", None))
         self.data: dict[str, Any] | None = None
         self.showing_source = False
 

@@ -24,8 +24,10 @@ from helpdesk_tui.domain.field_values import filter_value, status_code
 from helpdesk_tui.domain.filters import Condition, Filter, format_filter
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.dialogs import ConfirmDialog, PromptDialog
+from helpdesk_tui.screens.form_guard import FormGuard
 from helpdesk_tui.widgets.filter_line import FIELDS
 from helpdesk_tui.widgets.key_bar import KeyBar
+from helpdesk_tui.widgets.text_field import TextField
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 from helpdesk_tui.widgets.failures import SaysFailures
 
@@ -208,7 +210,7 @@ class ConditionRow(Horizontal):
         values = c.value if isinstance(c.value, list) else [c.value] if c.value else []
         # Statuses by their names: the filter takes them, and they are what the analyst knows.
         value = ",".join(filter_value(self.kind, c.field, v) if c.field == "status" else v for v in values)
-        yield Input(value=value, placeholder=_("value"), classes="value",
+        yield TextField(value=value, placeholder=_("value"), classes="value",
                     suggester=ValueSuggester(self.workspace, self.kind, c.field))
         yield Button("✕", classes="remove")
 
@@ -237,8 +239,9 @@ class ConditionRow(Horizontal):
         return Condition(field, op, ",".join(values) if field == "status" else text)
 
 
-class SearchEditor(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | None]):
-    """«New saved search»: conditions (field, operator, value), words, a name; Ctrl+S saves."""
+class SearchEditor(FormGuard, SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | None]):
+    """«New saved search»: conditions (field, operator, value), words, a name; Ctrl+S saves;
+    Esc asks before throwing away what was typed or chosen."""
 
     DEFAULT_CSS = """
     SearchEditor { align: center middle; }
@@ -267,21 +270,21 @@ class SearchEditor(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | No
             yield Label(_("Edit the search") if self.search else _("New saved search"), classes="title")
             with Horizontal(classes="bar"):
                 yield Select([(_(label), k) for k, label in KINDS], value=self.kind, allow_blank=False, id="kind")
-                yield Input(value=self.search.name if self.search and self.search.personal else "",
+                yield TextField(value=self.search.name if self.search and self.search.personal else "",
                             placeholder=_("Name of the search"), id="name")
             yield VerticalScroll(id="conditions")
-            yield Input(placeholder=_("Words to find in the short description (optional)"), id="words")
+            yield TextField(placeholder=_("Words to find in the short description (optional)"), id="words")
             yield Label("", id="found")
             with Horizontal(classes="bar"):
                 yield Button(_("Add condition"), id="add")
                 yield Button(_("Save as"), variant="primary", id="save")
                 yield Button(_("Cancel"), id="cancel")
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self.search is not None:
             self._load_existing(self.search.id)
         else:
-            self.action_add()
+            await self.action_add()  # the form as it opens has its first (empty) condition
         self.query_one("#name", Input).focus()
 
     @work(thread=True, group="editor-load", exit_on_error=False)
@@ -289,15 +292,17 @@ class SearchEditor(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | No
         _s, flt = self.workspace.search(search_id)
         self.app.call_from_thread(self._fill, flt)
 
-    def _fill(self, flt: Filter) -> None:
+    async def _fill(self, flt: Filter) -> None:
         self.initial = flt
-        box = self.query_one("#conditions")
-        box.mount_all([ConditionRow(self.workspace, self.kind, c) for c in flt.conditions])
+        clean = not self.is_dirty()
+        await self.query_one("#conditions").mount_all([ConditionRow(self.workspace, self.kind, c) for c in flt.conditions])
         self.query_one("#words", Input).value = flt.text
+        if clean:
+            self.mark_clean()
         self._count()
 
-    def action_add(self) -> None:
-        self.query_one("#conditions").mount(ConditionRow(self.workspace, self.kind))
+    def action_add(self) -> Any:
+        return self.query_one("#conditions").mount(ConditionRow(self.workspace, self.kind))
 
     @on(Select.Changed, "#kind")
     async def _kind_changed(self, event: Select.Changed) -> None:
@@ -337,7 +342,7 @@ class SearchEditor(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | No
         event.stop()
         {"add": self.action_add, "save": self.action_save, "cancel": self.action_cancel}.get(event.button.id or "", lambda: None)()
 
-    def action_cancel(self) -> None:
+    def leave(self) -> None:
         self.dismiss(None)
 
     def action_save(self) -> None:

@@ -11,6 +11,7 @@ from textual.widgets import Button, Input, Label
 
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.widgets.key_bar import KeyBar
+from helpdesk_tui.widgets.text_field import TextField
 from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 
 METHOD_LABELS = {
@@ -40,8 +41,8 @@ class SignInScreen(TranslatedBindings, Screen[None]):
             yield Label(_("helpdesk-tui: sign in"), classes="title")
             yield Label(literal(self.database, one_line=True), id="database")
             yield Label(Text(_(METHOD_LABELS.get(self.method, self.method))), id="method")
-            yield Input(value=self.login, placeholder=_("User name"), id="login")
-            yield Input(placeholder=_("Password"), password=True, id="password")
+            yield TextField(value=self.login, placeholder=_("User name"), id="login")
+            yield TextField(placeholder=_("Password"), password=True, id="password")
             yield Label("", id="error")
             yield Button(_("Sign in"), variant="primary", id="sign-in")
         yield KeyBar()

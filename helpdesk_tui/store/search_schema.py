@@ -133,9 +133,14 @@ def resume(conn: Connection, ix: Indexed, *, after_id: int) -> None:
 
 
 def is_search_object(name: str | None, type_: str) -> bool:
-    """Objects of this index that the models do not describe (for schema comparison)."""
+    """Objects of this index that the models do not describe (for schema comparison); the
+    caller search's index (people_search.py) too."""
+    from helpdesk_tui.store.people_search import is_index_object
+
     if not name:
         return False
+    if is_index_object(name, type_):
+        return True
     if type_ == "table":
         return any(name == ix.fts or name.startswith(ix.fts + "_") for ix in INDEXED)
     if type_ == "column":

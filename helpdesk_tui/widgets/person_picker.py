@@ -1,5 +1,10 @@
 """The caller field of the intake form (R3): type a name, a login, a phone or an e-mail; the
-matching people appear below as you type; ↑/↓ choose, Enter takes one."""
+matching people appear below as you type; ↑/↓ choose, Enter takes one.
+
+The search runs in a worker and may answer after more has been typed: an answer is shown only
+while the field still holds the text it answers, and it never writes the field. Enter pressed
+before the answer to what is typed has come waits for it, so it takes a match of the text on
+screen, never one of an older text."""
 
 from __future__ import annotations
 
@@ -18,13 +23,14 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from helpdesk_tui.i18n import N_, _
-from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 from helpdesk_tui.widgets.failures import SaysFailures
+from helpdesk_tui.widgets.text_field import TextField
+from helpdesk_tui.widgets.translated import TranslatedBindings, literal
 
 DEBOUNCE = 0.12
 
 
-class _SearchInput(TranslatedBindings, Input):
+class _SearchInput(TranslatedBindings, TextField):
     BINDINGS = [
         Binding("down", "move(1)", N_("Next match"), show=False, id="picker.next"),
         Binding("up", "move(-1)", N_("Previous match"), show=False, id="picker.previous"),
@@ -59,7 +65,8 @@ class PersonPicker(SaysFailures, Vertical):
         self.workspace = workspace
         self.matches: list[Any] = []
         self.chosen: Any = None
-        self._typed_at = 0.0
+        self.answered: str | None = None  # the text the matches on show were found for
+        self._enter_waiting = False
 
     def compose(self) -> ComposeResult:
         yield _SearchInput(placeholder=_("Name, login, phone or e-mail"), id="caller-search")
@@ -77,28 +84,38 @@ class PersonPicker(SaysFailures, Vertical):
             return
         self.chosen = None
         self.query_one("#chosen", Label).update("")
-        self._search(event.value)
+        if event.value.strip():
+            self._search(event.value)
+        else:
+            self.workers.cancel_group(self, "people")
+            self._show("", [])
 
     @work(thread=True, group="people", exclusive=True, exit_on_error=False)
     def _search(self, text: str) -> None:
         time.sleep(DEBOUNCE)  # a newer keystroke cancels this one before it asks
         if get_current_worker().is_cancelled:
             return
-        found = self.workspace.people(text) if text.strip() else []
+        found = self.workspace.people(text)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, found)
+            self.app.call_from_thread(self._show, text, found)
 
-    def _show(self, found: list[Any]) -> None:
+    def _show(self, text: str, found: list[Any]) -> None:
+        if text != self.query_one(Input).value or self.chosen is not None:
+            return  # an answer to what was typed before: the newer text's answer is on its way
+        self.answered = text
         self.matches = found
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([Option(literal(p.describe(), one_line=True)) for p in found])
-        typed = self.query_one(Input).value.strip()
+        typed = text.strip()
         if typed:  # always last: a caller the desk does not know yet
             options.add_option(Option(Text("+ ").append(_("New caller «{text}»").format(text=typed)), id="new"))
         options.set_class(bool(typed), "-open")
         if typed:
             options.highlighted = 0
+        if self._enter_waiting:
+            self._enter_waiting = False
+            self._take(options.highlighted)
 
     def move(self, delta: int) -> None:
         options = self.query_one(OptionList)
@@ -117,10 +134,12 @@ class PersonPicker(SaysFailures, Vertical):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         options = self.query_one(OptionList)
-        if options.option_count:
-            self._take(options.highlighted)
-        elif self.chosen is not None:
+        if self.chosen is not None:
             self.post_message(self.Picked(self, self.chosen))
+        elif event.value.strip() and self.answered != event.value:
+            self._enter_waiting = True  # taken when the answer to this text comes
+        elif options.option_count:
+            self._take(options.highlighted)
 
     @on(OptionList.OptionSelected, "#caller-matches")
     def _clicked(self, event: OptionList.OptionSelected) -> None:
@@ -130,6 +149,8 @@ class PersonPicker(SaysFailures, Vertical):
     def pick(self, choice: Any) -> None:
         self.chosen = choice
         self.matches = []
+        self.answered = None
+        self._enter_waiting = False
         options = self.query_one(OptionList)
         options.clear_options()
         options.remove_class("-open")

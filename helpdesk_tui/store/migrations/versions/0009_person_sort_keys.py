@@ -2,7 +2,7 @@
 incident with an index, so a list sorted by caller stays a keyset page at a million incidents
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-06 18:30:00
 """
 from alembic import op
@@ -12,7 +12,7 @@ from helpdesk_tui.domain.collation import NOBODY, person_sort_key
 
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
