@@ -220,7 +220,7 @@ def test_every_screen_and_dialog_speaks_ukrainian(desk):
         await pilot.press("escape")
         await pilot.pause(0.1)
         await pilot.press("escape")  # what was typed would be lost: it asks
-        await _wait_screen(pilot, "ConfirmDialog")
+        await _wait_screen(pilot, "DiscardDialog")
         walk.look("discard the new incident?")
         await pilot.press("y")
         await pilot.pause(0.1)
@@ -232,9 +232,11 @@ def test_every_screen_and_dialog_speaks_ukrainian(desk):
         await _wait_screen(pilot, "NewCallerDialog")
         walk.look("a new caller")
         await pilot.press("escape")
-        await pilot.pause(0.1)
-        await pilot.press("escape")
-        await pilot.pause(0.1)
+        await _wait_screen(pilot, "IncidentFormScreen")
+        await pilot.press("escape")  # the typed phone would be lost: it asks, and «y» lets it go
+        await _wait_screen(pilot, "DiscardDialog")
+        await pilot.press("y")
+        await _wait_screen(pilot, "WorkspaceScreen")
 
         # one incident, each tab, each dialog
         for key, kind in (("rich", "incident"), ("mine-registered", "incident"), ("helper", "task")):
