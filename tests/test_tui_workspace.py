@@ -702,3 +702,23 @@ def test_mark_unread_brings_back_the_comment_mark_read_took_even_a_task_s(desk):
         await wait_text(pilot, "▌●" + made["mine-registered"].number)
 
     drive(db, scenario)
+
+
+def test_the_filter_line_keeps_every_key_in_order_when_they_come_at_once(desk):
+    """The same burst that lost keys in the caller field: the / filter line lost them too."""
+    from tests.tui import type_at_once
+
+    db, w, _made = desk
+
+    async def scenario(app, pilot):
+        screen = await workspace_ready(pilot)
+        await pilot.press("slash")
+        line = screen.query_one("#filter")
+        await pilot.press(*"принт")
+        for _round in range(4):
+            type_at_once(app, ["backspace"] * 10 + list("група:Друга"))
+            await wait_for(pilot, lambda: line.value == "група:Друга", what=f"the filter line, now {line.value!r}")
+            type_at_once(app, ["backspace"] * 11 + list("принт"))
+            await wait_for(pilot, lambda: line.value == "принт", what=f"the filter line, now {line.value!r}")
+
+    drive(db, scenario)
