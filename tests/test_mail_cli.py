@@ -7,8 +7,7 @@ import json
 import pytest
 
 from helpdesk_tui.cli import main
-from tests.imap_server import PASSWORD, USER
-from tests.trust import TRUSTED_AUTH
+from tests.mail_desk import point_at_servers
 from tests.mail_builders import message
 from tests.smtp_server import smtp_server
 
@@ -16,23 +15,7 @@ from tests.smtp_server import smtp_server
 @pytest.fixture
 def run(sqlite_db, imap, capsys, tmp_path, monkeypatch):
     with smtp_server() as (controller, recorder):
-        cfg = tmp_path / "config.toml"
-        cfg.write_text(TRUSTED_AUTH + f"""
-[mail]
-from = "helpdesk@desk.example"
-group = "Перша лінія підтримки Контакт-центр"
-[mail.imap]
-host = "127.0.0.1"
-port = {imap.port}
-security = "none"
-user = "{USER}"
-[mail.smtp]
-host = "127.0.0.1"
-port = {controller.port}
-security = "none"
-""", encoding="utf-8")
-        monkeypatch.setenv("HELPDESK_CONFIG", str(cfg))
-        monkeypatch.setenv("HELPDESK_IMAP_PASSWORD", PASSWORD)
+        point_at_servers(monkeypatch, tmp_path, imap_port=imap.port, smtp_port=controller.port)
 
         def _run(*args: str):
             code = main(["--db", sqlite_db.url, "--lang", "en", *args])

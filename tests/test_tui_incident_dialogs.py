@@ -11,22 +11,13 @@ from helpdesk_tui.screens.dialogs import ChoiceDialog, ConfirmDialog
 from helpdesk_tui.screens.incident_dialogs import NoteDialog, StatusDialog
 from helpdesk_tui.screens.record import RecordScreen
 from helpdesk_tui.store.models import Incident, JournalEntry, Task
-from tests.tui import drive, list_settled, screen_text, wait_for, wait_text, workspace_ready
+from tests.tui import drive, list_settled, open_mine, screen_text, wait_for, wait_text, workspace_ready
 from tests.world import seed_desk
 
 
 @pytest.fixture
 def desk(db):
     return seed_desk(db)
-
-
-async def _open_mine(app, pilot, made):
-    screen = await workspace_ready(pilot)
-    screen.go_to("analyst", "my-action")
-    await list_settled(pilot)
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None)
-    return app.screen
 
 
 async def _choose_status(app, pilot, value):
@@ -47,7 +38,7 @@ def test_question_to_the_caller_then_the_answer_then_resolve_and_close(desk):
     mine = made["mine-registered"]
 
     async def scenario(app, pilot):
-        record = await _open_mine(app, pilot, made)
+        record = await open_mine(app, pilot)
         await _choose_status(app, pilot, "info_needed")
         await pilot.press("ctrl+s")
         await wait_text(pilot, "needs: Question to the caller")  # nothing was typed: it says what
@@ -86,7 +77,7 @@ def test_resolving_with_open_tasks_asks_first_no_keeps_the_text_yes_resolves(des
     mine = made["mine-registered"]  # with two open tasks, for the second line and the first
 
     async def scenario(app, pilot):
-        record = await _open_mine(app, pilot, made)
+        record = await open_mine(app, pilot)
         await _choose_status(app, pilot, "resolved")
         await pilot.press(*"Замінено картридж")
         dialog = app.screen
@@ -117,7 +108,7 @@ def test_a_note_published_to_self_service(desk):
     db, w, made = desk
 
     async def scenario(app, pilot):
-        record = await _open_mine(app, pilot, made)
+        record = await open_mine(app, pilot)
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, NoteDialog))
         await pilot.press("ctrl+s")
@@ -139,7 +130,7 @@ def test_a_stale_save_says_what_changed_and_keeps_the_text(desk):
     mine = made["mine-registered"]
 
     async def scenario(app, pilot):
-        record = await _open_mine(app, pilot, made)
+        record = await open_mine(app, pilot)
         await _choose_status(app, pilot, "info_needed")
         await pilot.press(*"Чи перезавантажували ПК?")
         with db.write() as s:  # meanwhile a colleague edits the incident
@@ -209,7 +200,7 @@ def test_a_task_for_another_group_then_accepted_and_completed_by_it(desk):
     db, w, made = desk
 
     async def scenario(app, pilot):
-        record = await _open_mine(app, pilot, made)
+        record = await open_mine(app, pilot)
         await pilot.press("k")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDialog))
         dialog = app.screen
@@ -263,7 +254,7 @@ def test_vendor_round_trip(desk):
     mine = made["mine-registered"]
 
     async def scenario(app, pilot):
-        record = await _open_mine(app, pilot, made)
+        record = await open_mine(app, pilot)
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog))
         values = [v for v, _label in app.screen.choices]
@@ -299,7 +290,7 @@ def test_the_journal_filter_shows_one_kind_of_entry_at_a_time(desk):
         notes.add_note(s, w.colleague, s.get(Incident, made["mine-registered"].id), summary="", text="Гляньте логи")
 
     async def scenario(app, pilot):
-        await _open_mine(app, pilot, made)
+        await open_mine(app, pilot)
         await wait_text(pilot, "Гляньте логи")
         assert "Incident registered" in screen_text(app)
         await pilot.press("f")  # notes

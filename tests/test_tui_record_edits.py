@@ -12,22 +12,13 @@ from helpdesk_tui.screens.incident_dialogs import StatusDialog
 from helpdesk_tui.screens.record import RecordScreen
 from helpdesk_tui.screens.record_edits import AssignDialog, EditWordsDialog, TaskCommentDialog, VendorTaskDialog
 from helpdesk_tui.store.models import Incident, JournalEntry, UnreadMarker
-from tests.tui import drive, list_settled, wait_for, wait_text, workspace_ready
+from tests.tui import drive, open_mine, wait_for, wait_text, workspace_ready
 from tests.world import seed_desk
 
 
 @pytest.fixture
 def desk(db):
     return seed_desk(db)
-
-
-async def _open_mine(app, pilot):
-    screen = await workspace_ready(pilot)
-    screen.go_to("analyst", "my-action")
-    await list_settled(pilot)
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None)
-    return app.screen
 
 
 def _incident(db, incident):
@@ -40,7 +31,7 @@ def test_words_group_owner_and_a_vendor_task_are_changed_from_the_record(desk):
     mine = made["mine-registered"]
 
     async def scenario(app, pilot):
-        record = await _open_mine(app, pilot)
+        record = await open_mine(app, pilot)
         await pilot.press("E")
         await wait_for(pilot, lambda: isinstance(app.screen, EditWordsDialog))
         await pilot.press(*" у 204", "ctrl+s")  # the cursor waits at the end of the old words
@@ -134,7 +125,7 @@ def test_a_task_on_the_incident_s_tasks_tab_opens_with_enter(desk):
     db, w, made = desk
 
     async def scenario(app, pilot):
-        record = await _open_mine(app, pilot)
+        record = await open_mine(app, pilot)
         await pilot.press("right_square_bracket")  # «Завдання»
         await wait_text(pilot, "TSK0000002")
         await pilot.press("down", "enter")

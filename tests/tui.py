@@ -100,3 +100,15 @@ def drive(db: Database, scenario: Callable[[HelpdeskApp, Pilot[Any]], Any], *, s
             await scenario(app, pilot)
 
     asyncio.run(main())
+
+
+async def open_mine(app: HelpdeskApp, pilot: Pilot[Any]) -> Any:
+    """The first incident of «Інциденти, які потребують мого втручання», opened (tests.world.seed_desk)."""
+    from helpdesk_tui.screens.record import RecordScreen
+
+    screen = await workspace_ready(pilot)
+    screen.go_to("analyst", "my-action")
+    await list_settled(pilot)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None)
+    return app.screen
