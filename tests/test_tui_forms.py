@@ -14,7 +14,7 @@ from helpdesk_tui.screens.incident_form import IncidentFormScreen, NewCallerDial
 from helpdesk_tui.screens.record import RecordScreen
 from helpdesk_tui.screens.searches import SearchEditor
 from helpdesk_tui.store.models import Incident
-from tests.tui import drive, screen_text, wait_for, wait_text, workspace_ready
+from tests.tui import drive, new_incident_with_caller, screen_text, wait_for, wait_text, workspace_ready
 from tests.world import seed, seed_desk
 
 
@@ -24,17 +24,6 @@ def shown(app, widget) -> str:
     region = widget.region
     rows = [lines[y][region.x:region.right] for y in range(region.y, region.bottom)]
     return " ".join(" ".join(row.split()) for row in rows).strip()
-
-
-async def _new_incident_with_caller(app, pilot):
-    await workspace_ready(pilot)
-    await pilot.press("n")
-    await wait_for(pilot, lambda: isinstance(app.screen, IncidentFormScreen))
-    await pilot.press(*"Шевч")
-    await wait_text(pilot, "Олена Шевченко (olena)")
-    await pilot.press("enter")
-    await wait_for(pilot, lambda: app.focused.id == "short")
-    return app.screen
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
@@ -190,7 +179,7 @@ def test_the_new_incident_says_beside_group_and_owner_that_it_needs_one_and_an_o
     w = seed(db)
 
     async def scenario(app, pilot):
-        form = await _new_incident_with_caller(app, pilot)
+        form = await new_incident_with_caller(app, pilot)
         await pilot.press(*"Не друкує принтер", "ctrl+s")
         error = form.query_one("#error")
         await wait_for(pilot, lambda: "needs a work group or an owner" in shown(app, error))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from helpdesk_tui.desk import admin
 from helpdesk_tui.screens.incident_form import IncidentFormScreen
 from helpdesk_tui.store.models import Incident, Person
-from tests.tui import drive, screen_text, type_at_once, wait_for, wait_text, workspace_ready
+from tests.tui import drive, new_incident_with_caller, screen_text, type_at_once, wait_for, wait_text, workspace_ready
 from tests.world import seed
 
 PHONE = "0932728824"
@@ -139,13 +139,7 @@ def test_an_emoji_in_a_field_keeps_every_line_as_wide_as_the_terminal(db):
     typed = "\U0001f5a8\ufe0f Не друкує принтер ☎️ 204"
 
     async def scenario(app, pilot):
-        await workspace_ready(pilot)
-        await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, IncidentFormScreen))
-        await pilot.press(*"Шевч")
-        await wait_text(pilot, "Олена Шевченко (olena)")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: app.focused.id == "short")
+        await new_incident_with_caller(app, pilot)
         app.screen.query_one("#short").insert_text_at_cursor(typed)
         for key in ("home", "right", "right", "end", "left", "left", "left", "left", "left"):
             await pilot.press(key)

@@ -112,3 +112,18 @@ async def open_mine(app: HelpdeskApp, pilot: Pilot[Any]) -> Any:
     await pilot.press("enter")
     await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None)
     return app.screen
+
+
+async def new_incident_with_caller(app: HelpdeskApp, pilot: Pilot[Any]) -> Any:
+    """The new-incident form with «Олена Шевченко» chosen as the caller (tests.world.seed), the
+    cursor in the short description."""
+    from helpdesk_tui.screens.incident_form import IncidentFormScreen
+
+    await workspace_ready(pilot)
+    await pilot.press("n")
+    await wait_for(pilot, lambda: isinstance(app.screen, IncidentFormScreen))
+    await pilot.press(*"Шевч")
+    await wait_text(pilot, "Олена Шевченко (olena)")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.focused.id == "short")
+    return app.screen
