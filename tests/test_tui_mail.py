@@ -172,3 +172,35 @@ def test_a_task_s_mail_in_sent_names_the_task_and_opens_it(db):
         await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.kind == "task")
 
     drive(db, scenario)
+
+
+def test_a_message_held_back_for_a_reason_says_so_and_not_unknown_sender(db):
+    """A known caller's message with no work group to go to waits for an analyst: the inbox does
+    not call them a stranger, and the message says why it waits; an auto-reply is named in words."""
+    w = seed(db)
+    with db.write() as s:
+        held = ingest(s, message(sender="olena@client.example", name="Олена Шевченко", subject="Не друкує принтер",
+                                 body="Доброго дня!"), IntakeSettings(group=None))
+        auto = ingest(s, message(sender="robot@elsewhere.example", subject="Автовідповідь: відпустка",
+                                 body="Я у відпустці.", headers={"Auto-Submitted": "auto-replied"}),
+                      IntakeSettings(group=FIRST_LINE))
+    assert held.outcome == "waiting"
+
+    async def scenario(app, pilot):
+        await workspace_ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, MailScreen))
+        await wait_text(pilot, "Не друкує принтер")
+        row = next(line for line in screen_text(app).splitlines() if "Не друкує принтер" in line)
+        assert "held for an analyst" in row and "unknown sender" not in row
+        for mail_id, shown in ((held.mail_id, "Why it waits"), (auto.mail_id, "automatic reply")):
+            table = app.screen.query_one("DataTable")
+            table.move_cursor(row=table.get_row_index(str(mail_id)))
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, MessageScreen))
+            await wait_text(pilot, shown)
+            assert "auto_reply" not in screen_text(app)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, MailScreen))
+
+    drive(db, scenario)

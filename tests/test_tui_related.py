@@ -159,3 +159,41 @@ def test_the_record_view_tabs_link_related_items_and_show_the_history_of_fields(
     with db.read() as s:
         links = [(link.to_kind, link.from_id) for link in s.execute(select(RecordLink)).scalars()]
         assert links == [("knowledge_article", inc_id)]
+
+
+def test_all_matches_puts_the_exact_words_first_keeps_articles_and_ctrl_f_goes_back(db):
+    from helpdesk_tui.desk.incident_status import cancel_incident
+
+    w = seed(db)
+    with db.write() as s:
+        article = knowledge.create_article(s, w.admin, title="Принтер не друкує: черга завдань",
+                                           solution="Очистіть чергу друку.").number
+        blank = incidents.register_incident(s, w.analyst, caller=w.caller, owner=w.analyst,
+                                            short_description="Принтер друкує порожні аркуші")
+        cancel_incident(s, w.analyst, blank, reason="Дубль")
+        exact = incidents.register_incident(s, w.analyst, caller=w.caller, owner=w.analyst,
+                                            short_description="Не друкує принтер у кабінеті 214")
+        blank, exact = blank.number, exact.number
+
+    async def scenario(app, pilot):
+        await _open_form(app, pilot)
+        await pilot.press(*"Не друкує принтер")
+        await wait_text(pilot, exact)
+        assert article in screen_text(app)
+        await pilot.press("ctrl+f")
+        await wait_text(pilot, "All matches")
+        await wait_text(pilot, blank)
+        text = screen_text(app)
+        assert article in text, "the articles of the default view stay in all matches"
+        assert text.index(exact) < text.index(blank), "the exact words above a cancelled record"
+        await pilot.press(*" 214")  # typing on keeps the view the analyst chose
+        await wait_for(pilot, lambda: blank not in screen_text(app) or "214" in app.screen.query_one("#short").value)
+        await pilot.pause(0.4)
+        assert "All matches" in screen_text(app)
+        assert "^f Related only" in screen_text(app), "the key bar names the way back"
+        await pilot.press("ctrl+f")  # and back
+        await wait_text(pilot, "Related items")
+        await wait_text(pilot, article)
+        assert "^f All matches" in screen_text(app)
+
+    drive(db, scenario)

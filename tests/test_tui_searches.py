@@ -159,3 +159,28 @@ def test_a_search_is_listed_in_words_and_its_statuses_are_edited_by_name(desk):
     with db.read() as s:
         mine = [x for x, _f in searches.visible_searches(s, w.analyst) if x.owner_id]
     assert [x.conditions for x in mine] == [[{"field": "status", "op": "in", "value": ["info_needed", "third_party"]}]]
+
+
+def test_a_search_without_a_name_is_told_in_the_editor_and_the_message_follows_the_field(desk):
+    """Ctrl+S with no name says so under the fields (not in a passing notice) and goes to the
+    name; the message goes once a name is typed, and the search saves."""
+    db, _w, _made = desk
+
+    async def scenario(app, pilot):
+        await workspace_ready(pilot)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchesScreen) and app.screen.items)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchEditor))
+        editor = app.screen
+        await pilot.press("tab", "ctrl+s")
+        await wait_text(pilot, "A saved search needs a name")
+        assert str(editor.query_one("#error").render()) == "A saved search needs a name"
+        assert not app._notifications, "said in the editor, not in a notice that passes"
+        assert app.focused.id == "name"
+        await pilot.press(*"Мої")
+        await wait_for(pilot, lambda: str(editor.query_one("#error").render()) == "")
+        await pilot.press("ctrl+s")
+        await wait_notified(pilot, "Saved «Мої»")
+
+    drive(db, scenario)

@@ -152,3 +152,30 @@ def test_an_emoji_in_a_field_keeps_every_line_as_wide_as_the_terminal(db):
     drive(db, scenario, size=(100, 40))
     with db.read() as s:
         assert s.execute(select(Incident.short_description)).scalar_one() == typed
+
+
+def test_ctrl_z_takes_back_the_last_edit_of_a_one_line_field_and_ctrl_y_puts_it_back(db):
+    """A word typed over a selection, or the line cleared by mistake, comes back with Ctrl+Z;
+    typing is taken back word by word, and Ctrl+Y redoes."""
+    seed(db)
+
+    async def scenario(app, pilot):
+        form = await new_incident_with_caller(app, pilot)
+        field = form.query_one("#short")
+        await pilot.press(*"Не друкує принтер")
+        await pilot.press("shift+home", *"Сканер")  # typed over the whole line
+        assert field.value == "Сканер"
+        await pilot.press("ctrl+z")
+        assert field.value == "Не друкує принтер"
+        await pilot.press("ctrl+z")
+        assert field.value == "Не друкує "
+        await pilot.press("ctrl+y", "ctrl+y")
+        assert field.value == "Сканер"
+        await pilot.press("ctrl+z", *" у 214")  # the cursor is where the text came back
+        assert field.value == "Не друкує принтер у 214"
+        await pilot.press(*["ctrl+z"] * 6)  # « 214», «у », « », «принтер», «друкує », «Не »
+        assert field.value == ""
+        await pilot.press("ctrl+z")  # nothing more to take back: the field stays empty
+        assert field.value == ""
+
+    drive(db, scenario)

@@ -37,7 +37,7 @@ class MailDesk:
         """Received messages, newest first; `waiting_only`: those an analyst must act on (R7)."""
         stmt = select(InboundMail.id, InboundMail.from_address, InboundMail.from_name, InboundMail.subject,
                       InboundMail.status, InboundMail.auto, InboundMail.received_at, InboundMail.incident_id,
-                      Incident.number).outerjoin(Incident, Incident.id == InboundMail.incident_id)
+                      Incident.number, InboundMail.error).outerjoin(Incident, Incident.id == InboundMail.incident_id)
         if waiting_only:
             stmt = stmt.where(mailbox.waiting_mail_filter())
         if before_id is not None:
@@ -45,7 +45,7 @@ class MailDesk:
         with self.db.read() as session:
             rows = session.execute(stmt.order_by(InboundMail.id.desc()).limit(limit)).all()  # type: ignore[union-attr]
         return [{"id": r[0], "from": r[1] or "", "name": r[2] or "", "subject": r[3] or "", "status": r[4],
-                 "auto": r[5], "at": r[6], "incident_id": r[7], "incident": r[8]} for r in rows]
+                 "auto": r[5], "at": r[6], "incident_id": r[7], "incident": r[8], "error": r[9]} for r in rows]
 
     def outbox(self, *, before_id: int | None = None, limit: int = PAGE) -> list[dict[str, Any]]:
         """Messages the desk sent or is sending, newest first (R8)."""

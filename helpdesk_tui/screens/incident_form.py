@@ -53,6 +53,7 @@ class IncidentFormScreen(FormGuard, SaysFailures, TranslatedBindings, Screen[Non
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
         Binding("ctrl+r", "related", N_("Related items"), id="form.related"),
         Binding("ctrl+f", "find_all", N_("All matches"), id="form.find_all"),
+        Binding("ctrl+f", "find_related", N_("Related only"), id="form.find_related"),
     ]
     RELATED_DEBOUNCE = 0.15
 
@@ -65,6 +66,9 @@ class IncidentFormScreen(FormGuard, SaysFailures, TranslatedBindings, Screen[Non
         self.numbers: dict[tuple[str, int], str] = {}
         self._asked = 0
         self._timer: Any = None
+        # Ctrl+F switches the panel between the related items and all matches; typing keeps
+        # the view the analyst chose, Ctrl+F again goes back.
+        self.everything = False
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status")
@@ -143,10 +147,26 @@ class IncidentFormScreen(FormGuard, SaysFailures, TranslatedBindings, Screen[Non
         # Ask once the typing pauses, not for every letter of a fast typist.
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(self.RELATED_DEBOUNCE, lambda: self._ask(event.value, everything=False))
+        self._timer = self.set_timer(self.RELATED_DEBOUNCE, lambda: self._ask(event.value, everything=self.everything))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # One Ctrl+F in the key bar: the view it switches to.
+        if action == "find_all":
+            return not self.everything
+        if action == "find_related":
+            return self.everything
+        return True
 
     def action_find_all(self) -> None:
-        self._ask(self.query_one("#short", Input).value, everything=True)
+        self._switch_view(everything=True)
+
+    def action_find_related(self) -> None:
+        self._switch_view(everything=False)
+
+    def _switch_view(self, *, everything: bool) -> None:
+        self.everything = everything
+        self.refresh_bindings()
+        self._ask(self.query_one("#short", Input).value, everything=everything)
 
     def _ask(self, typed: str, *, everything: bool) -> None:
         self._asked += 1

@@ -37,6 +37,12 @@ INBOUND_STATUS = {
 OUTBOUND_STATUS = {"queued": N_("queued"), "retry": N_("will retry"), "sent": N_("sent"), "failed": N_("failed"),
                    "bounced": N_("bounced")}
 WAITING = ("waiting", "quarantined")
+# Why a message was not made an incident by itself (mail/intake.py): held back for an analyst
+# for a reason of its own (too many from one sender, no work group to send it to) it is not a
+# stranger's.
+HELD_BACK = N_("held for an analyst")
+AUTO_KINDS = {"auto_reply": N_("automatic reply"), "bulk": N_("bulk mail"), "list": N_("mailing list"),
+              "bounce": N_("delivery report"), "loop": N_("mail loop")}
 
 
 def mailroom(workspace: Workspace, settings: Any = None) -> MailDesk:
@@ -47,7 +53,9 @@ def mailroom(workspace: Workspace, settings: Any = None) -> MailDesk:
     return MailDesk(workspace.db, workspace.who, IntakeSettings.from_settings(settings) if settings else None)
 
 
-def mail_status(box: str, status: str) -> str:
+def mail_status(box: str, status: str, error: str | None = None) -> str:
+    if box == "inbox" and status == "waiting" and error:
+        return _(HELD_BACK)
     labels = INBOUND_STATUS if box == "inbox" else OUTBOUND_STATUS
     return _(labels[status]) if status in labels else status
 
@@ -110,7 +118,8 @@ class MailScreen(SaysFailures, TranslatedBindings, Screen[None]):
         table = self.query_one(DataTable)
         table.clear(columns=True)
         # Fixed widths: a long address or subject must not push the status off an 80-column screen.
-        widths = {"at": 16, "who": 26, "status": 18, "incident": 10}
+        labels = [*INBOUND_STATUS.values(), HELD_BACK] if self.box == "inbox" else OUTBOUND_STATUS.values()
+        widths = {"at": 16, "who": 26, "status": max(len(_(label)) for label in labels), "incident": 10}
         subject = max(16, self.app.size.width - sum(widths.values()) - 12)
         table.add_column(_("Received") if self.box == "inbox" else _("Sent"), width=widths["at"])
         table.add_column(_("From") if self.box == "inbox" else _("To"), width=widths["who"])
@@ -145,7 +154,7 @@ class MailScreen(SaysFailures, TranslatedBindings, Screen[None]):
         table = self.query_one(DataTable)
         for row in page:
             who = (row["name"] or row["from"]) if box == "inbox" else row["to"]
-            status = mail_status(box, row["status"])
+            status = mail_status(box, row["status"], row.get("error"))
             style = "bold yellow" if row["status"] in (*WAITING, "failed", "bounced") else ""
             table.add_row(Text(when(row["at"])), literal(who, one_line=True), literal(row["subject"], one_line=True),
                           Text(status, style=style), Text(row.get("record") or row["incident"] or ""),
@@ -327,13 +336,14 @@ def render_message(data: dict[str, Any]) -> Text:
         header(_("Created"), when(data["created_at"]))
     header(_("Subject"), data["subject"])
     status = Text(_("Status") + ": ", style="bold")
-    status.append(mail_status(box, data["status"]), style="bold yellow" if data["status"] in (*WAITING, "failed", "bounced") else "")
+    status.append(mail_status(box, data["status"], data.get("error")),
+                  style="bold yellow" if data["status"] in (*WAITING, "failed", "bounced") else "")
     if data.get("auto"):
-        status.append(f" ({data['auto']})", style="dim")
+        status.append(f" ({_(AUTO_KINDS[data['auto']]) if data['auto'] in AUTO_KINDS else data['auto']})", style="dim")
     lines.append(status)
     header(_("Incident") if box == "inbox" else _("Record"), data.get("record") or data["incident"])
     if data.get("error"):
-        header(_("Error"), data["error"])
+        header(_("Why it waits") if data["status"] == "waiting" else _("Error"), data["error"])
     if data["attachments"]:
         lines.append(Text(_("Attachments"), style="bold underline"))
         for a in data["attachments"]:

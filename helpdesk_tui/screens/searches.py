@@ -24,7 +24,7 @@ from helpdesk_tui.domain.field_values import filter_value, status_code
 from helpdesk_tui.domain.filters import Condition, Filter, format_filter
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.dialogs import ConfirmDialog, PromptDialog
-from helpdesk_tui.screens.form_guard import FormGuard
+from helpdesk_tui.screens.form_guard import FormGuard, Problem
 from helpdesk_tui.widgets.filter_line import FIELDS
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.text_field import TextField
@@ -252,6 +252,7 @@ class SearchEditor(FormGuard, SaysFailures, TranslatedBindings, ModalScreen[Sear
     SearchEditor Horizontal.bar { height: auto; }
     SearchEditor #kind { width: 30; }
     SearchEditor #name { width: 1fr; }
+    SearchEditor #error { color: $error; width: 100%; }
     """
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="editor.cancel"),
@@ -275,6 +276,7 @@ class SearchEditor(FormGuard, SaysFailures, TranslatedBindings, ModalScreen[Sear
             yield VerticalScroll(id="conditions")
             yield TextField(placeholder=_("Words to find in the short description (optional)"), id="words")
             yield Label("", id="found")
+            yield Label("", id="error")
             with Horizontal(classes="bar"):
                 yield Button(_("Add condition"), id="add")
                 yield Button(_("Save as"), variant="primary", id="save")
@@ -345,20 +347,21 @@ class SearchEditor(FormGuard, SaysFailures, TranslatedBindings, ModalScreen[Sear
     def leave(self) -> None:
         self.dismiss(None)
 
+    def problem(self) -> Problem | None:
+        if not self.query_one("#name", Input).value.strip():
+            return _("A saved search needs a name"), "name"
+        return None
+
     def action_save(self) -> None:
-        name = self.query_one("#name", Input).value.strip()
-        if not name:
-            self.notify(_("A saved search needs a name"), severity="error")
-            self.query_one("#name", Input).focus()
-            return
-        self._save(name, self.kind, self.read())
+        if self.check():  # what is missing is said under the fields, and follows them
+            self._save(self.query_one("#name", Input).value.strip(), self.kind, self.read())
 
     @work(thread=True, group="editor-save", exit_on_error=False)
     def _save(self, name: str, kind: str, flt: Filter) -> None:
         try:
             saved = self.workspace.save_search(name, kind, flt)
         except DeskError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            self.app.call_from_thread(self.say, exc.message)
             return
         self.app.call_from_thread(self.notify, _("Saved «{name}»").format(name=name))
         self.app.call_from_thread(self.dismiss, saved)

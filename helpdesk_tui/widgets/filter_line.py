@@ -8,11 +8,10 @@ from collections.abc import Callable
 
 from textual.binding import Binding
 from textual.suggester import Suggester
-from textual.widgets import Input
 
 from helpdesk_tui.domain.filters import FIELD_ALIASES, canonical_field
 from helpdesk_tui.i18n import N_, _, current_language
-from helpdesk_tui.widgets.text_field import InOrderKeys
+from helpdesk_tui.widgets.text_field import TextField
 from helpdesk_tui.widgets.translated import TranslatedBindings
 
 ValuesLookup = Callable[[str, str, str], list[tuple[str, str]]]
@@ -93,9 +92,10 @@ class FilterSuggester(Suggester):
         return None
 
 
-class FilterLine(TranslatedBindings, InOrderKeys, Input):
+class FilterLine(TranslatedBindings, TextField):
     """Enter applies the filter; Escape goes back to the list; → takes the suggestion. Keys act in
-    the order typed, however fast they come (InOrderKeys), as in every form field."""
+    the order typed, however fast they come, and Ctrl+Z takes an edit back, as in every form
+    field (TextField)."""
 
     BINDINGS = [
         Binding("escape", "leave", N_("Back to the list"), id="filter.leave"),
@@ -104,7 +104,7 @@ class FilterLine(TranslatedBindings, InOrderKeys, Input):
     def __init__(self, values: ValuesLookup, kind: Callable[[], str], *, id: str | None = None) -> None:  # noqa: A002
         self.filter_suggester = FilterSuggester(values, kind)
         super().__init__(placeholder=_('Filter: status:registered group:"First line" printer  (/ to type here)'),
-                         suggester=self.filter_suggester, id=id, select_on_focus=False)
+                         suggester=self.filter_suggester, id=id)
 
     def action_cursor_right(self, select: bool = False) -> None:
         completed = self.filter_suggester.completed

@@ -71,6 +71,8 @@ class RelatedPanel(TranslatedBindings, Vertical):
         total = sum(len(v) for v in results.values())
         self.query_one("#related-hint", Label).update(
             _("Nothing similar yet.") if not total else
+            _("Enter opens · l links · u uses the solution · Ctrl+F back to related items")
+            if self.find_all and everything else
             _("Enter opens · l links · u uses the solution · Ctrl+F all matches") if self.find_all else
             _("Enter opens · l links · u uses the solution"))
         self._fill()
