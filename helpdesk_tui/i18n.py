@@ -55,6 +55,31 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """A word that reads differently in one place («В роботі» for a request, «Виконується робота»
+    for an incident): the context tells the translator where."""
+    return _current.pgettext(context, message)
+
+
+def NC_(context: str, message: str) -> str:
+    """Mark a string with its context for extraction; `pgettext(context, message)` shows it."""
+    return message
+
+
+class ContextLabels(dict):  # type: ignore[type-arg]
+    """Labels (code → msgid) that read differently elsewhere: each is shown with its context."""
+
+    def __init__(self, context: str, labels: dict) -> None:  # type: ignore[type-arg]
+        super().__init__(labels)
+        self.context = context
+
+
+def label_of(labels: dict, code: object) -> str:  # type: ignore[type-arg]
+    """`labels[code]` in the interface's language, with the labels' context if they have one."""
+    context = getattr(labels, "context", None)
+    return pgettext(context, labels[code]) if context else _(labels[code])
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction; it is translated where it is shown."""
     return message
@@ -65,3 +90,9 @@ def translator(lang: str):  # type: ignore[no-untyped-def]
     """A gettext function for one language, independent of the interface's language
     (notifications go out in the recipient's language)."""
     return _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True).gettext
+
+
+@functools.lru_cache(maxsize=8)
+def context_translator(lang: str):  # type: ignore[no-untyped-def]
+    """`translator` for words with a context: (context, message) → text in `lang`."""
+    return _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True).pgettext

@@ -12,7 +12,8 @@ After changing strings in the code: run `all`, fill the empty (and the fuzzy) ms
 in helpdesk_tui/locale/uk/LC_MESSAGES/helpdesk.po, remove their «#, fuzzy» flags, run `all`
 again and `check`. The en catalog stays empty: gettext falls back to the English msgid.
 
-Strings are marked with _("..."), N_("...") and ngettext("...", "...", n). A comment that
+Strings are marked with _("..."), N_("..."), ngettext("...", "...", n), and with a context
+pgettext("context", "...") and NC_("context", "..."). A comment that
 starts with «TRANSLATORS:» on the line(s) before a marked string goes into the catalogs.
 
 The .po/.pot files carry no «#:» location comments, so they do not change when code moves;
@@ -50,7 +51,8 @@ LANGUAGES = ("uk", "en")
 # Languages whose catalog must translate every message; en falls back to the source text.
 COMPLETE_LANGUAGES = ("uk",)
 
-KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS: dict[str, tuple[int | tuple[int, str], ...] | None] = {
+    "_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "NC_": ((1, "c"), 2)}
 METHOD_MAP = [("**.py", "python")]
 COMMENT_TAGS = ("TRANSLATORS:",)
 

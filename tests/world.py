@@ -82,3 +82,102 @@ def seed_desk(db: Database) -> tuple[Database, World, dict]:  # type: ignore[typ
         tasks.create_task(s, w.analyst, mine, group=w.second_line, short_description="Перевірити мережу")
         tasks.create_task(s, w.analyst, mine, group=w.first_line, short_description="Подзвонити")
     return db, w, made
+
+
+# A small catalog on the world above (tests of service requests): one item without approval in
+# two stages, one approved by «any» of two people, one by «all», one for a client only.
+CATALOG = f'''
+[[item]]
+code = "vpn"
+name.uk = "Доступ до VPN"
+name.en = "VPN access"
+group = "{FIRST_LINE}"
+service = "ЕТС"
+response_hours = 2
+resolution_hours = 8
+
+[[item.field]]
+name = "device"
+kind = "choice"
+label.uk = "Пристрій"
+label.en = "Device"
+options = ["Ноутбук", "Смартфон"]
+required = true
+
+[[item.field]]
+name = "until"
+kind = "date"
+label.uk = "Доступ до"
+label.en = "Access until"
+
+[[item.stage]]
+[[item.stage.task]]
+group = "{FIRST_LINE}"
+short_description = "Створити профіль VPN ({{device}}) для {{requester}}"
+[[item.stage.task]]
+group = "Друга лінія підтримки"
+short_description = "Відкрити доступ на шлюзі для {{requester}}"
+
+[[item.stage]]
+[[item.stage.task]]
+group = "{FIRST_LINE}"
+short_description = "Перевірити підключення з {{requester}}"
+
+[[item]]
+code = "ets-role"
+name.uk = "Роль в ЕТС"
+name.en = "ETS role"
+group = "{FIRST_LINE}"
+
+[[item.field]]
+name = "role"
+kind = "text"
+label.uk = "Роль"
+label.en = "Role"
+required = true
+
+[item.approval]
+people = ["maria", "admin"]
+mode = "any"
+
+[[item.stage]]
+[[item.stage.task]]
+group = "Друга лінія підтримки"
+short_description = "Надати роль {{role}}"
+
+[[item]]
+code = "1c-user"
+name.uk = "Користувач 1С"
+name.en = "1C user"
+group = "{FIRST_LINE}"
+
+[item.approval]
+people = ["maria", "admin"]
+mode = "all"
+
+[[item.stage]]
+[[item.stage.task]]
+group = "Друга лінія підтримки"
+short_description = "Створити користувача 1С"
+
+[[item]]
+code = "client-only"
+name.uk = "Послуга для клієнта"
+name.en = "A client's service"
+group = "{FIRST_LINE}"
+organisations = ["ТОВ «Клієнт»"]
+'''
+
+
+def load_test_catalog(db: Database, w: World, text: str = CATALOG) -> dict[str, int]:
+    """The catalog above loaded (with the client it names); item ids by code."""
+    from sqlalchemy import select
+
+    from helpdesk_tui.desk import catalog
+    from helpdesk_tui.store.models import CatalogItem, Organisation
+
+    with db.write() as s:
+        if s.execute(select(Organisation).where(Organisation.name == "ТОВ «Клієнт»")).first() is None:
+            admin.create_organisation(s, s.get(Person, w.admin.id), name="ТОВ «Клієнт»", email_domain="client.example")
+        catalog.load_catalog(s, s.get(Person, w.admin.id), text, "catalog.toml")
+        return {row.code: row.id for row in s.execute(select(CatalogItem).where(CatalogItem.current.is_(True))).scalars()}

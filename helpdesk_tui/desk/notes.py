@@ -11,14 +11,14 @@ from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import DeskError, NotFound, RuleViolation
 from helpdesk_tui.domain.statuses import COMMENT_KINDS, IncidentStatus
 from helpdesk_tui.i18n import _
-from helpdesk_tui.store.models import Incident, JournalEntry, Person, RecordLink, Task, UnreadMarker
+from helpdesk_tui.store.models import Incident, JournalEntry, Person, RecordLink, ServiceRequest, Task, UnreadMarker
 from helpdesk_tui.store.types import utcnow
 
 NOTE_KINDS = COMMENT_KINDS
 
 
 def owner_of(session: Session, record_kind: str, record_id: int) -> int | None:
-    model = {"incident": Incident, "task": Task}.get(record_kind)
+    model = {"incident": Incident, "task": Task, "service_request": ServiceRequest}.get(record_kind)
     if model is None:
         return None
     record = session.get(model, record_id)

@@ -92,6 +92,40 @@ TEMPLATES: dict[str, Template] = {
         N_("Hello, {name}.\n\n{number} «{title}» was resolved {days} days ago and nobody answered, so it is "
            "now closed.\nIf the problem is back, write to us: a new request will be opened and linked to this one."),
     ),
+    # Service requests (R27, R28)
+    "request_registered": Template(
+        N_("registration of a service request"),
+        N_("[{number}] Your service request is registered: {title}"),
+        N_("Hello, {name}.\n\nYour service request {number} «{title}» is registered.\n{fields}\n"
+           "Expected to be done by {due}.\n"
+           "Reply to this message to add information; keep [{number}] in the subject."),
+    ),
+    "approval_needed": Template(
+        N_("request for approval"),
+        N_("[{number}] Approval needed: {title} [{token}]"),
+        N_("Hello, {name}.\n\n{requester} asks for «{item}» ({number}):\n{fields}\n\n"
+           "Reply to this message with a first word «Погоджую» (approve) or «Відхиляю» (reject), "
+           "then your comment. Keep [{number}] and [{token}] in the subject.\n"
+           "Or decide in the help desk: «Запити, які очікують на схвалення»."),
+    ),
+    "request_approved": Template(
+        N_("approval of a service request"),
+        N_("[{number}] Approved: {title}"),
+        N_("Hello, {name}.\n\nYour service request {number} «{title}» is approved and is being carried out.\n{text}"),
+    ),
+    "request_rejected": Template(
+        N_("rejection of a service request"),
+        N_("[{number}] Rejected: {title}"),
+        N_("Hello, {name}.\n\nYour service request {number} «{title}» is rejected:\n\n{text}"),
+    ),
+    "request_implemented": Template(
+        N_("implementation of a service request"),
+        N_("[{number}] Done: {title}"),
+        N_("Hello, {name}.\n\nYour service request {number} «{title}» is carried out.\n\n{text}\n\n"
+           "If everything is as you asked, reply with the word CLOSE (ЗАКРИТИ).\n"
+           "If it is not, reply and say what is missing: the request goes back to work.\n"
+           "Without an answer it closes by itself in {days} days."),
+    ),
 }
 
 
@@ -124,7 +158,7 @@ def queue(
     number: str,
     recipients: Iterable[Person | Vendor],
     author: Person | None,
-    values: dict[str, str],
+    values: dict[str, Any],
 ) -> list[dict[str, Any]]:
     """Queue one message per recipient with an address; journal each. Returns the rows queued."""
     tpl = TEMPLATES[template]
@@ -139,7 +173,9 @@ def queue(
         lang = _language(person)
         tr = translator(lang)
         name = person.full_name if person else recipient.name  # type: ignore[union-attr]
-        fields = {"number": number, "name": name, **values}
+        # A value may depend on the reader's language (a request's field labels): a function of it.
+        fields = {"number": number, "name": name,
+                  **{k: v(lang) if callable(v) else v for k, v in values.items()}}
         subject = _one_line(tr(tpl.subject).format(**fields))
         body = tr(tpl.body).format(**fields)
         ui = translator(settings.current().notification_language)

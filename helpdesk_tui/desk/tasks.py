@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
-from helpdesk_tui.desk import notify
+from helpdesk_tui.desk import notify, request_sla
 from helpdesk_tui.desk.admin import groups_of
 from helpdesk_tui.desk.common import (
     SHORT_DESCRIPTION_MAX,
@@ -21,10 +21,11 @@ from helpdesk_tui.desk.common import (
 )
 from helpdesk_tui.desk.notes import mark_unread_for_owner
 from helpdesk_tui.domain import lifecycle
+from helpdesk_tui.domain.requests import FINAL as REQUEST_FINAL, RequestStatus
 from helpdesk_tui.domain.errors import ClosedRecord, PermissionDenied, RuleViolation
 from helpdesk_tui.domain.statuses import FINAL, TASK_DONE, ExternalTaskStatus, IncidentStatus, Role, TaskStatus
 from helpdesk_tui.i18n import _
-from helpdesk_tui.store.models import ExternalTask, Incident, Person, Service, Task, Vendor, WorkGroup
+from helpdesk_tui.store.models import ExternalTask, Incident, Person, Service, ServiceRequest, Task, Vendor, WorkGroup
 from helpdesk_tui.store.types import utcnow
 
 
@@ -75,10 +76,16 @@ def create_task(
     return task
 
 
-def _ensure_parent_open(session: Session, number: str, incident_id: int | None) -> None:
-    """A task of a closed or cancelled incident changes no more (R26 reaches its tasks). The
-    incident is locked first, as the incident's own operations do, so a close that cancels its
-    tasks and a task's change wait for each other instead of deadlocking."""
+def _ensure_parent_open(session: Session, number: str, incident_id: int | None, request_id: int | None = None) -> None:
+    """A task of a closed or cancelled incident changes no more (R26 reaches its tasks), nor one
+    of a closed, rejected or cancelled request. The parent is locked first, as its own
+    operations do, so a close that cancels its tasks and a task's change wait for each other
+    instead of deadlocking."""
+    if request_id is not None:
+        request = get_for_update(session, ServiceRequest, request_id, what=_("service request"))
+        if RequestStatus(request.status) in REQUEST_FINAL:
+            raise ClosedRecord(_("{number} belongs to {parent}, which is «{status}»: its tasks can no longer change").format(
+                number=number, parent=request.number, status=RequestStatus(request.status).label))
     if incident_id is None:
         return
     parent = get_for_update(session, Incident, incident_id, what=_("incident"))
@@ -89,7 +96,7 @@ def _ensure_parent_open(session: Session, number: str, incident_id: int | None) 
 
 
 def _load_task(session: Session, task: Task, expected_version: int | None) -> Task:
-    _ensure_parent_open(session, task.number, task.incident_id)
+    _ensure_parent_open(session, task.number, task.incident_id, task.request_id)
     fresh = get_for_update(session, Task, task.id, what=task.number)  # type: ignore[arg-type]
     if TaskStatus(fresh.status) in TASK_DONE:
         raise RuleViolation(
@@ -112,7 +119,7 @@ def _may_work_on(session: Session, actor: Person, task: Task) -> None:
     )
 
 
-def _move_task(session: Session, actor: Person, task: Task, target: TaskStatus, body: str, **fields: object) -> Task:
+def move_task(session: Session, actor: Person, task: Task, target: TaskStatus, body: str, **fields: object) -> Task:
     old = TaskStatus(task.status)
     diff = apply_changes(task, {"status": target.value, **fields})
     bump(task)
@@ -125,7 +132,25 @@ def _move_task(session: Session, actor: Person, task: Task, target: TaskStatus, 
                            summary=_("Task {number}: {status}").format(number=task.number, status=target.label), body=body)
         mark_unread_for_owner(session, actor, "incident", task.incident_id, entry_id)
         feed(session, "incident", task.incident_id, "updated", actor)
+    if task.request_id and target in TASK_DONE:
+        entry_id = journal(session, record_kind="service_request", record_id=task.request_id, kind="task", author=actor,
+                           summary=_("Task {number}: {status}").format(number=task.number, status=target.label), body=body)
+        mark_unread_for_owner(session, actor, "service_request", task.request_id, entry_id)
+        feed(session, "service_request", task.request_id, "updated", actor)
     feed(session, "task", task.id, "status", actor)  # type: ignore[arg-type]
+    return task
+
+
+def _finish(session: Session, actor: Person, task: Task, target: TaskStatus, body: str, **fields: object) -> Task:
+    """Complete or cancel; a request's task moves its sequence on (desk/request_tasks.py)."""
+    if task.request_id is None:
+        return move_task(session, actor, task, target, body, **fields)
+    # request_tasks cancels a cancelled request's tasks through move_task: it imports this module.
+    from helpdesk_tui.desk import request_tasks
+
+    request_tasks.before_finishing(session, task)
+    move_task(session, actor, task, target, body, **fields)
+    request_tasks.after_finishing(session, actor, task)
     return task
 
 
@@ -136,7 +161,10 @@ def accept_task(session: Session, actor: Person | None, task: Task, *, expected_
     _may_work_on(session, actor, task)
     if TaskStatus(task.status) is TaskStatus.ACCEPTED and task.owner_id == actor.id:
         return task
-    return _move_task(session, actor, task, TaskStatus.ACCEPTED, "", owner_id=actor.id, accepted_at=utcnow())
+    moved = move_task(session, actor, task, TaskStatus.ACCEPTED, "", owner_id=actor.id, accepted_at=utcnow())
+    if task.request_id:
+        _request_responded(session, task.request_id)
+    return moved
 
 
 def complete_task(session: Session, actor: Person | None, task: Task, *, comment: str,
@@ -147,7 +175,7 @@ def complete_task(session: Session, actor: Person | None, task: Task, *, comment
         raise RuleViolation(_("Completing a task needs a comment"), field="comment")
     task = _load_task(session, task, expected_version)
     _may_work_on(session, actor, task)
-    return _move_task(session, actor, task, TaskStatus.COMPLETED, comment.strip(),
+    return _finish(session, actor, task, TaskStatus.COMPLETED, comment.strip(),
                       completion_comment=comment.strip(), completed_at=utcnow(),
                       owner_id=task.owner_id or actor.id)
 
@@ -158,7 +186,15 @@ def cancel_task(session: Session, actor: Person | None, task: Task, *, reason: s
     actor = desk_staff(session, actor)
     task = _load_task(session, task, expected_version)
     _may_work_on(session, actor, task)
-    return _move_task(session, actor, task, TaskStatus.CANCELLED, (reason or "").strip(), completed_at=utcnow())
+    return _finish(session, actor, task, TaskStatus.CANCELLED, (reason or "").strip(), completed_at=utcnow())
+
+
+def _request_responded(session: Session, request_id: int) -> None:
+    """A request's first task taken up is the desk's response to it (its SLA's first target)."""
+    request = session.get(ServiceRequest, request_id)
+    if request is not None and request.responded_at is None:
+        request.responded_at = utcnow()
+        request_sla.refresh_due(session, request)
 
 
 def create_external_task(
@@ -238,7 +274,7 @@ def cancel_open_tasks(session: Session, actor: Person, incident: Incident, *, re
     transaction, whoever's group the task is in (the incident's decision); their numbers."""
     internal, external = open_tasks(session, incident)
     for task in internal:
-        _move_task(session, actor, task, TaskStatus.CANCELLED, reason, completed_at=utcnow())
+        move_task(session, actor, task, TaskStatus.CANCELLED, reason, completed_at=utcnow())
     for vendor_task in external:
         diff = apply_changes(vendor_task, {"status": ExternalTaskStatus.CANCELLED.value, "completed_at": utcnow()})
         bump(vendor_task)
@@ -264,6 +300,11 @@ def comment_task(session: Session, actor: Person | None, task: Task, *, text: st
                                summary=_("Comment on {number}").format(number=task.number), body=text)
         mark_unread_for_owner(session, actor, "incident", task.incident_id, parent_entry)
         feed(session, "incident", task.incident_id, "updated", actor)
+    if task.request_id:  # R32: the request's owner sees a comment on one of its tasks
+        parent_entry = journal(session, record_kind="service_request", record_id=task.request_id, kind="task",
+                               author=actor, summary=_("Comment on {number}").format(number=task.number), body=text)
+        mark_unread_for_owner(session, actor, "service_request", task.request_id, parent_entry)
+        feed(session, "service_request", task.request_id, "updated", actor)
     task.updated_at = utcnow()
     feed(session, "task", task.id, "note", actor)  # type: ignore[arg-type]
     return entry_id

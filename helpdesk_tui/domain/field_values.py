@@ -21,11 +21,11 @@ from helpdesk_tui.domain.statuses import (
     CRITICALITY_LABELS,
     INCIDENT_STATUS_LABELS,
     REASON_CODE_LABELS,
-    REQUEST_STATUS_LABELS,
     ROLE_LABELS,
     TASK_STATUS_LABELS,
 )
-from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.domain.requests import REQUEST_STATUS_LABELS
+from helpdesk_tui.i18n import N_, _, label_of
 
 EMPTY = "—"
 
@@ -140,7 +140,7 @@ def shown_value(field: str, value: str | None, *, kind: str = "incident",
     if field == "status":
         for labels in _STATUS_LABELS.get(kind, (INCIDENT_STATUS_LABELS, TASK_STATUS_LABELS)):  # type: ignore[arg-type]
             if value in labels:
-                return _(labels[value])  # type: ignore[index]
+                return label_of(labels, value)
         return value
     if field == "priority":
         return _number_label(value, priority_label)
@@ -221,6 +221,6 @@ def status_code(kind: str, text: str) -> str:
     wanted = " ".join(text.strip().casefold().split())
     for labels in _STATUS_LABELS.get(kind, (INCIDENT_STATUS_LABELS,)):
         for code, label in labels.items():
-            if wanted == str(code) or wanted in names_in_all_languages(label):
+            if wanted == str(code) or wanted in names_in_all_languages(label, getattr(labels, "context", None)):
                 return str(code)
     return text.strip()

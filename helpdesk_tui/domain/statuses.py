@@ -180,10 +180,12 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 
-def names_in_all_languages(source: str) -> set[str]:
+def names_in_all_languages(source: str, context: str | None = None) -> set[str]:
     """A label's source text and its translation in every language, case-folded."""
-    from helpdesk_tui.i18n import LANGUAGES, translator
+    from helpdesk_tui.i18n import LANGUAGES, context_translator, translator
 
+    if context:
+        return {source.casefold()} | {context_translator(lang)(context, source).casefold() for lang in LANGUAGES}
     return {source.casefold()} | {translator(lang)(source).casefold() for lang in LANGUAGES}
 
 
@@ -202,10 +204,6 @@ def parse_incident_status(text: str) -> IncidentStatus:
     )
 
 
-REQUEST_STATUS_LABELS: dict[str, str] = {
-    "registered": N_("Registered"), "in_progress": N_("In progress"), "awaiting_approval": N_("Awaiting approval"),
-    "implemented": N_("Implemented"), "cancelled": N_("Cancelled"), "closed": N_("Closed"), "rejected": N_("Rejected"),
-}
 
 
 def status_label(kind: str, code: str | None) -> str:
@@ -219,4 +217,11 @@ def status_label(kind: str, code: str | None) -> str:
             return TaskStatus(code).label
     except ValueError:
         return code
-    return _(REQUEST_STATUS_LABELS[code]) if code in REQUEST_STATUS_LABELS else code
+    if kind == "service_request":
+        from helpdesk_tui.domain.requests import RequestStatus
+
+        try:
+            return RequestStatus(code).label
+        except ValueError:
+            return code
+    return code

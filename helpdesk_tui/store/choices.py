@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlmodel import Session
 
+from helpdesk_tui.domain.requests import RequestStatus
 from helpdesk_tui.domain.statuses import INCIDENT_STATUS_LABELS, Channel, TASK_STATUS_LABELS, IncidentStatus, TaskStatus
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.filtering import _fold, _like_pattern
@@ -23,6 +24,8 @@ def _fixed(kind: str, field: str) -> list[tuple[str, str]] | None:
         return [(s.value, _(INCIDENT_STATUS_LABELS[s])) for s in IncidentStatus]
     if field == "status" and kind == "task":
         return [(s.value, _(TASK_STATUS_LABELS[s])) for s in TaskStatus]
+    if field == "status" and kind == "service_request":
+        return [(s.value, s.label) for s in RequestStatus]
     if field in ("priority", "impact", "urgency"):
         return [(str(n), str(n)) for n in range(1, 6 if field == "priority" else 4)]
     if field == "channel":

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.domain.field_values import field_name
 from helpdesk_tui.domain.filters import Condition, Filter
+from helpdesk_tui.domain.requests import CONTEXT, REQUEST_STATUS_LABELS, RequestStatus
 from helpdesk_tui.domain.statuses import (
     TASK_STATUS_LABELS,
     TaskStatus,
@@ -60,6 +61,13 @@ def _typed(src: Source, name: str, value: str) -> Any:
         for status in TaskStatus:
             if value.casefold() == status.value or value.casefold() in names_in_all_languages(TASK_STATUS_LABELS[status]):
                 return status.value
+        raise RuleViolation(_("Unknown status: {name}").format(name=value))
+    if name == "status" and src.kind == "service_request":
+        wanted = " ".join(value.casefold().split())
+        for request_status in RequestStatus:
+            if wanted == request_status.value or wanted in names_in_all_languages(
+                    REQUEST_STATUS_LABELS[request_status], CONTEXT):
+                return request_status.value
         raise RuleViolation(_("Unknown status: {name}").format(name=value))
     if name in ("priority", "impact", "urgency"):
         try:

@@ -413,72 +413,7 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = maybe_when()
 
 
-# --- service requests, catalogue, approvals, time (used by later issues) ---------------------
-
-
-class CatalogItem(SQLModel, table=True):
-    """R27, R29: what can be requested, its own fields and the tasks it creates."""
-
-    __tablename__ = "catalog_item"
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(unique=True)
-    description: str = ""
-    service_id: int | None = fk("service.id")
-    group_id: int | None = fk("work_group.id")
-    fields: Any = Field(default_factory=list, sa_column=Column(JSONText, nullable=False))
-    needs_approval: bool = False
-    active: bool = True
-    version: int = 1
-
-
-class CatalogTaskTemplate(SQLModel, table=True):
-    __tablename__ = "catalog_task_template"
-    id: int | None = Field(default=None, primary_key=True)
-    catalog_item_id: int = Field(foreign_key="catalog_item.id", index=True)
-    sequence: int
-    group_id: int = Field(foreign_key="work_group.id")
-    short_description: str
-    details: str = ""
-
-
-class CatalogApprover(SQLModel, table=True):
-    __tablename__ = "catalog_approver"
-    catalog_item_id: int = Field(foreign_key="catalog_item.id", primary_key=True)
-    person_id: int = Field(foreign_key="person.id", primary_key=True)
-
-
-class ServiceRequest(SQLModel, table=True):
-    __tablename__ = "service_request"
-    __table_args__ = (
-        Index("ix_request_group_status", "group_id", "status", "created_at", "id"),
-        Index("ix_request_owner_status", "owner_id", "status", "created_at", "id"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    number: str = Field(unique=True)
-    requester_id: int | None = Field(default=None, foreign_key="person.id", index=True)
-    catalog_item_id: int | None = fk("catalog_item.id")
-    parameters: Any = Field(default_factory=dict, sa_column=Column(JSONText, nullable=False))
-    short_description: str = ""
-    channel: str = "phone"
-    status: str = "registered"
-    group_id: int | None = fk("work_group.id")
-    owner_id: int | None = fk("person.id")
-    opened_by_id: int | None = fk("person.id")
-    created_at: datetime = when()
-    updated_at: datetime = when()
-    due_at: datetime | None = maybe_when()
-    closed_at: datetime | None = maybe_when()
-    version: int = 1
-
-
-class Approval(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    request_id: int = Field(foreign_key="service_request.id", index=True)
-    approver_id: int = Field(foreign_key="person.id", index=True)
-    state: str = "requested"
-    comment: str = ""
-    created_at: datetime = when()
-    decided_at: datetime | None = maybe_when()
+# --- time (R41) ------------------------------------------------------------------------------
 
 
 class TimeEntry(SQLModel, table=True):
@@ -500,6 +435,12 @@ class TimeEntry(SQLModel, table=True):
 # the metadata (Alembic, backups) and keeps `from helpdesk_tui.store.models import X` working.
 from helpdesk_tui.store.identity_tables import AccessToken, SecurityEvent, SshKey  # noqa: E402,F401
 from helpdesk_tui.store.mail_tables import InboundMail, MailAttachment, MailboxState  # noqa: E402,F401
+from helpdesk_tui.store.request_tables import (  # noqa: E402,F401
+    Approval,
+    CatalogItem,
+    RequestSlaEvent,
+    ServiceRequest,
+)
 from helpdesk_tui.store.sla_tables import (  # noqa: E402,F401
     BusinessCalendarRow,
     CalendarDay,

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ClauseElement, ColumnElement, Select, and_, column, exists, false, func, literal, or_, select, text, true, tuple_
 from sqlmodel import Session
 
+from helpdesk_tui.domain import requests
 from helpdesk_tui.domain.dashboards import CATALOGUE, DashboardInfo, TabInfo
 from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.domain.listing import cursor_column
@@ -55,8 +56,8 @@ from helpdesk_tui.store.sources import (  # noqa: F401  (part of this module's i
 
 # --- dashboards (R9, R10, R11, R12) ---------------------------------------------------------
 
-REQUEST_ACTIVE = ("registered", "in_progress", "awaiting_approval")
-REQUEST_DONE = ("implemented", "cancelled", "closed", "rejected")
+REQUEST_ACTIVE = tuple(sorted(s.value for s in requests.ACTIVE))
+REQUEST_DONE = tuple(sorted(s.value for s in requests.DONE))
 _final = [s.value for s in FINAL]
 _task_done = [s.value for s in TASK_DONE]
 
