@@ -57,9 +57,9 @@ def _global(
 
 
 def _register() -> None:
-    from helpdesk_tui.cli import admin, database, identity, incidents, mail, sla, tasks, views
+    from helpdesk_tui.cli import admin, catalog, database, identity, incidents, mail, requests, sla, tasks, views
 
-    for module in (database, admin, identity, incidents, tasks, views, sla, mail):
+    for module in (database, admin, identity, incidents, tasks, requests, catalog, views, sla, mail):
         module.register(app)
 
 

@@ -61,9 +61,10 @@ POLICY: dict[str, Need] = {
     "audit": Need.ADMIN,
     "ssh-keys add": Need.ADMIN, "ssh-keys list": Need.ADMIN, "ssh-keys remove": Need.ADMIN,
     "ssh-keys sync": Need.ADMIN,
+    "catalog load": Need.ADMIN, "catalog list": Need.DESK, "catalog show": Need.DESK,
 }
 # Whole groups whose every command needs the same (new commands in them inherit it).
-GROUPS: dict[str, Need] = {"incident": Need.DESK, "task": Need.DESK}
+GROUPS: dict[str, Need] = {"incident": Need.DESK, "task": Need.DESK, "request": Need.DESK}
 
 
 def need_of(command: str) -> Need:

@@ -160,15 +160,6 @@ def waiting_for(session: Session, person: Person | None) -> list[Waiting]:
     return [Waiting(*row) for row in rows]
 
 
-def approvals_of(session: Session, request_id: int) -> list[dict[str, object]]:
-    rows = session.execute(
-        select(Approval, Person.full_name).join(Person, Person.id == Approval.approver_id)
-        .where(Approval.request_id == request_id).order_by(Approval.id))
-    return [{"approver": name, "approver_id": a.approver_id, "state": a.state,
-             "state_label": ApprovalState(a.state).label, "comment": a.comment, "decided_at": a.decided_at,
-             "via": a.decided_via} for a, name in rows]
-
-
 # --- by e-mail --------------------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from helpdesk_tui.desk.lookup import name_key
 from helpdesk_tui.domain.catalog import FieldDef, fields_of, in_language
 from helpdesk_tui.domain.catalog_file import ItemSpec, Lines, Problems, read_catalog
 from helpdesk_tui.domain.errors import DeskError, NotFound, RuleViolation
-from helpdesk_tui.i18n import _
+from helpdesk_tui.i18n import _, ngettext
 from helpdesk_tui.store.models import CatalogItem, Organisation, Person, Service, WorkGroup
 
 
@@ -28,7 +28,8 @@ class CatalogFileError(DeskError):
     """A catalog file with mistakes: one line per mistake; nothing was loaded."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(_("The catalog was not loaded: {n} mistakes").format(n=len(problems)) + "\n" + "\n".join(problems))
+        super().__init__(ngettext("The catalog was not loaded: {n} mistake", "The catalog was not loaded: {n} mistakes",
+                                  len(problems)).format(n=len(problems)) + "\n" + "\n".join(problems))
         self.problems = problems
 
 

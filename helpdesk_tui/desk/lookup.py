@@ -139,6 +139,10 @@ def find_numbered(session: Session, model: type[T], prefix: str, text: str) -> T
     return obj
 
 
+def find_request(session: Session, text: str) -> ServiceRequest:
+    return find_numbered(session, ServiceRequest, "REQ", text)
+
+
 def find_incident(session: Session, text: str) -> Incident:
     return find_numbered(session, Incident, "INC", text)
 

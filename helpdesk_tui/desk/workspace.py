@@ -16,6 +16,7 @@ from helpdesk_tui.desk import searches as saved
 from helpdesk_tui.desk.auth import SignedIn
 from helpdesk_tui.desk.lookup import locate as locate_record
 from helpdesk_tui.desk.record_edits import RecordEdits
+from helpdesk_tui.desk.request_desk import RequestDesk
 from helpdesk_tui.desk.notes import mark_all_read, mark_read
 from helpdesk_tui.domain.contacts import shown_phone
 from helpdesk_tui.domain.errors import NotFound
@@ -26,7 +27,7 @@ from helpdesk_tui.domain.statuses import Role
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store import choices, queries, records, search
 from helpdesk_tui.store.db import Database
-from helpdesk_tui.store.models import ChangeFeed, Incident, Person, SavedSearch, ServiceRequest, Task
+from helpdesk_tui.store.models import ChangeFeed, Incident, Person, SavedSearch, Task
 
 @dataclass(frozen=True)
 class PersonChoice:
@@ -64,6 +65,7 @@ class Workspace:
         self.role = role or who.roles[0]
         # The record view's other edits live in a facade of their own (desk/record_edits.py).
         self.edits = RecordEdits(db, who)
+        self.requests = RequestDesk(db, who)  # and service requests (desk/request_desk.py)
         with db.read() as session:
             self.viewer = queries.Viewer.load(session, who.person_id)
 
@@ -414,10 +416,11 @@ class Workspace:
             return locate_record(session, number)
 
     def record(self, kind: str, record_id: int) -> dict[str, Any]:
+        if kind == "service_request":
+            return self.requests.record(record_id)
         model, detail = {
             "incident": (Incident, records.incident_detail),
             "task": (Task, records.task_detail),
-            "service_request": (ServiceRequest, records.request_detail),
         }[kind]
         with self.db.read() as session:
             obj = session.get(model, record_id)

@@ -191,17 +191,6 @@ def task_detail(session: Session, task: Task, viewer_id: int | None = None) -> d
     }
 
 
-def request_detail(session: Session, request: ServiceRequest, viewer_id: int | None = None) -> dict[str, Any]:
-    return {
-        "id": request.id, "number": request.number, "version": request.version, "status": request.status,
-        "short_description": request.short_description, "channel": request.channel,
-        "requester": _name(session, Person, request.requester_id, "full_name"),
-        "group": _name(session, WorkGroup, request.group_id), "owner": _name(session, Person, request.owner_id, "full_name"),
-        "created_at": request.created_at, "due_at": request.due_at,
-        "journal": journal_entries(session, "service_request", request.id, viewer_id),  # type: ignore[arg-type]
-    }
-
-
 def related_detail(session: Session, kind: str, record_id: int) -> dict[str, Any] | None:
     """A knowledge article, problem or incident as the related-items preview shows it."""
     model = {"incident": Incident, "knowledge_article": KnowledgeArticle, "problem": Problem}.get(kind)
