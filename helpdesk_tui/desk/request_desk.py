@@ -58,7 +58,10 @@ class RequestDesk:
         with self.db.read() as session:
             data = request_detail(session, self._request(session, request_id), self.who.person_id)
             response, resolution = request_sla.expected_by(session, self._request(session, request_id))
-        data.update(kind="service_request", expected_response=response, expected_resolution=resolution)
+        item = data.get("item") or {}
+        data.update(kind="service_request", expected_response=response, expected_resolution=resolution,
+                    item_name=f"{item['name']} ({item['code']})" if item else None,
+                    may_decide=self.may_decide(request_id))
         return data
 
     def change_status(self, request_id: int, target: str, *, reason: str = "",

@@ -34,6 +34,7 @@ FIELD_NAMES: dict[str, str] = {
     **FIELD_LABELS,
     "number": N_("Number"),
     "requester": N_("Requester"),
+    "item": N_("Catalog item"),
     "parent": N_("Parent"),
     "vendor": N_("Vendor"),
     "kind": N_("Kind"),

@@ -11,22 +11,20 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
-from helpdesk_tui.domain.errors import DeskError, OpenTasks, StaleVersion
+from helpdesk_tui.domain.errors import OpenTasks
 from helpdesk_tui.domain.lifecycle import REQUIRED_FOR, field_label
 from helpdesk_tui.domain.priority import LEVELS, level_label, priority_label
 from helpdesk_tui.domain.statuses import IncidentStatus, ReasonCode
-from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.i18n import _
 from helpdesk_tui.screens.dialogs import ConfirmDialog
-from helpdesk_tui.screens.form_guard import FormGuard, Problem
+from helpdesk_tui.screens.form_guard import Problem
+from helpdesk_tui.screens.saving_dialog import DIALOG_FORM_CSS, SavingDialog, dialog_title
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.text_field import TextBox, TextField
-from helpdesk_tui.widgets.translated import TranslatedBindings, literal
-from helpdesk_tui.widgets.failures import SaysFailures
+from helpdesk_tui.widgets.translated import literal
 
 if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import Workspace
@@ -38,81 +36,8 @@ TEXT_FIELDS = ("question", "answer", "vendor_answer", "solution", "reason")
 DIALOG_STATUSES = tuple(s for s in IncidentStatus if set(REQUIRED_FOR[s]) <= {*TEXT_FIELDS, "reason_code"}
                         and s is not IncidentStatus.REGISTERED)
 
-_CSS = """
-{name} {{ align: center middle; }}
-{name} > Vertical {{ width: 80; max-width: 95%; height: auto; max-height: 95%; border: thick $primary;
-                    background: $surface; padding: 0 1; }}
-{name} .title {{ text-style: bold; margin: 1 0; }}
-{name} TextArea {{ height: 8; }}
-{name} #error {{ color: $error; width: 100%; }}
-"""
-
-
-def _title(record: dict[str, Any], what: str) -> Text:
-    return Text(f"{record['number']} · {what}")
-
-
-class _SavingDialog(FormGuard, SaysFailures, TranslatedBindings, ModalScreen[bool]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
-        Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
-    ]
-
-    def __init__(self, workspace: Workspace, record: dict[str, Any]) -> None:
-        super().__init__()
-        self.workspace, self.record = workspace, record
-        self.version = record["version"]
-        self.saving = False
-
-    def leave(self) -> None:
-        self.dismiss(False)
-
-    def action_save(self) -> None:
-        if not self.saving and self.check():
-            self.saving = True
-            self.say(_("Saving…"))
-            self._save(self.values())
-
-    def values(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def write(self, values: dict[str, Any]) -> None:
-        raise NotImplementedError
-
-    @work(thread=True, group="dialog-save", exit_on_error=False)
-    def _save(self, values: dict[str, Any]) -> None:
-        try:
-            self.write(values)
-        except StaleVersion as exc:
-            self.app.call_from_thread(self._stale, exc)
-            return
-        except OpenTasks as exc:
-            self.app.call_from_thread(self._open_tasks, exc)
-            return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, exc.message)
-            return
-        self.app.call_from_thread(self.dismiss, True)
-
-    def _refused(self, message: str) -> None:
-        self.saving = False
-        self.say(message)
-
-    def _open_tasks(self, exc: OpenTasks) -> None:
-        self.saving = False
-        self.ask_about_open_tasks(exc)
-
-    def ask_about_open_tasks(self, exc: OpenTasks) -> None:
-        self.say(exc.message)
-
-    def _stale(self, exc: StaleVersion) -> None:
-        self.saving = False
-        self.version = exc.current_version
-        self.say(exc.message + " " + _("Your text is kept: Ctrl+S applies it to the current version."))
-
-
-class StatusDialog(_SavingDialog):
-    DEFAULT_CSS = _CSS.format(name="StatusDialog")
+class StatusDialog(SavingDialog):
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="StatusDialog")
 
     def __init__(self, workspace: Workspace, record: dict[str, Any], target: IncidentStatus) -> None:
         super().__init__(workspace, record)
@@ -199,14 +124,14 @@ class StatusDialog(_SavingDialog):
                              answered)
 
 
-class NoteDialog(_SavingDialog):
+class NoteDialog(SavingDialog):
     """«ADD » Примітки»: a summary, the text, and whether the caller sees it (self-service)."""
 
-    DEFAULT_CSS = _CSS.format(name="NoteDialog")
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="NoteDialog")
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(_title(self.record, _("Add a note")), classes="title")
+            yield Label(dialog_title(self.record, _("Add a note")), classes="title")
             yield Label(_("Summary"))
             yield TextField(id="summary", max_length=160)
             yield Label(_("Text"))
@@ -233,11 +158,11 @@ class NoteDialog(_SavingDialog):
         self.workspace.add_note(self.record["id"], **values)
 
 
-class ClassifyDialog(_SavingDialog):
+class ClassifyDialog(SavingDialog):
     """R18/R19: the mandatory fields (marked *) with what the channel already set filled in;
     the priority shown as computed from impact and urgency (R20)."""
 
-    DEFAULT_CSS = _CSS.format(name="ClassifyDialog")
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="ClassifyDialog")
     FIELDS = ("service", "category", "impact", "urgency", "owner")
 
     def compose(self) -> ComposeResult:
@@ -318,14 +243,14 @@ class ClassifyDialog(_SavingDialog):
                                 expected_version=self.version)
 
 
-class PriorityDialog(_SavingDialog):
+class PriorityDialog(SavingDialog):
     """R20 «Змінити пріоритет»: another priority than the computed one, and why."""
 
-    DEFAULT_CSS = _CSS.format(name="PriorityDialog")
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="PriorityDialog")
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(_title(self.record, _("Change priority")), classes="title")
+            yield Label(dialog_title(self.record, _("Change priority")), classes="title")
             yield Label(field_label("priority") + " *")
             yield Select([(priority_label(n), n) for n in range(1, 6)], id="priority", prompt=_("Choose…"),
                          value=self.record.get("priority") or Select.NULL)
@@ -353,19 +278,20 @@ class PriorityDialog(_SavingDialog):
         self.workspace.change_priority(self.record["id"], expected_version=self.version, **values)
 
 
-class TaskDialog(_SavingDialog):
+class TaskDialog(SavingDialog):
     """R21: «Завдання» → New task for another work group (short description, details)."""
 
-    DEFAULT_CSS = _CSS.format(name="TaskDialog")
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="TaskDialog")
+    DETAILS_REQUIRED = False  # a request's task by hand needs them (R30)
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(_title(self.record, _("New task")), classes="title")
+            yield Label(dialog_title(self.record, _("New task")), classes="title")
             yield Label(field_label("group") + " *")
             yield Select([], id="group", type_to_search=True, prompt=_("Choose…"))
             yield Label(field_label("short_description") + " *")
             yield TextField(id="short", max_length=160)
-            yield Label(_("Details"))
+            yield Label(_("Details") + (" *" if self.DETAILS_REQUIRED else ""))
             yield TextBox(id="details")
             yield Label("", id="error")
             yield KeyBar()
@@ -390,6 +316,8 @@ class TaskDialog(_SavingDialog):
         if not isinstance(values["group_id"], int) or not values["short_description"]:
             return (_("A task needs a work group and a short description"),
                     "group" if not isinstance(values["group_id"], int) else "short")
+        if self.DETAILS_REQUIRED and not values["details"].strip():
+            return _("A task made by hand needs its details"), "details"
         return None
 
     def write(self, values: dict[str, Any]) -> None:
@@ -397,10 +325,10 @@ class TaskDialog(_SavingDialog):
         self.app.call_from_thread(self.app.notify, _("{number} created").format(number=number))
 
 
-class TaskMoveDialog(_SavingDialog):
+class TaskMoveDialog(SavingDialog):
     """Complete a task with a comment, or cancel it with a reason (R29)."""
 
-    DEFAULT_CSS = _CSS.format(name="TaskMoveDialog")
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="TaskMoveDialog")
 
     def __init__(self, workspace: Workspace, record: dict[str, Any], action: str) -> None:
         super().__init__(workspace, record)
@@ -430,11 +358,11 @@ class TaskMoveDialog(_SavingDialog):
         self.workspace.move_task(self.record["id"], self.action, expected_version=self.version, **values)
 
 
-class VendorDialog(_SavingDialog):
+class VendorDialog(SavingDialog):
     """R24 «Передано третій стороні»: an external task (service, vendor, short description,
     details) goes to the vendor; the vendor's answer later completes it."""
 
-    DEFAULT_CSS = _CSS.format(name="VendorDialog")
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="VendorDialog")
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -445,7 +373,7 @@ class VendorDialog(_SavingDialog):
             yield Select([], id="service", type_to_search=True, prompt=_("Choose…"))
             yield Label(field_label("short_description") + " *")
             yield TextField(id="short", max_length=160, value=self.record.get("short_description") or "")
-            yield Label(_("Details"))
+            yield Label(_("Details") + (" *" if self.DETAILS_REQUIRED else ""))
             yield TextBox(id="details")
             yield Label("", id="error")
             yield KeyBar()

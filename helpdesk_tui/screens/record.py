@@ -26,6 +26,7 @@ from helpdesk_tui.screens.record_render import (
     render_rows,
     render_title,
 )
+from helpdesk_tui.screens.request_record import RequestActions, decision_hint
 from helpdesk_tui.screens.workspace import DataChanged
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.related_panel import MARK_LINKED, RelatedPanel
@@ -41,11 +42,12 @@ TABS: dict[str, tuple[tuple[str, str], ...]] = {
     "incident": (("details", N_("Details")), ("tasks", N_("Tasks")), ("external_tasks", N_("External tasks")),
                  ("related", N_("Related items")), ("history", N_("History"))),
     "task": (("details", N_("Details")), ("history", N_("History"))),
-    "service_request": (("details", N_("Details")), ("history", N_("History"))),
+    "service_request": (("details", N_("Details")), ("parameters", N_("Parameters")), ("tasks", N_("Tasks")),
+                        ("approvals", N_("Approvals")), ("history", N_("History"))),
 }
 
 
-class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
+class RecordScreen(RequestActions, SaysFailures, TranslatedBindings, Screen[None]):
     DEFAULT_CSS = """
     RecordScreen #record-title { padding: 0 1; height: auto; }
     RecordScreen ContentSwitcher { height: 1fr; }
@@ -68,6 +70,8 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
         Binding("C", "move_task('complete')", N_("Complete"), id="record.complete_task"),
         Binding("X", "move_task('cancel')", N_("Cancel task"), id="record.cancel_task"),
         Binding("p", "open_parent", N_("Open in parent"), id="record.open_parent"),
+        Binding("y", "approve", N_("Approve"), id="record.approve"),
+        Binding("x", "reject", N_("Reject"), id="record.reject"),
         Binding("m", "mark_read", N_("Mark as read"), id="record.mark_read"),
         Binding("u", "mark_unread", N_("Mark as unread"), id="record.mark_unread"),
         Binding("f", "journal_filter", N_("Journal filter"), id="record.journal_filter"),
@@ -186,7 +190,9 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
 
     def _show(self, data: dict[str, Any]) -> None:
         self.data = data
-        self.query_one("#record-title", Static).update(render_title(data))
+        title = render_title(data)
+        hint = decision_hint(data) if data["kind"] == "service_request" else None
+        self.query_one("#record-title", Static).update(Text("\n").join([title, hint]) if hint else title)
         self.query_one("#record", Static).update(render_details(data, self.journal_filter))
         self.query_one("#tab-history", Static).update(render_history(data))
         if data["kind"] == "incident":
@@ -199,6 +205,9 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
                 strip.set_label(key, f"{_(label)} ({count})" if count else _(label))
             if self.query_one(ContentSwitcher).current == "pane-related":
                 self._suggested(self.query_one(RelatedPanel).results)
+        elif data["kind"] == "service_request":
+            self._show_tasks(data.get("tasks") or [])
+            self.show_request(data)
         self.refresh_bindings()
 
     def _show_tasks(self, tasks: list[dict[str, Any]]) -> None:
@@ -224,6 +233,12 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
             self.app.push_screen(RecordScreen(self.workspace, "task", int(event.row_key.value)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.kind == "service_request":
+            allowed = self.request_allows(action)
+            if allowed is not None:
+                return allowed
+        elif action in ("approve", "reject"):
+            return False
         if action == "open_parent":
             return self.kind == "task"
         if action == "move_task":
@@ -245,6 +260,9 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
         from helpdesk_tui.screens.incident_dialogs import DIALOG_STATUSES, StatusDialog
 
         if self.data is None:
+            return
+        if self.kind == "service_request":
+            self.request_change_status()
             return
         record = self.data
         targets = [t for t in allowed_targets(IncidentStatus(record["status"]))
@@ -284,7 +302,9 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
     def action_new_task(self) -> None:
         from helpdesk_tui.screens.incident_dialogs import TaskDialog
 
-        if self.data is not None:
+        if self.kind == "service_request":
+            self.request_dialog("new_task")
+        elif self.data is not None:
             self.app.push_screen(TaskDialog(self.workspace, self.data), self._changed)
 
     def action_move_task(self, action: str) -> None:
@@ -315,6 +335,8 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
             return
         if self.kind == "task":  # on a task, «a» comments on it
             self.app.push_screen(TaskCommentDialog(self.workspace, self.data), self._changed)
+        elif self.kind == "service_request":
+            self.request_dialog("add_note")
         else:
             self.app.push_screen(NoteDialog(self.workspace, self.data), self._changed)
 
@@ -327,7 +349,9 @@ class RecordScreen(SaysFailures, TranslatedBindings, Screen[None]):
     def action_assign(self) -> None:
         from helpdesk_tui.screens.record_edits import AssignDialog
 
-        if self.data is not None:
+        if self.kind == "service_request":
+            self.request_dialog("assign")
+        elif self.data is not None:
             self.app.push_screen(AssignDialog(self.workspace, self.data), self._changed)
 
     def action_vendor_task(self) -> None:

@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Select, TextArea
 
 from helpdesk_tui.domain.lifecycle import field_label
 from helpdesk_tui.i18n import _
-from helpdesk_tui.screens.incident_dialogs import _CSS, _SavingDialog
+from helpdesk_tui.screens.saving_dialog import DIALOG_FORM_CSS, SavingDialog
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.translated import literal
 
@@ -23,10 +23,10 @@ def _title(record: dict[str, Any], what: str) -> Text:
     return Text(f"{record['number']} · {what}")
 
 
-class EditWordsDialog(_SavingDialog):
+class EditWordsDialog(SavingDialog):
     """Correct the short description and the description."""
 
-    DEFAULT_CSS = _CSS.format(name="EditWordsDialog")
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="EditWordsDialog")
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -54,10 +54,10 @@ class EditWordsDialog(_SavingDialog):
         self.workspace.edits.update_words(self.record["id"], expected_version=self.version, **values)
 
 
-class AssignDialog(_SavingDialog):
+class AssignDialog(SavingDialog):
     """Another work group and owner; «nobody» leaves the incident to the group (R3)."""
 
-    DEFAULT_CSS = _CSS.format(name="AssignDialog")
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="AssignDialog")
     NOBODY = -1
 
     def compose(self) -> ComposeResult:
@@ -113,10 +113,10 @@ class AssignDialog(_SavingDialog):
         self.workspace.edits.assign(self.record["id"], expected_version=self.version, **values)
 
 
-class VendorTaskDialog(_SavingDialog):
+class VendorTaskDialog(SavingDialog):
     """«Зовнішнє завдання» for a vendor while the incident stays where it is (R24)."""
 
-    DEFAULT_CSS = _CSS.format(name="VendorTaskDialog")
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="VendorTaskDialog")
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -154,10 +154,10 @@ class VendorTaskDialog(_SavingDialog):
         self.app.call_from_thread(self.app.notify, _("{number} created").format(number=number))
 
 
-class TaskCommentDialog(_SavingDialog):
+class TaskCommentDialog(SavingDialog):
     """A comment on a task: its owner and the incident's owner see it unread (R16, R29)."""
 
-    DEFAULT_CSS = _CSS.format(name="TaskCommentDialog")
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="TaskCommentDialog")
 
     def compose(self) -> ComposeResult:
         with Vertical():

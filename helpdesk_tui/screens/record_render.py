@@ -32,14 +32,17 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("created_at", N_("Created")), ("completed_at", N_("Completed")),
     ),
     "service_request": (
-        ("status", N_("Status")), ("requester", N_("Requester")), ("group", N_("Work group")),
-        ("owner", N_("Owner")), ("created_at", N_("Created")), ("due_at", N_("Due")),
+        ("status", N_("Status")), ("requester", N_("Requester")), ("organisation", N_("Organisation")),
+        ("item_name", N_("Catalog item")), ("group", N_("Work group")), ("owner", N_("Owner")),
+        ("created_at", N_("Created")), ("opened_by", N_("Registered by")),
+        ("response_due", N_("Response due")), ("due_at", N_("Resolution due")),
+        ("approved_at", N_("Approved")), ("implemented_at", N_("Implemented")), ("closed_at", N_("Closed")),
     ),
 }
 TEXTS = {
     "incident": (("description", N_("Description")), ("solution", N_("Solution"))),
     "task": (("details", N_("Details")), ("completion_comment", N_("Completion comment"))),
-    "service_request": (),
+    "service_request": (("description", N_("Description")),),
 }
 JOURNAL_KINDS = {
     "note": N_("Note"), "change": N_("Change"), "email": N_("E-mail"), "notification": N_("Notification"),
@@ -58,7 +61,7 @@ _LABELLED = frozenset({"channel", "reason_code", "priority", "impact", "urgency"
 def _value(kind: str, name: str, value: Any) -> str:
     if name == "status":
         return status_label(kind, value)
-    if name in ("response_due", "resolution_due") and value is not None:
+    if name in ("response_due", "resolution_due", "due_at") and value is not None:
         left, _level = time_left(value)
         return f"{when(value)} ({left})"
     if hasattr(value, "isoformat"):

@@ -68,6 +68,7 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         Binding("left_square_bracket,ctrl+pageup", "previous_tab", N_("Previous tab"), show=False,
                 id="workspace.previous_tab"),
         Binding("n", "new_incident", N_("New incident"), id="workspace.new_incident"),
+        Binding("N", "new_request", N_("New service request"), id="workspace.new_request"),
         Binding("e", "mail", N_("E-mail"), id="workspace.mail"),
         Binding("slash", "focus_filter", N_("Filter"), id="workspace.filter"),
         Binding("f", "toggle_quick_filters", N_("Show filters"), id="workspace.quick_filters"),
@@ -384,6 +385,12 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         from helpdesk_tui.screens.incident_form import IncidentFormScreen
 
         self.app.push_screen(IncidentFormScreen(self.workspace))
+
+    def action_new_request(self) -> None:
+        # Imported when asked for: the form is not part of the first paint.
+        from helpdesk_tui.screens.request_form import RequestFormScreen
+
+        self.app.push_screen(RequestFormScreen(self.workspace))
 
     def action_open_parent(self) -> None:
         row = self.current.current_row if self.current else None

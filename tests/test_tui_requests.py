@@ -1,0 +1,125 @@
+"""Service requests from the keyboard (R27–R32): «Новий запит» with the requester, the request
+found by typing, its fields drawn from the catalog (a wrong value said at its field, nothing
+lost), the record with its tabs and deadlines; the approver's decision; a task by hand; the
+request dashboards fill."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from helpdesk_tui.desk import requests as request_ops
+from helpdesk_tui.screens.record import RecordScreen
+from helpdesk_tui.screens.request_form import RequestFormScreen
+from helpdesk_tui.store.models import Person, ServiceRequest, Task
+from tests.tui import drive, list_settled, screen_text, wait_for, wait_notified, wait_text, workspace_ready
+from tests.world import load_test_catalog, seed
+
+
+def _desk(db):
+    w = seed(db)
+    return w, load_test_catalog(db, w)
+
+
+async def _form_with_requester(app, pilot):
+    await workspace_ready(pilot)
+    await pilot.press("N")
+    await wait_for(pilot, lambda: isinstance(app.screen, RequestFormScreen))
+    await pilot.press(*"Шевч")
+    await wait_text(pilot, "Олена Шевченко (olena)")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "item-search")
+    return app.screen
+
+
+def test_a_new_request_from_the_keyboard_with_a_wrong_value_said_at_its_field(db):
+    w, _items = _desk(db)
+
+    async def scenario(app, pilot):
+        form = await _form_with_requester(app, pilot)
+        await wait_text(pilot, "VPN access")  # the catalog's names in the analyst's language
+        assert "A client's service" not in screen_text(app), "only what this requester may ask for"
+        await pilot.press(*"vpn", "enter")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "field-device")
+        assert "Device *" in screen_text(app) and "Access until" in screen_text(app)
+        await pilot.press("enter", "down", "enter")  # the Select: the first option, «Ноутбук»
+        await wait_for(pilot, lambda: form.query_one("#field-device").value == "Ноутбук")
+        form.query_one("#field-until").focus()
+        await pilot.press(*"31.02.2027", "tab")
+        await wait_text(pilot, "«Access until» takes a date (DD.MM.YYYY), not «31.02.2027»")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "field-until")
+        assert isinstance(app.screen, RequestFormScreen), "nothing saved while a value is wrong"
+        await pilot.press(*["backspace"] * 10, *"30.06.2027")
+        await wait_for(pilot, lambda: "takes a date" not in screen_text(app), what="the message follows the field")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None,
+                       what="the new request")
+        await wait_notified(pilot, "Registered REQ")
+        text = screen_text(app)
+        assert "In progress" in text and "Resolution due" in text and "Response due" in text
+        assert "Notification" in text  # the journal lists the e-mail to the requester
+        await pilot.press("right_square_bracket")  # «Параметри»
+        await wait_text(pilot, "30.06.2027")
+        await pilot.press("right_square_bracket")  # «Завдання»
+        await wait_text(pilot, "Створити профіль VPN (Ноутбук) для Олена Шевченко")
+
+    drive(db, scenario)
+    with db.read() as s:
+        request = s.execute(select(ServiceRequest)).scalar_one()
+        assert request.parameters == {"device": "Ноутбук", "until": "2027-06-30"}
+
+
+def test_the_approver_approves_from_the_record_and_the_first_task_appears(db):
+    w, items = _desk(db)
+    with db.write() as s:
+        request = request_ops.register_request(s, s.get(Person, w.analyst.id), requester=s.get(Person, w.caller.id),
+                                               item_id=items["ets-role"], values={"role": "Аудитор"})
+        number, rid = request.number, request.id
+
+    async def scenario(app, pilot):
+        screen = await workspace_ready(pilot)
+        screen.go_to("requests", "awaiting-approval")
+        await list_settled(pilot)
+        await wait_text(pilot, number)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None)
+        await wait_text(pilot, "Waiting for your approval")
+        await pilot.press("y")
+        await wait_text(pilot, "Approve")
+        await pilot.press(*"Погоджено", "ctrl+s")
+        await wait_text(pilot, "In progress")
+        await pilot.press("right_square_bracket", "right_square_bracket")  # «Завдання»
+        await wait_text(pilot, "Надати роль Аудитор")
+        await pilot.press("right_square_bracket")  # approvals
+        await wait_text(pilot, "Погоджено")
+
+    drive(db, scenario, login="maria")
+    with db.read() as s:
+        assert s.get(ServiceRequest, rid).status == "in_progress"
+
+
+def test_a_task_by_hand_needs_details_and_the_request_shows_it(db):
+    w, items = _desk(db)
+    with db.write() as s:
+        rid = request_ops.register_request(s, s.get(Person, w.analyst.id), requester=s.get(Person, w.caller.id),
+                                           item_id=items["vpn"], values={"device": "Смартфон"}).id
+
+    async def scenario(app, pilot):
+        await workspace_ready(pilot)
+        await app.push_screen(RecordScreen(app.workspace, "service_request", rid))
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None)
+        await pilot.press("k")
+        await wait_text(pilot, "Details *")
+        dialog = app.screen
+        dialog.query_one("#group").value = w.second_line.id
+        dialog.query_one("#short").focus()
+        await pilot.press(*"Оновити сертифікат", "ctrl+s")
+        await wait_text(pilot, "A task made by hand needs its details")
+        assert app.focused.id == "details"  # the cursor goes to what is missing
+        await pilot.press(*"Старий спливає", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen))
+        await wait_text(pilot, "Tasks (3)")
+
+    drive(db, scenario)
+    with db.read() as s:
+        assert [t.automatic for t in s.execute(select(Task).where(Task.request_id == rid)).scalars()] == [True, True, False]
