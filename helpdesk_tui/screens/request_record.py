@@ -40,8 +40,9 @@ class RequestActions:
         waiting = sum(1 for a in data.get("approvals") or [] if a["state"] == "requested")
         strip = self.query_one("#record-tabs")  # type: ignore[attr-defined]
         tasks = len(data.get("tasks") or [])
-        strip.set_label("tasks", f"{_('Tasks')} ({tasks})" if tasks else _("Tasks"))
-        strip.set_label("approvals", f"{_('Approvals')} ({waiting})" if waiting else _("Approvals"))
+        tasks_label, approvals_label = _("Tasks"), _("Approvals")
+        strip.set_label("tasks", f"{tasks_label} ({tasks})" if tasks else tasks_label)
+        strip.set_label("approvals", f"{approvals_label} ({waiting})" if waiting else approvals_label)
 
     def request_allows(self, action: str) -> bool | None:
         """check_action for a request: None when the action is not the request's business."""
