@@ -233,7 +233,7 @@ def journal(
 def _stored(text: Message | str) -> tuple[str, str | None, dict[str, Any] | None]:
     """(English text, key, values) of a message; (text, None, None) of a typed text."""
     if isinstance(text, Message):
-        return text.source_text(), text.key, text.stored_args()
+        return text.stored()
     return text, None, None
 
 

@@ -51,7 +51,12 @@ class Message:
 
     def source_text(self) -> str:
         """The message in the source language (English), for the store's plain text."""
-        return render(self.key, self.stored_args(), _untranslated, language="en")
+        return self.stored()[0]
+
+    def stored(self) -> tuple[str, str, dict[str, Any] | None]:
+        """What the store keeps: (the English text, the key, the values as JSON)."""
+        args = self.stored_args()
+        return render(self.key, args, _untranslated, language="en"), self.key, args
 
 
 def _untranslated(message: str) -> str:
