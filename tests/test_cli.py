@@ -103,6 +103,35 @@ def test_incident_show_names_every_value_of_its_journal_in_ukrainian(run):
     assert changes["owner"] == {"field": "owner", "old": None, "new": "ivan", "names": {"ivan": "Іван Петренко"}}
 
 
+def test_the_journal_speaks_the_readers_language_whoever_wrote_it(run):
+    """An English-speaking analyst's changes read in Ukrainian, and the other way round (issue 16)."""
+    _setup(run)
+    iv = ("--as", "ivan")
+    _ok(run(*iv, "incident", "new", "-s", "Не працює ЕТС", "--caller", "olena", "--group", "перша лінія"))
+    _ok(run(*iv, "incident", "assign", "1", "--owner", "ivan"))
+    _ok(run(*iv, "incident", "note", "1", "--summary", "[bold]Дзвінок[/bold] {0}", "--text", "Передзвонити"))
+    _ok(run(*iv, "incident", "status", "1", "info_needed", "--question", "Номер кабінету?", lang="uk"))
+    for lang, words, foreign in (
+        ("uk", ["Інцидент зареєстровано", "Призначено", "Статус: Зареєстровано → Потрібна інформація"],
+         ["Incident registered", "Assigned", "Status: "]),
+        ("en", ["Incident registered", "Assigned", "Status: Registered → Information needed"],
+         ["Інцидент зареєстровано", "Призначено", "Статус: "]),
+    ):
+        shown = " ".join(_ok(run(*iv, "incident", "show", "1", lang=lang)).split())
+        for text in [*words, "[bold]Дзвінок[/bold] {0}"]:
+            assert text in shown, (lang, text)
+        for text in foreign:
+            assert text not in shown, (lang, text)
+    data = json.loads(_ok(run(*iv, "incident", "show", "1", "--json", lang="uk")))
+    by_key = {e["summary_key"]: e for e in data["journal"]}
+    assert by_key["Assigned"]["summary"] == "Призначено"
+    status = by_key["Status: {old} → {new}"]
+    assert status["summary"] == "Статус: Зареєстровано → Потрібна інформація"
+    assert status["summary_args"] == {"old": {"msgid": "Registered"}, "new": {"msgid": "Information needed"}}
+    note = [e for e in data["journal"] if e["kind"] == "note"][0]
+    assert (note["summary"], note["summary_key"]) == ("[bold]Дзвінок[/bold] {0}", None)
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

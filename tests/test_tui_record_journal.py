@@ -102,3 +102,44 @@ def test_the_newest_entry_is_on_top_without_scrolling(asked):
         assert text.index("Щойно подзвонила") < text.index("Стара примітка 29")
 
     drive(db, scenario, size=(120, 40))
+
+
+@pytest.mark.parametrize("writer, reader, words", [
+    ("en", "uk", ["Статус: Зареєстровано → Потрібна інформація", "Рішення взято з KB0000001", "Призначено",
+                  "Лист від Олена {name}: Re: [INC0000001] [red]Терміново[/red] {0} }{"]),
+    ("uk", "en", ["Status: Registered → Information needed", "Solution taken from KB0000001", "Assigned",
+                  "E-mail from Олена {name}: Re: [INC0000001] [red]Терміново[/red] {0} }{"]),
+], ids=["en-written-uk-read", "uk-written-en-read"])
+def test_the_journal_is_in_the_readers_language_whoever_wrote_it(sqlite_db, writer, reader, words):
+    """Issue 16: an analyst reads every entry in their own language, whoever made the change and
+    in whatever language; a subject or name someone typed stays exactly as typed."""
+    from helpdesk_tui.mail.intake import IntakeSettings, ingest
+    from tests.mail_builders import message
+    from tests.world import FIRST_LINE
+
+    before = current_language()
+    set_language(writer)
+    try:
+        w = seed(sqlite_db)
+        with sqlite_db.write() as s:
+            article = knowledge.create_article(s, w.admin, title="Принтер", body="", solution="Перезапуск")
+            inc = incidents.register_incident(s, w.analyst, caller=w.caller, short_description="Не друкує",
+                                              group=w.first_line)
+            incidents.assign_incident(s, w.analyst, inc, owner=w.analyst)
+            knowledge.reuse_solution(s, w.analyst, inc, source_kind="knowledge_article", source_id=article.id)
+            incidents.change_status(s, w.analyst, inc, IncidentStatus.INFO_NEEDED, question="Який кабінет?")
+            ingest(s, message(sender="olena@client.example", name="Олена {name}",
+                              subject=f"Re: [{inc.number}] [red]Терміново[/red] {{0}} }}{{", body="Кабінет 204"),
+                   IntakeSettings(group=FIRST_LINE))
+        set_language(reader)
+
+        async def scenario(app, pilot):
+            await _open(app, pilot, inc)
+            journal = screen_text(app).split("Журнал" if reader == "uk" else "Journal")[1]
+            flat = " ".join(journal.split())
+            for text in words:
+                assert text in flat, (text, journal)
+
+        drive(sqlite_db, scenario, size=(160, 60))
+    finally:
+        set_language(before)

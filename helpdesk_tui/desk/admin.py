@@ -16,8 +16,9 @@ from helpdesk_tui.desk.lookup import name_key, phone_key
 from helpdesk_tui.domain.collation import person_sort_key
 from helpdesk_tui.domain.contacts import normal_email, normal_phone
 from helpdesk_tui.domain.errors import DeskError, RuleViolation
+from helpdesk_tui.domain.messages import Message
 from helpdesk_tui.domain.statuses import Role
-from helpdesk_tui.i18n import _
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import (
     Category,
     ConfigurationItem,
@@ -135,7 +136,7 @@ def create_person(
         session.add(PersonRole(person_id=person.id, role=role.value))  # type: ignore[arg-type]
     session.info.get("roles", {}).pop(person.id, None)
     journal(session, record_kind="person", record_id=person.id, kind="change", author=actor,  # type: ignore[arg-type]
-            summary=_("Person created"), diff=[("login", None, login)], record_version=1)
+            summary=Message(N_("Person created")), diff=[("login", None, login)], record_version=1)
     feed(session, "person", person.id, "created", actor)  # type: ignore[arg-type]
     return person
 
@@ -194,7 +195,7 @@ def update_person(session: Session, actor: Person | None, person: Person, **chan
     if diff:
         bump(person)
         journal(session, record_kind="person", record_id=person.id, kind="change", author=actor,  # type: ignore[arg-type]
-                summary=_("Person changed"), diff=diff, record_version=person.version)
+                summary=Message(N_("Person changed")), diff=diff, record_version=person.version)
         feed(session, "person", person.id, "updated", actor)  # type: ignore[arg-type]
     return person
 
@@ -213,7 +214,7 @@ def set_roles(session: Session, actor: Person | None, person: Person, roles: set
         security.record(session, "roles_changed", person=person, actor=actor,
                         detail=f"{','.join(sorted(current))} -> {','.join(sorted(roles))}")
         journal(session, record_kind="person", record_id=person.id, kind="change", author=actor,  # type: ignore[arg-type]
-                summary=_("Roles changed"),
+                summary=Message(N_("Roles changed")),
                 diff=[("roles", ",".join(sorted(current)), ",".join(sorted(roles)))])
         feed(session, "person", person.id, "updated", actor)  # type: ignore[arg-type]
 

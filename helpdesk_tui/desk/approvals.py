@@ -28,7 +28,8 @@ from helpdesk_tui.desk.request_records import fields_for_reader, load_for_change
 from helpdesk_tui.desk.request_tasks import start_work
 from helpdesk_tui.domain.errors import PermissionDenied, RuleViolation
 from helpdesk_tui.domain.requests import ApprovalState, RequestStatus as S, approval_outcome
-from helpdesk_tui.i18n import _
+from helpdesk_tui.domain.messages import Message
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import Approval, CatalogItem, Person, ServiceRequest
 from helpdesk_tui.store.types import utcnow
 
@@ -104,7 +105,7 @@ def decide(session: Session, actor: Person | None, request: ServiceRequest, *, a
     approval.state = (ApprovalState.APPROVED if approve else ApprovalState.REJECTED).value
     approval.comment, approval.decided_at, approval.decided_via = comment, utcnow(), via
     journal(session, record_kind="service_request", record_id=request.id, kind="approval", author=actor,  # type: ignore[arg-type]
-            summary=(_("Approved by {name}") if approve else _("Rejected by {name}")).format(name=actor.full_name),
+            summary=Message(N_("Approved by {name}") if approve else N_("Rejected by {name}"), name=actor.full_name),
             body=comment)
     session.flush()
     _settle(session, actor, request)
@@ -188,17 +189,17 @@ def decide_by_mail(session: Session, system: Person, request: ServiceRequest, *,
     usable = (approval is not None and approval.state == ApprovalState.REQUESTED.value and sender is not None
               and sender.id == approval.approver_id and S(request.status) is S.AWAITING_APPROVAL)
     if not usable:
-        why = (_("the code is unknown") if approval is None else
-               _("the code was already used") if approval.state != ApprovalState.REQUESTED.value else
-               _("the request is no longer awaiting approval") if S(request.status) is not S.AWAITING_APPROVAL else
-               _("it came from {address}, not from the approver's address").format(address=sender_address))
+        why = (Message(N_("the code is unknown")) if approval is None else
+               Message(N_("the code was already used")) if approval.state != ApprovalState.REQUESTED.value else
+               Message(N_("the request is no longer awaiting approval")) if S(request.status) is not S.AWAITING_APPROVAL
+               else Message(N_("it came from {address}, not from the approver's address"), address=sender_address))
         journal(session, record_kind="service_request", record_id=request.id, kind="email", author=sender,  # type: ignore[arg-type]
-                summary=_("An approval reply decided nothing: {why}").format(why=why), body=text)
+                summary=Message(N_("An approval reply decided nothing: {why}"), why=why), body=text)
         return "refused"
     decision = verdict(text)
     if decision is None:  # a question or a remark: a note for the request's owner, not a decision
         entry_id = journal(session, record_kind="service_request", record_id=request.id, kind="email",  # type: ignore[arg-type]
-                           author=sender, summary=_("Reply from the approver"), body=text)
+                           author=sender, summary=Message(N_("Reply from the approver")), body=text)
         mark_unread_for_owner(session, sender, "service_request", request.id, entry_id)  # type: ignore[arg-type]
         feed(session, "service_request", request.id, "note", sender)  # type: ignore[arg-type]
         return "note"

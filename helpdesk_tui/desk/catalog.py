@@ -20,7 +20,8 @@ from helpdesk_tui.desk.lookup import name_key
 from helpdesk_tui.domain.catalog import FieldDef, fields_of, in_language
 from helpdesk_tui.domain.catalog_file import ItemSpec, Lines, Problems, read_catalog
 from helpdesk_tui.domain.errors import DeskError, NotFound, RuleViolation
-from helpdesk_tui.i18n import _, ngettext
+from helpdesk_tui.domain.messages import Message
+from helpdesk_tui.i18n import N_, _, ngettext
 from helpdesk_tui.store.models import CatalogItem, Organisation, Person, Service, WorkGroup
 
 
@@ -135,8 +136,8 @@ def load_catalog(session: Session, actor: Person | None, text: str, file: str, *
         session.flush()
         (result.changed if latest else result.added).append(item.code)
         journal(session, record_kind="catalog_item", record_id=row.id, kind="change", author=actor,  # type: ignore[arg-type]
-                summary=_("Catalog item {code} loaded from {file} (version {version})").format(
-                    code=item.code, file=file, version=row.version), record_version=row.version)
+                summary=Message(N_("Catalog item {code} loaded from {file} (version {version})"),
+                                code=item.code, file=file, version=row.version), record_version=row.version)
         feed(session, "catalog_item", row.id, "loaded", actor)  # type: ignore[arg-type]
     if withdraw_missing:
         for row in session.execute(select(CatalogItem).where(CatalogItem.current.is_(True))).scalars():  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from sqlmodel import Session, SQLModel
 
 from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import NotFound, PermissionDenied, RuleViolation, StaleVersion
+from helpdesk_tui.domain.messages import Message
 from helpdesk_tui.domain.statuses import Role
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.direct import Direct
@@ -199,18 +200,27 @@ def journal(
     record_id: int,
     kind: str,
     author: Person | None,
-    summary: str = "",
-    body: str = "",
+    summary: Message | str = "",
+    body: Message | str = "",
     published: bool = False,
     diff: Iterable[tuple[str, str | None, str | None]] = (),
     status_from: str | None = None,
     status_to: str | None = None,
     record_version: int | None = None,
 ) -> int:
-    """Write a journal entry with its field changes (R42); returns the entry's id."""
+    """Write a journal entry with its field changes (R42); returns the entry's id.
+
+    The desk's own words in `summary` and `body` are a `Message`
+    (`Message(N_("Solution taken from {number}"), number=...)`), kept untranslated so that each
+    reader sees them in their own language (domain/messages.py); a plain string is text someone
+    typed or mailed (a note, a question) and is kept and shown as it is."""
+    summary_text, summary_key, summary_args = _stored(summary)
+    body_text, body_key, body_args = _stored(body)
     entry_id: int = _JOURNAL_INSERT.scalar(session, {
         "record_kind": record_kind, "record_id": record_id, "kind": kind,
-        "author_id": author.id if author else None, "created_at": utcnow(), "summary": summary, "body": body,
+        "author_id": author.id if author else None, "created_at": utcnow(),
+        "summary": summary_text, "summary_key": summary_key, "summary_args": summary_args,
+        "body": body_text, "body_key": body_key, "body_args": body_args,
         "published": published, "status_from": status_from, "status_to": status_to,
         "record_version": record_version,
     })
@@ -218,6 +228,13 @@ def journal(
     if changes:
         _FIELD_CHANGE_INSERT.executemany(session, changes)
     return entry_id
+
+
+def _stored(text: Message | str) -> tuple[str, str | None, dict[str, Any] | None]:
+    """(English text, key, values) of a message; (text, None, None) of a typed text."""
+    if isinstance(text, Message):
+        return text.stored()
+    return text, None, None
 
 
 def feed(session: Session, record_kind: str, record_id: int, change: str, actor: Person | None) -> None:

@@ -23,9 +23,10 @@ from helpdesk_tui.desk.incident_rules import (
 from helpdesk_tui.desk.sla import refresh_due
 from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import OpenTasks, RuleViolation
+from helpdesk_tui.domain.messages import Message
 from helpdesk_tui.domain.priority import check_level
-from helpdesk_tui.domain.statuses import ExternalTaskStatus, IncidentStatus, ReasonCode
-from helpdesk_tui.i18n import _
+from helpdesk_tui.domain.statuses import INCIDENT_STATUS_LABELS, ExternalTaskStatus, IncidentStatus, ReasonCode
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import (
     Category,
     ConfigurationItem,
@@ -160,10 +161,10 @@ def change_status(
         _check_open_tasks(session, incident, resolve_with_open_tasks)
     elif target in (IncidentStatus.CLOSED, IncidentStatus.CANCELLED):
         if target is IncidentStatus.CANCELLED:
-            reason_text = _("Cancelled with {number}: {reason}").format(number=incident.number,
-                                                                         reason=(reason or "").strip())
+            reason_text = Message(N_("Cancelled with {number}: {reason}"), number=incident.number,
+                                  reason=(reason or "").strip())
         else:
-            reason_text = _("Cancelled: {number} was closed").format(number=incident.number)
+            reason_text = Message(N_("Cancelled: {number} was closed"), number=incident.number)
         cancelled = tasks.cancel_open_tasks(session, actor, incident, reason=reason_text)
         if effects is not None:
             effects.cancelled_tasks.extend(cancelled)
@@ -208,7 +209,8 @@ def change_status(
     diff = apply_changes(incident, changes)
     bump(incident)
     journal(session, record_kind=KIND, record_id=incident.id, kind="status", author=actor,  # type: ignore[arg-type]
-            summary=_("Status: {old} → {new}").format(old=current.label, new=target.label), body=body,
+            summary=Message(N_("Status: {old} → {new}"), old=Message(INCIDENT_STATUS_LABELS[current]),
+                            new=Message(INCIDENT_STATUS_LABELS[target])), body=body,
             published=published, diff=named_diff(session, diff), status_from=current.value,
             status_to=target.value, record_version=incident.version)
     refresh_due(session, incident)

@@ -35,10 +35,11 @@ from helpdesk_tui.desk.sla import refresh_due
 from helpdesk_tui.domain.collation import NOBODY
 from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.domain.lifecycle import check_assignment
+from helpdesk_tui.domain.messages import Message
 from helpdesk_tui.domain.priority import check_level, check_override
 from helpdesk_tui.domain.sla import StatusChange, check_urgent_reason
 from helpdesk_tui.domain.statuses import Channel, IncidentStatus
-from helpdesk_tui.i18n import _
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import Category, Incident, Person, Service, WorkGroup
 from helpdesk_tui.store.rows import new_row, write_row
 
@@ -121,7 +122,7 @@ def register_incident(
         if value is not None
     ]
     journal(session, record_kind=KIND, record_id=incident.id, kind="status", author=actor,  # type: ignore[arg-type]
-            summary=_("Incident registered"), body=incident.description, diff=initial,
+            summary=Message(N_("Incident registered")), body=incident.description, diff=initial,
             status_to=incident.status, record_version=incident.version)
     if caller is not None:
         notify.queue(session, template="registered", record_kind=KIND, record_id=incident.id,  # type: ignore[arg-type]
@@ -138,7 +139,7 @@ def update_incident(
     incident: Incident,
     *,
     expected_version: int | None = None,
-    summary: str | None = None,
+    summary: Message | None = None,
     **changes: Any,
 ) -> Incident:
     """Change fields (short description, description, service, category, impact, urgency,
@@ -181,7 +182,8 @@ def update_incident(
     if diff:
         bump(incident)
         journal(session, record_kind=KIND, record_id=incident.id, kind="change", author=actor,  # type: ignore[arg-type]
-                summary=summary or _("Fields changed"), diff=named_diff(session, diff), record_version=incident.version)
+                summary=summary or Message(N_("Fields changed")), diff=named_diff(session, diff),
+                record_version=incident.version)
         if {"priority", "criticality"} & {f for f, _o, _n in diff}:
             refresh_due(session, incident)
         feed(session, KIND, incident.id, "updated", actor)  # type: ignore[arg-type]
@@ -217,7 +219,7 @@ def assign_incident(
         return incident
     bump(incident)
     journal(session, record_kind=KIND, record_id=incident.id, kind="change", author=actor,  # type: ignore[arg-type]
-            summary=_("Assigned"), diff=named_diff(session, diff), record_version=incident.version)
+            summary=Message(N_("Assigned")), diff=named_diff(session, diff), record_version=incident.version)
     changed = {f for f, _o, _n in diff}
     notify_assignment(session, actor, incident, owner_changed="owner_id" in changed, group_changed="group_id" in changed)
     feed(session, KIND, incident.id, "updated", actor)  # type: ignore[arg-type]
@@ -245,7 +247,7 @@ def change_priority(
     if diff:
         bump(incident)
         journal(session, record_kind=KIND, record_id=incident.id, kind="change", author=actor,  # type: ignore[arg-type]
-                summary=_("Priority changed"), body=justification.strip(),
+                summary=Message(N_("Priority changed")), body=justification.strip(),
                 diff=[d for d in diff if d[0] == "priority"], record_version=incident.version)
         refresh_due(session, incident)
         feed(session, KIND, incident.id, "updated", actor)  # type: ignore[arg-type]
@@ -262,7 +264,7 @@ def classify_incident(session: Session, actor: Person | None, incident: Incident
     incident = load_for_change(session, incident, expected_version)
     if IncidentStatus(incident.status) is IncidentStatus.IN_PROGRESS:
         incident = update_incident(session, actor, incident, expected_version=expected_version,
-                                   summary=_("Classified"), service=service, category=category,
+                                   summary=Message(N_("Classified")), service=service, category=category,
                                    impact=impact, urgency=urgency)
         if incident.owner_id != owner.id:
             incident = assign_incident(session, actor, incident, owner=owner)

@@ -21,6 +21,7 @@ from helpdesk_tui.desk.sla import load_rules, setting, state_of
 from helpdesk_tui.desk.system import system_person
 from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import DeskError
+from helpdesk_tui.domain.messages import Message
 from helpdesk_tui.domain.statuses import IncidentStatus
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.db import Database
@@ -100,12 +101,12 @@ def _record(session: Session, system: Person, incident: Incident, kind: str, clo
     """One warning or breach, once: the unique row decides, then journal and notifications."""
     if not insert_ignore(session, SlaEvent, incident_id=incident.id, kind=kind, at=utcnow()):
         return False
-    clock_label = _(CLOCK_NAMES[clock])
+    clock_name = Message(CLOCK_NAMES[clock])
     breach = kind.endswith("breach")
-    summary = (_("SLA: the {clock} target is breached") if breach else _("SLA: {share}% of the {clock} target used")).format(
-        clock=clock_label, share=share)
+    summary = (Message(N_("SLA: the {clock} target is breached"), clock=clock_name) if breach
+               else Message(N_("SLA: {share}% of the {clock} target used"), clock=clock_name, share=share))
     journal(session, record_kind="incident", record_id=incident.id, kind="sla", author=system,  # type: ignore[arg-type]
-            summary=summary, body=_("Due {due}").format(due=when(due)) if due else "")
+            summary=summary, body=Message(N_("Due {due}"), due=due) if due else "")
     recipients: list[Person] = []
     if incident.owner_id:
         owner = session.get(Person, incident.owner_id)
@@ -114,7 +115,7 @@ def _record(session: Session, system: Person, incident: Incident, kind: str, clo
         recipients = notify.group_members(session, incident.group_id)
     notify.queue(session, template="sla_breach" if breach else "sla_warning", record_kind="incident",
                  record_id=incident.id, number=incident.number, recipients=recipients, author=system,  # type: ignore[arg-type]
-                 values=notify.incident_values(session, incident, clock=clock_label, share=str(share),
+                 values=notify.incident_values(session, incident, clock=_(CLOCK_NAMES[clock]), share=str(share),
                                                due=when(due) if due else "—"))
     feed(session, "incident", incident.id, "sla", system)  # type: ignore[arg-type]
     return True
@@ -201,7 +202,8 @@ def auto_close(db: Database, now: datetime | None = None) -> int:
                 except DeskError:
                     continue
                 journal(session, record_kind="incident", record_id=incident.id, kind="system", author=system,  # type: ignore[arg-type]
-                        summary=_("Closed automatically: no answer {days} days after the resolution").format(days=days))
+                        summary=Message(N_("Closed automatically: no answer {days} days after the resolution"),
+                                        days=days))
                 caller = session.get(Person, incident.caller_id) if incident.caller_id else None
                 if caller is not None:
                     notify.queue(session, template="auto_closed", record_kind="incident", record_id=incident.id,  # type: ignore[arg-type]

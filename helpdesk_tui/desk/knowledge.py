@@ -8,8 +8,9 @@ from helpdesk_tui.desk.common import bump, desk_staff, feed, get_for_update, jou
 from helpdesk_tui.desk.notes import link_records
 from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import NotFound, RuleViolation
+from helpdesk_tui.domain.messages import Message
 from helpdesk_tui.domain.statuses import IncidentStatus
-from helpdesk_tui.i18n import _
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import Incident, KnowledgeArticle, Person, Problem, Service
 
 
@@ -23,7 +24,7 @@ def create_article(session: Session, actor: Person | None, *, title: str, body: 
     session.add(article)
     session.flush()
     journal(session, record_kind="knowledge_article", record_id=article.id, kind="change", author=actor,  # type: ignore[arg-type]
-            summary=_("Article created"), diff=[("title", None, article.title)], record_version=1)
+            summary=Message(N_("Article created")), diff=[("title", None, article.title)], record_version=1)
     feed(session, "knowledge_article", article.id, "created", actor)  # type: ignore[arg-type]
     return article
 
@@ -39,7 +40,7 @@ def create_problem(session: Session, actor: Person | None, *, short_description:
     session.add(problem)
     session.flush()
     journal(session, record_kind="problem", record_id=problem.id, kind="change", author=actor,  # type: ignore[arg-type]
-            summary=_("Problem registered"), diff=[("short_description", None, problem.short_description)],
+            summary=Message(N_("Problem registered")), diff=[("short_description", None, problem.short_description)],
             record_version=1)
     feed(session, "problem", problem.id, "created", actor)  # type: ignore[arg-type]
     return problem
@@ -71,7 +72,7 @@ def reuse_solution(session: Session, actor: Person | None, incident: Incident, *
     bump(incident)
     session.add(incident)
     journal(session, record_kind="incident", record_id=incident.id, kind="change", author=actor,  # type: ignore[arg-type]
-            summary=_("Solution taken from {number}").format(number=source.number),
+            summary=Message(N_("Solution taken from {number}"), number=source.number),
             diff=[("solution", old, solution)], record_version=incident.version)
     feed(session, "incident", incident.id, "updated", actor)  # type: ignore[arg-type]
     return solution

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from helpdesk_tui.desk.common import feed, journal
 from helpdesk_tui.desk.notes import mark_unread_for_owner
 from helpdesk_tui.domain.errors import NotFound, RuleViolation  # noqa: F401  (RuleViolation used by the CLI too)
+from helpdesk_tui.domain.messages import Message
 from helpdesk_tui.domain.statuses import Channel
 from helpdesk_tui.domain.text import printable
 from helpdesk_tui.i18n import N_, _
@@ -201,8 +202,9 @@ def record_email(session: Session, mail: InboundMail, incident: Incident, *, sen
     `touch=False`: the incident was registered from this very message a moment ago.
     `published=False`: for the analysts only (machine mail: bounces, auto-replies, loops)."""
     entry_id = journal(session, record_kind="incident", record_id=incident.id, kind="email", author=sender,  # type: ignore[arg-type]
-                       summary=_("E-mail from {sender}: {subject}").format(
-                           sender=mail.from_name or mail.from_address or "?", subject=printable(mail.subject, one_line=True)),
+                       summary=Message(N_("E-mail from {sender}: {subject}"),
+                                       sender=mail.from_name or mail.from_address or "?",
+                                       subject=printable(mail.subject, one_line=True)),
                        body=text if text is not None else mail.text, published=published)
     mark_unread_for_owner(session, sender, "incident", incident.id, entry_id)  # type: ignore[arg-type]
     mail.incident_id = incident.id

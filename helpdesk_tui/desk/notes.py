@@ -9,8 +9,9 @@ from helpdesk_tui.desk import lookup, notify
 from helpdesk_tui.desk.common import desk_staff, feed, get_for_update, insert_ignore, journal, require_active
 from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import DeskError, NotFound, RuleViolation
+from helpdesk_tui.domain.messages import Message
 from helpdesk_tui.domain.statuses import COMMENT_KINDS, IncidentStatus
-from helpdesk_tui.i18n import _
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import Incident, JournalEntry, Person, RecordLink, ServiceRequest, Task, UnreadMarker
 from helpdesk_tui.store.types import utcnow
 
@@ -136,6 +137,6 @@ def link_records(session: Session, actor: Person | None, incident: Incident, *, 
     link = RecordLink(from_kind="incident", from_id=incident.id, to_kind=to_kind, to_id=to_id, created_by_id=actor.id)  # type: ignore[arg-type]
     session.add(link)
     journal(session, record_kind="incident", record_id=incident.id, kind="change", author=actor,  # type: ignore[arg-type]
-            summary=_("Related record linked"), diff=[("related", None, f"{to_kind}:{to_id}")])
+            summary=Message(N_("Related record linked")), diff=[("related", None, f"{to_kind}:{to_id}")])
     feed(session, "incident", incident.id, "updated", actor)  # type: ignore[arg-type]
     return link

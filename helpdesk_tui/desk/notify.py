@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from helpdesk_tui.desk import settings
 from helpdesk_tui.desk.common import journal
+from helpdesk_tui.domain.messages import Message
 from helpdesk_tui.i18n import N_, translator
 from helpdesk_tui.store.direct import Direct
 from helpdesk_tui.store.models import GroupMember, Incident, OutboxMessage, Person, Vendor, WorkGroup
@@ -178,14 +179,13 @@ def queue(
                   **{k: v(lang) if callable(v) else v for k, v in values.items()}}
         subject = _one_line(tr(tpl.subject).format(**fields))
         body = tr(tpl.body).format(**fields)
-        ui = translator(settings.current().notification_language)
         entry_id = journal(
             session,
             record_kind=record_kind,
             record_id=record_id,
             kind="notification",
             author=author,
-            summary=ui(N_("Notification queued: {what} to {address}")).format(what=ui(tpl.label), address=address),
+            summary=Message(N_("Notification queued: {what} to {address}"), what=Message(tpl.label), address=address),
             body=subject,
         )
         # Core, like the journal: the row is only read later, by the sender, in its own session.

@@ -18,7 +18,8 @@ from helpdesk_tui.desk.common import apply_changes, bump, check_version, feed, g
 from helpdesk_tui.domain import requests as rules
 from helpdesk_tui.domain.catalog import in_language, shown_value
 from helpdesk_tui.domain.requests import RequestStatus as S
-from helpdesk_tui.i18n import _
+from helpdesk_tui.domain.messages import Message
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import Person, ServiceRequest
 from helpdesk_tui.store.types import utcnow
 
@@ -59,7 +60,8 @@ def move(session: Session, actor: Person | None, request: ServiceRequest, target
     diff = apply_changes(request, {"status": target.value, **fields})
     bump(request)
     journal(session, record_kind="service_request", record_id=request.id, kind="status", author=actor,  # type: ignore[arg-type]
-            summary=_("Status: {old} → {new}").format(old=old.label, new=target.label), body=body,
+            summary=Message(N_("Status: {old} → {new}"), old=rules.status_message(old), new=rules.status_message(target)),
+            body=body,
             diff=[d for d in diff if not d[0].endswith("_at")], status_from=old.value, status_to=target.value,
             record_version=request.version)
     feed(session, "service_request", request.id, "status", actor)  # type: ignore[arg-type]

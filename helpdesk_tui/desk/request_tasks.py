@@ -20,7 +20,8 @@ from helpdesk_tui.domain.catalog import fill_template
 from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.domain.requests import RequestStatus as S
 from helpdesk_tui.domain.statuses import TaskStatus
-from helpdesk_tui.i18n import _
+from helpdesk_tui.domain.messages import Message
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import CatalogItem, Person, ServiceRequest, Task, WorkGroup
 from helpdesk_tui.store.types import utcnow
 
@@ -36,11 +37,11 @@ def _make(session: Session, actor: Person | None, request: ServiceRequest, *, gr
     session.add(task)
     session.flush()
     journal(session, record_kind="task", record_id=task.id, kind="status", author=actor,  # type: ignore[arg-type]
-            summary=_("Task created for {group}").format(group=group.name), body=task.details,
+            summary=Message(N_("Task created for {group}"), group=group.name), body=task.details,
             status_to=task.status, diff=[("group", None, group.name), ("short_description", None, task.short_description)],
             record_version=1)
     journal(session, record_kind="service_request", record_id=request.id, kind="task", author=actor,  # type: ignore[arg-type]
-            summary=_("Task {number} created for {group}").format(number=task.number, group=group.name),
+            summary=Message(N_("Task {number} created for {group}"), number=task.number, group=group.name),
             body=task.short_description)
     members = [m for m in notify.group_members(session, group.id) if actor is None or m.id != actor.id]  # type: ignore[arg-type]
     notify.queue(session, template="task_to_group", record_kind="task", record_id=task.id,  # type: ignore[arg-type]

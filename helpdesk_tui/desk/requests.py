@@ -28,7 +28,7 @@ from helpdesk_tui.desk.common import (
     next_number,
 )
 from helpdesk_tui.desk.notes import mark_unread_for_owner
-from helpdesk_tui.desk.request_records import field_text, fields_for_reader, implement, load_for_change, move
+from helpdesk_tui.desk.request_records import fields_for_reader, implement, load_for_change, move
 from helpdesk_tui.desk.lookup import find_person
 from helpdesk_tui.domain import requests as rules
 from helpdesk_tui.domain.catalog import clean_parameters
@@ -36,7 +36,8 @@ from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import DeskError, RuleViolation
 from helpdesk_tui.domain.requests import RequestStatus as S
 from helpdesk_tui.domain.statuses import Channel
-from helpdesk_tui.i18n import _
+from helpdesk_tui.domain.messages import Message
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import CatalogItem, Person, ServiceRequest, WorkGroup
 from helpdesk_tui.store.types import utcnow
 
@@ -88,7 +89,7 @@ def register_request(
     session.flush()
     group = session.get(WorkGroup, row.group_id) if row.group_id else None
     journal(session, record_kind="service_request", record_id=request.id, kind="status", author=actor,  # type: ignore[arg-type]
-            summary=_("Service request registered"), body=field_text(session, item, params, lang),
+            summary=Message(N_("Service request registered")),
             status_to=S.REGISTERED.value, record_version=1,
             diff=[("requester", None, requester.login), ("item", None, f"{row.code} v{row.version}"),
                   *([("group", None, group.name)] if group else []), *([("owner", None, owner.login)] if owner else [])])
@@ -160,7 +161,7 @@ def assign(session: Session, actor: Person | None, request: ServiceRequest, *, g
     if owner is not None:
         names.append(("owner", None, owner.login))
     journal(session, record_kind="service_request", record_id=request.id, kind="change", author=actor,  # type: ignore[arg-type]
-            summary=_("Assigned"), diff=names, record_version=request.version)
+            summary=Message(N_("Assigned")), diff=names, record_version=request.version)
     if request.responded_at is None:
         request.responded_at = utcnow()
         request_sla.refresh_due(session, request)

@@ -14,6 +14,7 @@ from helpdesk_tui.desk.admin import require_admin
 from helpdesk_tui.desk.common import feed, insert_ignore, journal
 from helpdesk_tui.domain.calendar import BusinessCalendar, check_periods
 from helpdesk_tui.domain.errors import NotFound, RuleViolation
+from helpdesk_tui.domain.messages import Message
 from helpdesk_tui.domain.sla import (
     DEFAULT_PAUSE,
     MINUTE,
@@ -24,7 +25,7 @@ from helpdesk_tui.domain.sla import (
     sla_state,
 )
 from helpdesk_tui.domain.statuses import Criticality, IncidentStatus
-from helpdesk_tui.i18n import _
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import (
     BusinessCalendarRow,
     CalendarDay,
@@ -189,7 +190,7 @@ def set_policy(session: Session, actor: Person | None, *, profile: str, key: str
         policy.version += 1
     session.flush()
     journal(session, record_kind="sla_policy", record_id=policy.id, kind="change", author=actor,  # type: ignore[arg-type]
-            summary=_("SLA policy changed"), diff=[
+            summary=Message(N_("SLA policy changed")), diff=[
                 ("response_minutes", str(old[0]) if old[0] else None, str(response_minutes)),
                 ("resolution_minutes", str(old[1]) if old[1] else None, str(resolution_minutes)),
             ], record_version=policy.version)
@@ -318,7 +319,7 @@ def set_settings(session: Session, actor: Person | None, *, pause_statuses: list
         old = None if made else row.value  # type: ignore[union-attr]
         row.value = value  # type: ignore[union-attr]
         journal(session, record_kind="desk_setting", record_id=0, kind="change", author=actor,
-                summary=_("Setting changed"), diff=[(key, None if old is None else str(old), str(value))])
+                summary=Message(N_("Setting changed")), diff=[(key, None if old is None else str(old), str(value))])
     forget_rules(session)
     return current_settings(session)
 

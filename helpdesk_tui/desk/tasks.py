@@ -23,8 +23,17 @@ from helpdesk_tui.desk.notes import mark_unread_for_owner
 from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.requests import FINAL as REQUEST_FINAL, RequestStatus
 from helpdesk_tui.domain.errors import ClosedRecord, PermissionDenied, RuleViolation
-from helpdesk_tui.domain.statuses import FINAL, TASK_DONE, ExternalTaskStatus, IncidentStatus, Role, TaskStatus
-from helpdesk_tui.i18n import _
+from helpdesk_tui.domain.messages import Message
+from helpdesk_tui.domain.statuses import (
+    FINAL,
+    TASK_DONE,
+    TASK_STATUS_LABELS,
+    ExternalTaskStatus,
+    IncidentStatus,
+    Role,
+    TaskStatus,
+)
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import ExternalTask, Incident, Person, Service, ServiceRequest, Task, Vendor, WorkGroup
 from helpdesk_tui.store.types import utcnow
 
@@ -61,11 +70,12 @@ def create_task(
     session.add(task)
     session.flush()
     journal(session, record_kind="task", record_id=task.id, kind="status", author=actor,  # type: ignore[arg-type]
-            summary=_("Task created for {group}").format(group=group.name), body=task.details,
+            summary=Message(N_("Task created for {group}"), group=group.name), body=task.details,
             status_to=task.status, diff=[("group", None, group.name), ("short_description", None, task.short_description)],
             record_version=1)
     journal(session, record_kind="incident", record_id=parent.id, kind="task", author=actor,  # type: ignore[arg-type]
-            summary=_("Task {number} created for {group}").format(number=task.number, group=group.name), body=task.details)
+            summary=Message(N_("Task {number} created for {group}"), number=task.number, group=group.name),
+            body=task.details)
     members = [m for m in notify.group_members(session, group.id) if m.id != actor.id]  # type: ignore[arg-type]
     notify.queue(session, template="task_to_group", record_kind="task", record_id=task.id,  # type: ignore[arg-type]
                  number=task.number, recipients=members, author=actor,
@@ -119,22 +129,26 @@ def _may_work_on(session: Session, actor: Person, task: Task) -> None:
     )
 
 
-def move_task(session: Session, actor: Person, task: Task, target: TaskStatus, body: str, **fields: object) -> Task:
+def move_task(session: Session, actor: Person, task: Task, target: TaskStatus, body: Message | str,
+               **fields: object) -> Task:
     old = TaskStatus(task.status)
     diff = apply_changes(task, {"status": target.value, **fields})
     bump(task)
     journal(session, record_kind="task", record_id=task.id, kind="status", author=actor,  # type: ignore[arg-type]
-            summary=_("Status: {old} → {new}").format(old=old.label, new=target.label), body=body,
+            summary=Message(N_("Status: {old} → {new}"), old=Message(TASK_STATUS_LABELS[old]),
+                            new=Message(TASK_STATUS_LABELS[target])), body=body,
             diff=[d for d in diff if d[0] not in ("accepted_at", "completed_at")],
             status_from=old.value, status_to=target.value, record_version=task.version)
     if task.incident_id and target in TASK_DONE:
         entry_id = journal(session, record_kind="incident", record_id=task.incident_id, kind="task", author=actor,
-                           summary=_("Task {number}: {status}").format(number=task.number, status=target.label), body=body)
+                           summary=Message(N_("Task {number}: {status}"), number=task.number,
+                                           status=Message(TASK_STATUS_LABELS[target])), body=body)
         mark_unread_for_owner(session, actor, "incident", task.incident_id, entry_id)
         feed(session, "incident", task.incident_id, "updated", actor)
     if task.request_id and target in TASK_DONE:
         entry_id = journal(session, record_kind="service_request", record_id=task.request_id, kind="task", author=actor,
-                           summary=_("Task {number}: {status}").format(number=task.number, status=target.label), body=body)
+                           summary=Message(N_("Task {number}: {status}"), number=task.number,
+                                           status=Message(TASK_STATUS_LABELS[target])), body=body)
         mark_unread_for_owner(session, actor, "service_request", task.request_id, entry_id)
         feed(session, "service_request", task.request_id, "updated", actor)
     feed(session, "task", task.id, "status", actor)  # type: ignore[arg-type]
@@ -225,7 +239,7 @@ def create_external_task(
     session.add(task)
     session.flush()
     journal(session, record_kind="incident", record_id=parent.id, kind="task", author=actor,  # type: ignore[arg-type]
-            summary=_("External task {number} for {vendor}").format(number=task.number, vendor=vendor.name),
+            summary=Message(N_("External task {number} for {vendor}"), number=task.number, vendor=vendor.name),
             body=f"{task.short_description}\n\n{task.details}".strip())
     notify.queue(session, template="vendor_handoff", record_kind="incident", record_id=parent.id,  # type: ignore[arg-type]
                  number=parent.number, recipients=[vendor], author=actor,
@@ -250,7 +264,7 @@ def complete_external_task(session: Session, actor: Person | None, task: Externa
                                 "completed_at": utcnow()})
     bump(task)
     journal(session, record_kind="incident", record_id=task.incident_id, kind="task", author=actor,
-            summary=_("External task {number} completed").format(number=task.number), body=vendor_answer.strip(),
+            summary=Message(N_("External task {number} completed"), number=task.number), body=vendor_answer.strip(),
             diff=[d for d in diff if d[0] == "status"])
     feed(session, "external_task", task.id, "status", actor)  # type: ignore[arg-type]
     return task
@@ -269,7 +283,7 @@ def open_tasks(session: Session, incident: Incident) -> tuple[list[Task], list[E
     return list(internal), list(external)
 
 
-def cancel_open_tasks(session: Session, actor: Person, incident: Incident, *, reason: str) -> list[str]:
+def cancel_open_tasks(session: Session, actor: Person, incident: Incident, *, reason: Message | str) -> list[str]:
     """Closing or cancelling an incident cancels what is still open under it, in the same
     transaction, whoever's group the task is in (the incident's decision); their numbers."""
     internal, external = open_tasks(session, incident)
@@ -279,7 +293,7 @@ def cancel_open_tasks(session: Session, actor: Person, incident: Incident, *, re
         diff = apply_changes(vendor_task, {"status": ExternalTaskStatus.CANCELLED.value, "completed_at": utcnow()})
         bump(vendor_task)
         journal(session, record_kind="incident", record_id=incident.id, kind="task", author=actor,  # type: ignore[arg-type]
-                summary=_("External task {number} cancelled").format(number=vendor_task.number), body=reason,
+                summary=Message(N_("External task {number} cancelled"), number=vendor_task.number), body=reason,
                 diff=[d for d in diff if d[0] == "status"])
         feed(session, "external_task", vendor_task.id, "status", actor)  # type: ignore[arg-type]
     return [t.number for t in internal] + [t.number for t in external]
@@ -293,16 +307,16 @@ def comment_task(session: Session, actor: Person | None, task: Task, *, text: st
     text = check_text(text, "comment", required=True, limit=COMMENT_MAX)
     task = _load_task(session, task, None)
     entry_id = journal(session, record_kind="task", record_id=task.id, kind="note", author=actor,  # type: ignore[arg-type]
-                       summary=_("Comment"), body=text)
+                       summary=Message(N_("Comment")), body=text)
     mark_unread_for_owner(session, actor, "task", task.id, entry_id)  # type: ignore[arg-type]
     if task.incident_id:
         parent_entry = journal(session, record_kind="incident", record_id=task.incident_id, kind="task", author=actor,
-                               summary=_("Comment on {number}").format(number=task.number), body=text)
+                               summary=Message(N_("Comment on {number}"), number=task.number), body=text)
         mark_unread_for_owner(session, actor, "incident", task.incident_id, parent_entry)
         feed(session, "incident", task.incident_id, "updated", actor)
     if task.request_id:  # R32: the request's owner sees a comment on one of its tasks
         parent_entry = journal(session, record_kind="service_request", record_id=task.request_id, kind="task",
-                               author=actor, summary=_("Comment on {number}").format(number=task.number), body=text)
+                               author=actor, summary=Message(N_("Comment on {number}"), number=task.number), body=text)
         mark_unread_for_owner(session, actor, "service_request", task.request_id, parent_entry)
         feed(session, "service_request", task.request_id, "updated", actor)
     task.updated_at = utcnow()

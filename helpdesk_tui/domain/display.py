@@ -23,11 +23,12 @@ def local(moment: datetime | None) -> datetime | None:
     return moment.astimezone(_zone) if moment is not None else None
 
 
-def when(moment: datetime | None) -> str:
+def when(moment: datetime | None, language: str | None = None) -> str:
+    """A moment in the deployment's zone, as `language` (the interface's by default) writes it."""
     if moment is None:
         return ""
     moment = moment.astimezone(_zone)
-    if current_language() == "uk":
+    if (language or current_language()) == "uk":
         return moment.strftime("%d.%m.%Y %H:%M")
     return moment.strftime("%Y-%m-%d %H:%M")
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from helpdesk_tui.domain.errors import ClosedRecord, MissingFields, RuleViolation
+from helpdesk_tui.domain.messages import Message, in_context
 from helpdesk_tui.i18n import NC_, N_, ContextLabels, _, pgettext
 
 CONTEXT = "service request"
@@ -43,6 +44,12 @@ REQUEST_STATUS_LABELS: dict[RequestStatus, str] = ContextLabels(CONTEXT, {
 })
 
 S = RequestStatus
+
+
+def status_message(status: RequestStatus) -> Message:
+    """A request status as a journal keeps it: read in the reader's language, with its context."""
+    return Message(in_context(CONTEXT, REQUEST_STATUS_LABELS[status]))
+
 # R12: «Всі активні запити» are these; «Виконані запити» the rest.
 ACTIVE = frozenset({S.REGISTERED, S.IN_PROGRESS, S.AWAITING_APPROVAL})
 DONE = frozenset({S.IMPLEMENTED, S.CANCELLED, S.CLOSED, S.REJECTED})

@@ -24,7 +24,8 @@ from helpdesk_tui.config import ServerSettings
 from helpdesk_tui.desk.common import journal
 from helpdesk_tui.desk.jobs import acquire_lease
 from helpdesk_tui.desk.system import system_person
-from helpdesk_tui.i18n import _
+from helpdesk_tui.domain.messages import Message
+from helpdesk_tui.i18n import N_
 from helpdesk_tui.mail.credentials import CredentialError, password_for
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import InboundMail, OutboxMessage
@@ -126,7 +127,8 @@ def send_due(db: Database, server: ServerSettings, sender: str, *, holder: str, 
                 try:
                     client.send_message(compose(session, msg, sender, loop_id), from_addr=sender, to_addrs=[msg.to_address])
                 except smtplib.SMTPRecipientsRefused as exc:
-                    _fail(session, msg, _("the server refused the address: {detail}").format(detail=exc.recipients))
+                    _fail(session, msg, Message(N_("the server refused the address: {detail}"),
+                                                detail=str(exc.recipients)))
                     report.failed += 1
                 except smtplib.SMTPResponseException as exc:
                     if 500 <= exc.smtp_code < 600 or msg.attempts >= MAX_ATTEMPTS:
@@ -158,9 +160,12 @@ def _retry(msg: OutboxMessage, reason: str, now: datetime) -> None:
     msg.next_attempt_at = now + _backoff(msg.attempts)
 
 
-def _fail(session: Session, msg: OutboxMessage, reason: str) -> None:
-    msg.status, msg.last_error = "failed", reason
+def _fail(session: Session, msg: OutboxMessage, reason: Message | str) -> None:
+    """`reason`: our own words as a `Message` (the journal shows them in each reader's
+    language), or the server's answer as it came."""
+    msg.status, msg.last_error = "failed", reason.text() if isinstance(reason, Message) else reason
     if msg.record_kind and msg.record_id is not None:
         journal(session, record_kind=msg.record_kind, record_id=msg.record_id, kind="notification",
                 author=system_person(session),
-                summary=_("Notification to {address} failed: {reason}").format(address=msg.to_address, reason=reason))
+                summary=Message(N_("Notification to {address} failed: {reason}"), address=msg.to_address,
+                                reason=reason))

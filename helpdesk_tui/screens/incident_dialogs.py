@@ -373,7 +373,7 @@ class VendorDialog(SavingDialog):
             yield Select([], id="service", type_to_search=True, prompt=_("Choose…"))
             yield Label(field_label("short_description") + " *")
             yield TextField(id="short", max_length=160, value=self.record.get("short_description") or "")
-            yield Label(_("Details") + (" *" if self.DETAILS_REQUIRED else ""))
+            yield Label(_("Details"))
             yield TextBox(id="details")
             yield Label("", id="error")
             yield KeyBar()

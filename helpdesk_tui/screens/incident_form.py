@@ -10,12 +10,13 @@ Esc asks before throwing away anything typed or chosen (screens/form_guard.py)."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, Select
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import Workspace
 
 
+RELATED_ONLY = N_("Related only")
+
+
 class IncidentFormScreen(FormGuard, SaysFailures, TranslatedBindings, Screen[None]):
     DEFAULT_CSS = """
     IncidentFormScreen #form { padding: 0 1; width: 1fr; }
@@ -52,8 +56,8 @@ class IncidentFormScreen(FormGuard, SaysFailures, TranslatedBindings, Screen[Non
         Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
         Binding("ctrl+r", "related", N_("Related items"), id="form.related"),
-        Binding("ctrl+f", "find_all", N_("All matches"), id="form.find_all"),
-        Binding("ctrl+f", "find_related", N_("Related only"), id="form.find_related"),
+        # The key bar names the view Ctrl+F switches to (_name_the_switch).
+        Binding("ctrl+f", "switch_view", N_("All matches"), id="form.find_all"),
     ]
     RELATED_DEBOUNCE = 0.15
 
@@ -149,24 +153,17 @@ class IncidentFormScreen(FormGuard, SaysFailures, TranslatedBindings, Screen[Non
             self._timer.stop()
         self._timer = self.set_timer(self.RELATED_DEBOUNCE, lambda: self._ask(event.value, everything=self.everything))
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # One Ctrl+F in the key bar: the view it switches to.
-        if action == "find_all":
-            return not self.everything
-        if action == "find_related":
-            return self.everything
-        return True
+    def action_switch_view(self) -> None:
+        self.everything = not self.everything
+        self._name_the_switch()
+        self._ask(self.query_one("#short", Input).value, everything=self.everything)
 
-    def action_find_all(self) -> None:
-        self._switch_view(everything=True)
-
-    def action_find_related(self) -> None:
-        self._switch_view(everything=False)
-
-    def _switch_view(self, *, everything: bool) -> None:
-        self.everything = everything
+    def _name_the_switch(self) -> None:
+        description = _(RELATED_ONLY) if self.everything else _("All matches")
+        self._bindings = BindingsMap.from_keys({
+            key: [replace(b, description=description) if b.id == "form.find_all" else b for b in bindings]
+            for key, bindings in self._bindings.key_to_bindings.items()})
         self.refresh_bindings()
-        self._ask(self.query_one("#short", Input).value, everything=everything)
 
     def _ask(self, typed: str, *, everything: bool) -> None:
         self._asked += 1

@@ -262,8 +262,17 @@ class JournalEntry(SQLModel, table=True):
     kind: str
     author_id: int | None = fk("person.id")
     created_at: datetime = when()
+    # The summary and the body each reader sees. Words of the desk's own are kept as a message
+    # untranslated (domain/messages.py): its msgid in `*_key`, its placeholders' values in
+    # `*_args`, translated when read, in the reader's language; `summary` and `body` then hold
+    # its English text, for anything that reads the table directly. Without a key (what someone
+    # typed or mailed, or an entry written before keys existed) the text is shown as it is.
     summary: str = ""
+    summary_key: str | None = None
+    summary_args: Any = Field(default=None, sa_column=Column(JSONText, nullable=True))
     body: str = ""
+    body_key: str | None = None
+    body_args: Any = Field(default=None, sa_column=Column(JSONText, nullable=True))
     # R23: a published note is visible to the caller and e-mailed to them.
     published: bool = False
     status_from: str | None = None

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from helpdesk_tui.domain.contacts import shown_phone
 from helpdesk_tui.domain.field_values import PERSON_FIELDS, PERSON_ID_FIELDS, RECORD_FIELDS
+from helpdesk_tui.domain.messages import shown
 from helpdesk_tui.store.models import (
     Category,
     ConfigurationItem,
@@ -39,6 +40,10 @@ def _name(session: Session, model: Any, record_id: int | None, attr: str = "name
 
 def journal_entries(session: Session, record_kind: str, record_id: int, viewer_id: int | None = None,
                     kinds: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """The record's journal, oldest first. `summary` and `body` are in the reader's language
+    (the interface's), however they were written (domain/messages.py); `summary_key` and
+    `summary_args` are the untranslated message behind a summary of the desk's own words (None
+    for typed text and entries written before keys existed)."""
     stmt = (
         select(JournalEntry, Person.full_name)
         .outerjoin(Person, Person.id == JournalEntry.author_id)
@@ -60,8 +65,10 @@ def journal_entries(session: Session, record_kind: str, record_id: int, viewer_i
             UnreadMarker.person_id == viewer_id, UnreadMarker.entry_id.in_(ids))).scalars())  # type: ignore[attr-defined]
     return [
         {
-            "id": e.id, "kind": e.kind, "author": author, "created_at": e.created_at, "summary": e.summary,
-            "body": e.body, "published": e.published, "status_from": e.status_from, "status_to": e.status_to,
+            "id": e.id, "kind": e.kind, "author": author, "created_at": e.created_at,
+            "summary": shown(e.summary, e.summary_key, e.summary_args), "summary_key": e.summary_key,
+            "summary_args": e.summary_args, "body": shown(e.body, e.body_key, e.body_args),
+            "published": e.published, "status_from": e.status_from, "status_to": e.status_to,
             "changes": changes.get(e.id, []), "unread": e.id in unread,  # type: ignore[arg-type]
         }
         for e, author in rows
