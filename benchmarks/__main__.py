@@ -8,6 +8,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +228,26 @@ def people(args: argparse.Namespace) -> None:
                     server.stop()
 
 
+def filter_line(args: argparse.Namespace) -> None:
+    from benchmarks import filter_line as fl
+
+    print(f"machine: {_machine()}")
+    with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
+        path = Path(args.db) if args.db else Path(tmp) / "filter.db"
+        if not path.exists():
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", f"from benchmarks.filter_line import build; from pathlib import Path; "
+                            f"build(Path({str(path)!r}), {args.incidents}, {args.people})"], check=True)
+            print(f"built in {time.perf_counter() - t0:.0f} s", flush=True)
+        found = fl.counts(path)
+        print(f"sqlite: {found['incidents']:,} incidents, {found['people']:,} people", flush=True)
+        r = fl.typing(path, args.rounds)
+        for kind, samples in r["times"].items():
+            print(f"sqlite: filter-line completion per keystroke, {kind}: {fl.summary(samples)}", flush=True)
+        for typed, suggestion in r["suggested"].items():
+            print(f"  {typed!r} -> {suggestion!r}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="what", required=True)
@@ -268,6 +289,12 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--pg", action="store_true", help="also measure on a PostgreSQL server started for the run")
     c.add_argument("--only-pg", action="store_true", help="skip SQLite")
     c.set_defaults(run=people)
+    fl = sub.add_parser("filter-line", help="the / filter line's completion per keystroke at 1M incidents (issue 16)")
+    fl.add_argument("--incidents", type=int, default=1_000_000)
+    fl.add_argument("--people", type=int, default=100_000, help="people besides the demo's (callers)")
+    fl.add_argument("--rounds", type=int, default=5, help="times every keystroke is timed")
+    fl.add_argument("--db", help="reuse (or keep) the database at this path")
+    fl.set_defaults(run=filter_line)
     args = parser.parse_args(argv)
     args.run(args)
     return 0
