@@ -436,6 +436,6 @@ def _describe(url: str) -> str:
 
 
 def run(settings: Settings, **kw: Any) -> None:
-    # The start-up benchmark runs the real command headless and stops at the first rows.
+    # The start-up benchmark runs the real command headless (its jobs on) and stops at the first rows.
     exit_on_paint = os.environ.get("HELPDESK_EXIT_ON_PAINT")
-    HelpdeskApp(settings, exit_on_paint=exit_on_paint, jobs=not exit_on_paint, **kw).run(headless=bool(exit_on_paint))
+    HelpdeskApp(settings, exit_on_paint=exit_on_paint, **kw).run(headless=bool(exit_on_paint))
