@@ -155,6 +155,9 @@ def tui(args: argparse.Namespace) -> None:
         print(f"sqlite, {args.incidents:,} incidents, jobs on: process start -> first painted dashboard with rows: "
               f"the very first start (empty cache: no recipe, config not checked yet): {tb.summary(first)} "
               f"[{', '.join(f'{t:.0f}' for t in first)}]; later starts: {tb.summary(starts)}", flush=True)
+        if args.floor:
+            for name, samples in tb.floor(args.floor).items():
+                print(f"floor: {name}: {tb.summary(samples)}", flush=True)
         r = tb.browse(path, args.pages)
         print(f"tab switch, key -> new frame: {tb.summary(r['tab_frames'])}; key -> rows painted: {tb.summary(r['tab_rows'])}")
         print(f"page down, key -> new frame: {tb.summary(r['page_frames'])} (reached row {r['position']:,})")
@@ -278,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--runs", type=int, default=20, help="start-ups to time, with the cache a first start left")
     t.add_argument("--first-runs", type=int, default=5, help="very first start-ups to time, each with an empty cache")
     t.add_argument("--pages", type=int, default=300, help="page-down presses to time")
+    t.add_argument("--floor", type=int, default=0, metavar="RUNS",
+                   help="also time what any start pays here (interpreter, Textual, a bare Textual app, the store)")
     t.add_argument("--db", help="reuse (or keep) the database at this path")
     t.set_defaults(run=tui)
     q = sub.add_parser("search", help="related items while typing, full search, recall (issue 6)")

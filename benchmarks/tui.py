@@ -96,6 +96,59 @@ def startup(path: Path, runs: int, first_runs: int = 5) -> tuple[list[float], li
     return first, warm
 
 
+BARE_APP = """
+import sys, time
+from textual.app import App
+from textual.widgets import DataTable
+
+class Bare(App):
+    def compose(self):
+        yield DataTable()
+
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        table.add_columns("Номер", "Короткий опис", "Статус", "Користувач")
+        for i in range(30):
+            table.add_row(f"INC{i:07}", "Не друкує принтер у кабінеті 214", "Зареєстровано", "Олена Шевченко")
+        self.call_after_refresh(self.painted)
+
+    def painted(self):
+        with open(sys.argv[1], "w") as out:
+            out.write(f"{time.time()}\\n")
+        self.exit()
+
+Bare().run(headless=True)
+"""
+
+FLOOR = {
+    "python -c pass": ["-c", "pass"],
+    "python -c 'import textual.app'": ["-c", "import textual.app"],
+    "a bare Textual app painting one DataTable of 30 rows": ["-c", BARE_APP],
+    # As the app imports it: garbage collection off (launch.collect_later).
+    "the store: import helpdesk_tui.desk.workspace": ["-c", "import gc; gc.disable(); import helpdesk_tui.desk.workspace"],
+}
+
+
+def floor(runs: int) -> dict[str, list[float]]:
+    """What any first start pays on this machine, in ms from spawning the process: the
+    interpreter, Textual, a bare Textual app to its first painted table, and the store (which a
+    start without a recipe needs before its rows)."""
+    env = dict(os.environ, TEXTUAL_ANIMATIONS="none")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    out: dict[str, list[float]] = {name: [] for name in FLOOR}
+    with tempfile.TemporaryDirectory() as tmp:
+        stamp = Path(tmp) / "painted"
+        for _ in range(runs):
+            for name, args in FLOOR.items():
+                stamp.unlink(missing_ok=True)
+                started = time.time()
+                subprocess.run([sys.executable, *args, str(stamp)], env=env, check=True, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, timeout=60)
+                ended = float(stamp.read_text()) if stamp.exists() else time.time()
+                out[name].append((ended - started) * 1000)
+    return out
+
+
 async def _browse(path: Path, pages: int) -> dict[str, Any]:
     from helpdesk_tui.app import HelpdeskApp
     from helpdesk_tui.config import Settings
