@@ -124,15 +124,18 @@ FLOOR = {
     "python -c pass": ["-c", "pass"],
     "python -c 'import textual.app'": ["-c", "import textual.app"],
     "a bare Textual app painting one DataTable of 30 rows": ["-c", BARE_APP],
-    # As the app imports it: garbage collection off (launch.collect_later).
-    "the store: import helpdesk_tui.desk.workspace": ["-c", "import gc; gc.disable(); import helpdesk_tui.desk.workspace"],
+    # As the app imports them: garbage collection off (launch.collect_later).
+    "the store alone: import helpdesk_tui.desk.workspace": ["-c", "import gc; gc.disable(); import helpdesk_tui.desk.workspace"],
+    # What a start without a recipe must have loaded before its rows (they share the standard library).
+    "Textual and the store: import textual.app, helpdesk_tui.desk.workspace":
+        ["-c", "import gc; gc.disable(); import textual.app, helpdesk_tui.desk.workspace"],
 }
 
 
 def floor(runs: int) -> dict[str, list[float]]:
     """What any first start pays on this machine, in ms from spawning the process: the
-    interpreter, Textual, a bare Textual app to its first painted table, and the store (which a
-    start without a recipe needs before its rows)."""
+    interpreter, Textual, a bare Textual app to its first painted table, and the store, alone and
+    with Textual (a start without a recipe needs both before its rows)."""
     env = dict(os.environ, TEXTUAL_ANIMATIONS="none")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     out: dict[str, list[float]] = {name: [] for name in FLOOR}
