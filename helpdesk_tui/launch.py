@@ -4,6 +4,7 @@ first frame; anything else goes to the CLI."""
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from helpdesk_tui.config import ConfigError, Settings, load_settings
@@ -68,22 +69,35 @@ def vouched_login(settings: Settings, as_login: str | None) -> tuple[str | None,
     return None, False
 
 
+def collect_later() -> None:
+    """No garbage collection on the way to the first frame: start-up builds what lives as long as
+    the program, and the full collections the imports set off (three or four, 30-90 ms each with
+    Textual, SQLAlchemy and the models in memory) found nothing to free: 80-100 ms of the very
+    first start (docs/benchmarks.md, issue 16). The app collects once the first rows are painted,
+    freezes what start-up built and turns collection back on (HelpdeskApp._quiet_collector)."""
+    gc.disable()
+
+
 def open_interface(settings: Settings, *, login: str | None = None, trusted: bool = False,
                    role: str | None = None) -> int:
-    from helpdesk_tui.app import run
+    collect_later()
+    try:
+        from helpdesk_tui.app import run
 
-    if settings.keymap:
-        # Reading every screen's bindings costs their imports: only for a desk that moves keys.
-        from helpdesk_tui.widgets.bindings import check_keymap
+        if settings.keymap:
+            # Reading every screen's bindings costs their imports: only for a desk that moves keys.
+            from helpdesk_tui.widgets.bindings import check_keymap
 
-        problems = check_keymap(settings.keymap)
-        if problems:
-            where = f"{settings.source}: " if settings.source else ""
-            print(f"helpdesk: {where}{problems[0]}", file=sys.stderr)
-            return 1
+            problems = check_keymap(settings.keymap)
+            if problems:
+                where = f"{settings.source}: " if settings.source else ""
+                print(f"helpdesk: {where}{problems[0]}", file=sys.stderr)
+                return 1
 
-    run(settings, login=login, trusted=trusted, role=role)
-    return 0
+        run(settings, login=login, trusted=trusted, role=role)
+        return 0
+    finally:
+        gc.enable()  # the interface is closed: a caller (a test, the CLI) goes on as usual
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         from helpdesk_tui.cli import main as cli_main
 
         return cli_main(argv)
+    collect_later()
     try:
         settings = load_settings()
         settings.db_url = options.get("--db", settings.db_url)

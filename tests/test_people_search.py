@@ -81,3 +81,28 @@ def test_the_search_reads_the_trigram_index(db):
         else:
             names = set(s.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'person'")).scalars())
             assert {"ix_person_name_words", "ix_person_contact_trgm", "ix_person_phone_trgm", "ix_person_name_c"} <= names
+
+
+def test_the_filter_line_completes_a_name_from_its_start_among_many_that_contain_it(db):
+    """Issue 16: the `/` line's completion of owners and callers reads names by their start
+    (an index range, fast at 100k people); it read every name containing the text, by name,
+    and the first 20 of those could all be names that only contain it."""
+    w = seed(db)
+    with db.write() as s:
+        boss = s.get(Person, w.admin.id)
+        for i in range(25):
+            admin.create_person(s, boss, login=f"anna{i}", full_name=f"Анна Ковальчук{i:02}")
+        admin.create_person(s, boss, login="kovbas", full_name="Ковбас Іван")
+        admin.create_person(s, boss, login="kovbas2", full_name="Ковбас Іван")  # the same name, offered once
+        admin.create_person(s, boss, login="kovbasiuk", full_name="Ковбасюк Олег")
+    ws = _workspace(db, w)
+
+    def names(field, typed, limit=20):
+        return [value for value, label in ws.values("incident", field, typed, limit) if value == label]
+
+    assert names("owner", "Ков") == names("caller", "ков") == ["Ковбас Іван", "Ковбасюк Олег"]
+    assert names("caller", "КОВБАС ") == ["Ковбас Іван"]  # a word ended: not «Ковбасюк»
+    assert names("caller", "ковбасюк   о") == ["Ковбасюк Олег"]  # spaces as in the name key
+    assert names("owner", "Анна Ковальчук0", 3) == ["Анна Ковальчук00", "Анна Ковальчук01", "Анна Ковальчук02"]
+    assert names("owner", "Zz") == [] and len(names("owner", "", 10)) == 10
+    assert names("owner", "Іван") == ["Іван Петренко"]

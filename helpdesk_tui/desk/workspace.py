@@ -46,10 +46,9 @@ class PersonChoice:
 def open_database(url: str) -> Database:
     """The database at `url`, or a clear refusal when `helpdesk init` has not been run on it."""
     from helpdesk_tui.desk.auth import SignInFailed
-    from helpdesk_tui.store import migrate
 
     db = Database(url)
-    if migrate.current_revision(db) is None:
+    if db.stored_revision() is None:
         db.dispose()
         raise SignInFailed(_("The database {url} is not set up; run `helpdesk init` first").format(url=db.describe()))
     return db

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlmodel import Session
 
 from helpdesk_tui.domain.requests import RequestStatus
@@ -13,6 +13,7 @@ from helpdesk_tui.domain.statuses import INCIDENT_STATUS_LABELS, Channel, TASK_S
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.filtering import _fold, _like_pattern
 from helpdesk_tui.store.models import Person
+from helpdesk_tui.store.people_search import TOP
 from helpdesk_tui.store.sources import RefField, source
 
 WAITING_ON = ("desk", "caller", "vendor", "nobody")
@@ -41,7 +42,8 @@ def _shown(ref: RefField) -> Any:
 
 
 def field_values(session: Session, kind: str, field: str, prefix: str = "", limit: int = 20) -> list[tuple[str, str]]:
-    """Values of `field` that start with (or contain) `prefix`, as (value, label) pairs."""
+    """Values of `field` that start with (or contain) `prefix`, as (value, label) pairs; people
+    (owners, callers, requesters) by the start of their name."""
     src = source(kind)
     folded = prefix.casefold()
     fixed = _fixed(kind, field)
@@ -51,12 +53,35 @@ def field_values(session: Session, kind: str, field: str, prefix: str = "", limi
     if field not in src.refs:
         return []
     ref = src.refs[field]
+    if ref.model is Person:
+        return [(name, name) for name in _names_starting(session, prefix, limit)]
     shown = _shown(ref)
     dialect = session.get_bind().dialect.name
     stmt = select(shown).distinct().order_by(shown).limit(limit)
     if folded:
         stmt = stmt.where(_fold(dialect, shown).like(_like_pattern(prefix), escape="\\"))
     return [(name, name) for name in session.execute(stmt).scalars() if name]
+
+
+def _names_starting(session: Session, prefix: str, limit: int) -> list[str]:
+    """Full names that start with `prefix` (case and spaces aside), one per name key, in the
+    order of their key: a range of the name-key index (on PostgreSQL its "C" copy, whose order
+    keeps a prefix's names together), grouped as it is read, that stops after `limit` names.
+
+    The filter line asks at every keystroke. A name containing the text, read through the whole
+    table (100k people: a Python fold per row) and sorted, took 80-180 ms (docs/benchmarks.md,
+    issue 16), and its first 20 by name could all be names that only contain it, leaving the
+    line nothing to complete.
+    """
+    key = " ".join(prefix.casefold().split())
+    if key and prefix[-1:].isspace():
+        key += " "  # «Іван » ends a word: not «Іванна»
+    pg = session.get_bind().dialect.name == "postgresql"
+    ordered = Person.name_key.collate("C") if pg else Person.name_key
+    stmt = select(func.min(Person.full_name)).group_by(ordered).order_by(ordered).limit(limit)
+    if key:
+        stmt = stmt.where(ordered >= key, ordered < key + TOP)
+    return list(session.execute(stmt).scalars())
 
 
 def group_condition(kind: str, column: str, value: Any) -> ColumnElement[bool]:

@@ -90,6 +90,9 @@ def _sqlite_pragmas(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+VERSION_TABLE = "alembic_version"  # Alembic's default, which migrate.py keeps
+
+
 class Database:
     """One database, with a writer and a reader view of the same pool."""
 
@@ -136,3 +139,15 @@ class Database:
     def describe(self) -> str:
         """The URL with any password hidden, for messages."""
         return make_url(self.url).render_as_string(hide_password=True)
+
+    def stored_revision(self) -> str | None:
+        """The schema revision Alembic recorded (None: not set up), read with one statement.
+        Importing Alembic to read it took 65 ms of the very first start's way to its first frame
+        (docs/benchmarks.md, issue 16); migrate.py uses this too."""
+        with self.engine.connect() as conn:
+            if not conn.dialect.has_table(conn, VERSION_TABLE):
+                return None
+            revisions = list(conn.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}").scalars())
+        if len(revisions) > 1:  # as Alembic's MigrationContext.get_current_revision says it
+            raise RuntimeError(f"Version table '{VERSION_TABLE}' has more than one head present")
+        return revisions[0] if revisions else None

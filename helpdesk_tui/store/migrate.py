@@ -8,7 +8,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from helpdesk_tui.domain.errors import DeskError
@@ -48,8 +47,7 @@ def known_revisions() -> list[str]:
 
 
 def current_revision(db: Database) -> str | None:
-    with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    return db.stored_revision()
 
 
 def upgrade(db: Database, revision: str = "head") -> tuple[str | None, str | None]:
