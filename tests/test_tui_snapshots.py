@@ -292,3 +292,83 @@ def test_new_caller_dialog(frozen, snap_compare, lang):
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(db, "ivan"), terminal_size=(100, 30), run_before=ready)
+
+
+@pytest.fixture
+def with_requests(frozen):
+    """The desk above with the test catalog and three requests: one in work, one awaiting
+    Марія's approval, one rejected."""
+    from helpdesk_tui.desk import approvals, requests
+    from helpdesk_tui.store.models import Person
+    from tests.world import load_test_catalog
+
+    db, w, made = frozen
+    set_clock(lambda: NOW - timedelta(hours=3))
+    items = load_test_catalog(db, w)
+    with db.write() as s:
+        ivan, olena = s.get(Person, w.analyst.id), s.get(Person, w.caller.id)
+        made["request"] = requests.register_request(s, ivan, requester=olena, item_id=items["vpn"],
+                                                    values={"device": "Ноутбук", "until": "31.12.2026"}, owner=ivan)
+        requests.register_request(s, ivan, requester=olena, item_id=items["ets-role"], values={"role": "Інспектор"})
+        rejected = requests.register_request(s, ivan, requester=olena, item_id=items["1c-user"], values={}, owner=ivan)
+        approvals.decide(s, s.get(Person, w.colleague.id), rejected, approve=False, comment="Немає ліцензій")
+    set_clock(lambda: NOW)
+    return db, w, made
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+@pytest.mark.parametrize("tab", ["details", "parameters", "tasks", "approvals"])
+def test_request_record(with_requests, snap_compare, lang, tab):
+    db, _w, made = with_requests
+    set_language(lang)
+    number = made["request"].number
+
+    async def ready(pilot):
+        screen = await workspace_ready(pilot)
+        screen.go_to("requests", "my-active")
+        await list_settled(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: getattr(pilot.app.screen, "data", None) is not None, what="the request")
+        await wait_text(pilot, number)
+        await pilot.press(*["right_square_bracket"] * ["details", "parameters", "tasks", "approvals"].index(tab))
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(120, 40), run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_new_request_form(with_requests, snap_compare, lang):
+    db, _w, _made = with_requests
+    set_language(lang)
+
+    async def ready(pilot):
+        await workspace_ready(pilot)
+        await pilot.press("N")
+        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "RequestFormScreen")
+        await pilot.press(*"Шевч")
+        await wait_text(pilot, "Олена Шевченко (olena)")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: pilot.app.screen.query_one("CatalogPicker").items, what="the catalog")
+        await pilot.press(*"vpn", "enter")
+        await wait_for(pilot, lambda: pilot.app.focused is not None and pilot.app.focused.id == "field-device")
+        pilot.app.screen.query_one("#field-until").focus()
+        await pilot.press(*"31.02", "tab")  # a wrong date, said under its field
+        steady_cursor(pilot)
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(120, 50), run_before=ready)  # all of it, unscrolled
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_request_dashboard_awaiting_approval(with_requests, snap_compare, lang):
+    db, _w, _made = with_requests
+    set_language(lang)
+
+    async def ready(pilot):
+        screen = await workspace_ready(pilot)
+        screen.go_to("requests", "awaiting-approval")
+        await list_settled(pilot)
+        await wait_for(pilot, lambda: screen.dashboard in screen.counts, what="the counts")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "maria"), terminal_size=(120, 40), run_before=ready)

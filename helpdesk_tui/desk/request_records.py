@@ -62,7 +62,7 @@ def move(session: Session, actor: Person | None, request: ServiceRequest, target
     journal(session, record_kind="service_request", record_id=request.id, kind="status", author=actor,  # type: ignore[arg-type]
             summary=Message(N_("Status: {old} → {new}"), old=rules.status_message(old), new=rules.status_message(target)),
             body=body,
-            diff=[d for d in diff if not d[0].endswith("_at")], status_from=old.value, status_to=target.value,
+            diff=[d for d in diff if d[0] != "status" and not d[0].endswith("_at")], status_from=old.value, status_to=target.value,
             record_version=request.version)
     feed(session, "service_request", request.id, "status", actor)  # type: ignore[arg-type]
 

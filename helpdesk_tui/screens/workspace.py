@@ -68,7 +68,7 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         Binding("left_square_bracket,ctrl+pageup", "previous_tab", N_("Previous tab"), show=False,
                 id="workspace.previous_tab"),
         Binding("n", "new_incident", N_("New incident"), id="workspace.new_incident"),
-        Binding("N", "new_request", N_("New service request"), id="workspace.new_request"),
+        Binding("N", "new_request", N_("New request"), id="workspace.new_request"),
         Binding("e", "mail", N_("E-mail"), id="workspace.mail"),
         Binding("slash", "focus_filter", N_("Filter"), id="workspace.filter"),
         Binding("f", "toggle_quick_filters", N_("Show filters"), id="workspace.quick_filters"),

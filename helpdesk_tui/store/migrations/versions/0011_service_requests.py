@@ -102,6 +102,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
     op.drop_table('request_sla_event')
     op.drop_index('ix_request_status_created', table_name='service_request')
     op.drop_index('ix_request_opened_by', table_name='service_request')
@@ -109,10 +110,58 @@ def downgrade() -> None:
     for column in ('resolution_warn_at', 'response_warn_at', 'response_due', 'implemented_at', 'approved_at',
                    'responded_at', 'description'):
         op.drop_column('service_request', column)
-    with op.batch_alter_table('service_request') as batch_op:
-        batch_op.drop_column('organisation_id')
+    if postgres:
+        op.drop_constraint('service_request_organisation_id_fkey', 'service_request', type_='foreignkey')
+        op.drop_column('service_request', 'organisation_id')
+    else:
+        with op.batch_alter_table('service_request') as batch_op:
+            batch_op.drop_column('organisation_id')
     op.drop_index('ix_approval_waiting', table_name='approval')
     op.drop_index('ix_approval_token_hash', table_name='approval')
     op.drop_column('approval', 'decided_via')
     op.drop_column('approval', 'token_hash')
-    raise NotImplementedError("the old catalog tables are not brought back; restore a backup instead")
+    # The old, never-written catalog tables come back empty: a request keeps its item's id only
+    # while the item exists, so the references go first.
+    op.execute("UPDATE service_request SET catalog_item_id = NULL")
+    if postgres:
+        op.drop_constraint('service_request_catalog_item_id_fkey', 'service_request', type_='foreignkey')
+    op.drop_index('ix_catalog_item_current', table_name='catalog_item')
+    op.drop_table('catalog_item')
+    op.create_table('catalog_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('description', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=True),
+    sa.Column('group_id', sa.Integer(), nullable=True),
+    sa.Column('fields', helpdesk_tui.store.types.JSONText(), nullable=False),
+    sa.Column('needs_approval', sa.Boolean(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['group_id'], ['work_group.id'], ),
+    sa.ForeignKeyConstraint(['service_id'], ['service.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('name')
+    )
+    if postgres:
+        op.create_foreign_key('service_request_catalog_item_id_fkey', 'service_request', 'catalog_item',
+                              ['catalog_item_id'], ['id'])
+    op.create_table('catalog_approver',
+    sa.Column('catalog_item_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['catalog_item_id'], ['catalog_item.id'], ),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
+    sa.PrimaryKeyConstraint('catalog_item_id', 'person_id')
+    )
+    op.create_table('catalog_task_template',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('catalog_item_id', sa.Integer(), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('short_description', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('details', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.ForeignKeyConstraint(['catalog_item_id'], ['catalog_item.id'], ),
+    sa.ForeignKeyConstraint(['group_id'], ['work_group.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_catalog_task_template_catalog_item_id', 'catalog_task_template', ['catalog_item_id'],
+                    unique=False)
