@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from helpdesk_tui.config import ConfigError, load_settings
+from helpdesk_tui.desk import approvals
 from helpdesk_tui.desk.demo import build_demo
+from helpdesk_tui.domain.requests import RequestStatus
 from helpdesk_tui.domain.statuses import IncidentStatus
 from helpdesk_tui.store import queries
 from helpdesk_tui.store.db import normalise_url
-from helpdesk_tui.store.models import Incident, KnowledgeArticle, Person, Task
+from helpdesk_tui.store.models import Incident, KnowledgeArticle, Person, Task, ServiceRequest
 
 
 def test_settings_file_then_environment(tmp_path):
@@ -79,12 +81,19 @@ def test_demo_has_every_status_and_full_dashboards(db):
         statuses = set(s.execute(select(Incident.status).distinct()).scalars())
         analyst = s.execute(select(Person).where(Person.login == "analyst")).scalar_one()
         viewer = queries.Viewer.load(s, analyst.id)
-        counts = queries.tab_counts(s, "analyst", viewer)
+        counts = {dashboard: queries.tab_counts(s, dashboard, viewer)
+                  for dashboard in ("analyst", "incidents-requests", "tasks", "requests")}
+        request_statuses = set(s.execute(select(ServiceRequest.status).distinct()).scalars())
+        waiting_for_her = approvals.waiting_for(s, analyst)
         assert s.execute(select(func.count()).select_from(KnowledgeArticle)).scalar_one() >= 5
         assert s.execute(select(func.count()).select_from(Task)).scalar_one() > 0
         names = list(s.execute(select(Person.full_name).limit(50)).scalars())
     assert statuses == {st.value for st in IncidentStatus}
-    assert all(n > 0 for n in counts.values()), counts
+    # Every tab of dashboards 1–4 has rows for the demo analyst, requests in every status, and
+    # approvals waiting for her own decision.
+    assert all(n > 0 for tabs in counts.values() for n in tabs.values()), counts
+    assert request_statuses == {st.value for st in RequestStatus}
+    assert waiting_for_her and "service requests" in summary
     assert any("Коваленко" in n or "Шевченко" in n or "Петренко" in n for n in names)
 
 
@@ -94,6 +103,7 @@ def test_demo_history_ends_before_now_and_keeps_working_hours(db):
     00:23."""
     from helpdesk_tui.desk.sla import load_rules
     from helpdesk_tui.store.models import (
+        Approval,
         ChangeFeed,
         ExternalTask,
         JournalEntry,
@@ -109,6 +119,8 @@ def test_demo_history_ends_before_now_and_keeps_working_hours(db):
         Incident: ("created_at", "updated_at", "responded_at", "resolved_at", "closed_at"),
         Task: ("created_at", "updated_at", "accepted_at", "completed_at"),
         ExternalTask: ("created_at", "completed_at"), Person: ("created_at",), KnowledgeArticle: ("created_at",),
+        ServiceRequest: ("created_at", "updated_at", "responded_at", "approved_at", "implemented_at", "closed_at"),
+        Approval: ("created_at", "decided_at"),
     }
     with db.read() as s:
         calendar = load_rules(s).calendars["standard"]

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from helpdesk_tui.desk import admin, incidents, knowledge, notes, tasks
+from helpdesk_tui.desk import admin, demo_requests, incidents, knowledge, notes, tasks
 from helpdesk_tui.desk import demo_data as data
 from helpdesk_tui.desk.sla import load_rules
 from helpdesk_tui.domain.calendar import BusinessCalendar
@@ -281,7 +281,16 @@ def build_demo(db: Database, *, incidents: int = 2000, seed: int = 7, now: datet
                     done += 1
             if progress is not None:
                 progress(done, incidents)
+        # Service requests over the same months, the catalog loaded first as an administrator would.
+        with db.write() as session:
+            clock.at(start)
+            demo_requests.load_demo_catalog(session, _attach(session, ref["boss"][0]))
+        count = max(len(demo_requests.OUTCOMES) + 3, incidents // 15)
+        demo_requests.build_requests(db.write, rng, clock, ref, count=count, start=start,
+                                     step=max(clock.limit - _DAY_US - start, 0) // count, attach=_attach)
     finally:
         set_clock(None)
-    return _("{groups} work groups, {analysts} analysts, {callers} callers, {incidents} incidents").format(
-        groups=len(data.GROUPS), analysts=len(ref["staff"]), callers=len(ref["callers"]), incidents=incidents)
+    return _("{groups} work groups, {analysts} analysts, {callers} callers, {incidents} incidents, "
+             "{requests} service requests").format(
+        groups=len(data.GROUPS), analysts=len(ref["staff"]), callers=len(ref["callers"]), incidents=incidents,
+        requests=count)

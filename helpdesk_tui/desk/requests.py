@@ -97,8 +97,10 @@ def register_request(
     if row.approval:
         move(session, actor, request, S.AWAITING_APPROVAL, "")
         ask_approvers(session, actor, request, row)
-    else:
+    elif row.stages:
         request_tasks.start_work(session, actor, request, row)
+    # Without approval or tasks it stays «Зареєстровано»: an analyst takes it into work and
+    # implements it by hand.
     request_sla.refresh_due(session, request)
     notify.queue(session, template="request_registered", record_kind="service_request", record_id=request.id,  # type: ignore[arg-type]
                  number=request.number, recipients=[requester], author=actor,
