@@ -60,6 +60,10 @@ def test_the_catalog_loads_lists_and_shows_and_a_request_runs_from_the_shell(run
     assert "В роботі" in shown and "Роль" in shown and "Марія Коваль" in shown and "Схвалено" in shown
     listed = json.loads(_ok(run("--as", "ivan", "request", "list", "--filter", "status:\"в роботі\"", "--json")))
     assert [r["number"] for r in listed["rows"]] == [number]
+    # The filter language knows a request's own fields, in Ukrainian too.
+    found = json.loads(_ok(run("--as", "ivan", "request", "list", "--filter", "позиція:ets користувач:Шевч", "--json")))
+    assert [r["number"] for r in found["rows"]] == [number]
+    assert json.loads(_ok(run("--as", "ivan", "request", "list", "--filter", "item:vpn", "--json")))["rows"] == []
 
 
 def test_request_mistakes_are_one_line_each(run, tmp_path):

@@ -722,3 +722,26 @@ def test_the_filter_line_keeps_every_key_in_order_when_they_come_at_once(desk):
             await wait_for(pilot, lambda: line.value == "принт", what=f"the filter line, now {line.value!r}")
 
     drive(db, scenario)
+
+
+def test_a_status_completes_from_its_ukrainian_name(desk):
+    """«статус:Зар» completes to «Зареєстровано» in the Ukrainian interface (it offered only
+    the stored code, which no Ukrainian word starts), and the completed filter applies."""
+    from helpdesk_tui.i18n import set_language
+
+    db, _w, _made = desk
+    set_language("uk")
+
+    async def scenario(app, pilot):
+        screen = await workspace_ready(pilot)
+        await pilot.press("slash", *"статус:Зар")
+        await wait_for(pilot, lambda: screen.query_one("#filter")._suggestion == "статус:Зареєстровано")
+        await pilot.press("right", "enter")
+        await list_settled(pilot)
+        assert screen.query_one("#filter").value == "статус:Зареєстровано "
+        assert set(_shown(screen)) == {"unclassified"}
+
+    try:
+        drive(db, scenario)
+    finally:
+        set_language("en")

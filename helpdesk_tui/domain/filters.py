@@ -47,6 +47,11 @@ FIELD_ALIASES: dict[str, str] = {
     "updated": "updated_at",
     "черга": "waiting_on",
     "turn": "waiting_on",
+    "заявник": "requester",
+    "позиція": "item",
+    "каталог": "item",
+    "термін": "due_at",
+    "due": "due_at",
 }
 
 
@@ -84,6 +89,8 @@ _TOKEN = re.compile(r"^(?P<neg>-)?(?P<field>[\w.]+)(?P<op><=|>=|!=|:|~|<|>|=)(?P
 def canonical_field(name: str, known: set[str] | None = None) -> str | None:
     key = name.casefold()
     field = FIELD_ALIASES.get(key, key)
+    if known is not None and field == "caller" and "caller" not in known and "requester" in known:
+        field = "requester"  # «користувач» of a request is its requester (R27)
     if known is not None and field not in known:
         return None
     return field

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import (
+    CatalogItem,
     Category,
     GroupMember,
     Incident,
@@ -217,9 +218,14 @@ REQUESTS = Source(
         "group": RefField(ServiceRequest.group_id, WorkGroup, (WorkGroup.name,)),
         "owner": RefField(ServiceRequest.owner_id, Person, (Person.login, Person.full_name)),
         "requester": RefField(ServiceRequest.requester_id, Person, (Person.login, Person.full_name)),
+        # Any version of the item: a request keeps the one it was made with.
+        "item": RefField(ServiceRequest.catalog_item_id, CatalogItem, (CatalogItem.code, CatalogItem.name,
+                                                                      CatalogItem.name_en)),
+        "organisation": RefField(ServiceRequest.organisation_id, Organisation, (Organisation.name,)),
     },
     plain={"status": ServiceRequest.status, "number": ServiceRequest.number,
-           "short_description": ServiceRequest.short_description, "created_at": ServiceRequest.created_at},
+           "short_description": ServiceRequest.short_description, "created_at": ServiceRequest.created_at,
+           "due_at": ServiceRequest.due_at, "channel": ServiceRequest.channel},
 )
 
 SOURCES = {s.kind: s for s in (INCIDENTS, TASKS, REQUESTS)}

@@ -20,7 +20,8 @@ FIELDS = {
                  "channel", "impact", "urgency", "number", "short_description", "description", "created_at",
                  "updated_at", "waiting_on"),
     "task": ("status", "group", "owner", "number", "short_description", "created_at", "updated_at"),
-    "service_request": ("status", "group", "owner", "requester", "number", "short_description", "created_at"),
+    "service_request": ("status", "group", "owner", "requester", "item", "organisation", "number",
+                        "short_description", "created_at", "due_at"),
 }
 
 
@@ -82,7 +83,11 @@ class FilterSuggester(Suggester):
         except Exception:  # completion is a help; a failed lookup must not disturb typing
             return None
         folded = bare.casefold()
-        for candidate, _label in found:
+        # A coded value (a status) completes from its label in the analyst's language too:
+        # «статус:Зар» → «Зареєстровано»; the filter reads labels in either language.
+        texts = [text for candidate, label in found
+                 for text in ((label, candidate) if label and label != candidate else (candidate,))]
+        for candidate in texts:
             if candidate.casefold().startswith(folded) and candidate.casefold() != folded:
                 finished = typed[: len(typed) - len(last)] + quote(candidate)
                 self.completed = before + finished
