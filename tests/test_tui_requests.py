@@ -123,3 +123,26 @@ def test_a_task_by_hand_needs_details_and_the_request_shows_it(db):
     drive(db, scenario)
     with db.read() as s:
         assert [t.automatic for t in s.execute(select(Task).where(Task.request_id == rid)).scalars()] == [True, True, False]
+
+
+def test_a_request_s_task_is_on_the_task_dashboard_with_its_parent_and_p_opens_the_request(db):
+    """R11, R31: the team's task queue lists a request's task with the request's number, and
+    «Відкрити в батьківському» goes to the request."""
+    w, items = _desk(db)
+    with db.write() as s:
+        request = request_ops.register_request(s, s.get(Person, w.analyst.id), requester=s.get(Person, w.caller.id),
+                                               item_id=items["vpn"], values={"device": "Ноутбук"})
+        number, rid = request.number, request.id
+
+    async def scenario(app, pilot):
+        screen = await workspace_ready(pilot)
+        screen.go_to("tasks", "team-unassigned")
+        await list_settled(pilot)
+        await wait_text(pilot, "Створити профіль VPN")
+        row = next(line for line in screen_text(app).splitlines() if "Створити профіль VPN" in line)
+        assert number in row
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None
+                       and app.screen.record_id == rid, what="the request")
+
+    drive(db, scenario)

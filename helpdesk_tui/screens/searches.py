@@ -25,6 +25,7 @@ from helpdesk_tui.domain.filters import Condition, Filter, format_filter
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.dialogs import ConfirmDialog, PromptDialog
 from helpdesk_tui.screens.form_guard import FormGuard, Problem
+from helpdesk_tui.domain.field_values import field_name
 from helpdesk_tui.widgets.filter_line import FIELDS
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.text_field import TextField
@@ -40,13 +41,6 @@ OPERATORS = (
     ("contains", N_("contains")), ("not contains", N_("does not contain")), ("empty", N_("is empty")),
     ("not empty", N_("is not empty")), ("<", "<"), ("<=", "≤"), (">", ">"), (">=", "≥"),
 )
-FIELD_LABELS = {
-    "status": N_("Status"), "priority": N_("Priority"), "group": N_("Work group"), "owner": N_("Owner"),
-    "caller": N_("Caller"), "service": N_("Service"), "category": N_("Category"), "organisation": N_("Organisation"),
-    "channel": N_("Channel"), "impact": N_("Impact"), "urgency": N_("Urgency"), "number": N_("Number"),
-    "short_description": N_("Short description"), "description": N_("Description"), "created_at": N_("Created"),
-    "updated_at": N_("Updated"), "waiting_on": N_("Whose turn"), "requester": N_("Requester"),
-}
 
 
 class SearchesScreen(SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | None]):
@@ -203,7 +197,7 @@ class ConditionRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         c = self.condition
-        fields = [(_(FIELD_LABELS.get(f, f)), f) for f in FIELDS[self.kind]]
+        fields = [(field_name(f), f) for f in FIELDS[self.kind]]
         yield Select(fields, value=c.field if c.field in FIELDS[self.kind] else FIELDS[self.kind][0],
                      allow_blank=False, classes="field")
         yield Select([(_(label), op) for op, label in OPERATORS], value=c.op, allow_blank=False, classes="op")

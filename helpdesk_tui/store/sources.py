@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -52,6 +52,7 @@ _requester = aliased(Person, name="requester")
 _towner = aliased(Person, name="towner")
 _rowner = aliased(Person, name="rowner")
 _parent = aliased(Incident, name="parent")
+_request_parent = aliased(ServiceRequest, name="request_parent")
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,16 @@ def _name(value: Any, key: Any, via: Any, label: str, title: str, order: Any = N
 def _person(alias: Any, via: Any, label: str, title: str) -> ColumnSpec:
     """A person's full name, sorted by surname in the Ukrainian alphabet (through the join)."""
     return _name(alias.full_name, alias.id, via, label, title, order=alias.sort_key)
+
+
+def _parent_number() -> ColumnSpec:
+    """A task's parent: its incident's number, or its service request's (R31)."""
+    lookup = func.coalesce(
+        select(Incident.number).where(Incident.id == Task.incident_id).correlate_except(Incident).scalar_subquery(),
+        select(ServiceRequest.number).where(ServiceRequest.id == Task.request_id)
+        .correlate_except(ServiceRequest).scalar_subquery())
+    return ColumnSpec("parent", N_("Parent"), func.coalesce(_parent.number, _request_parent.number), joined=True,
+                      lookup=lookup)
 
 
 @dataclass(frozen=True)
@@ -179,13 +190,14 @@ TASKS = Source(
         ColumnSpec("status", N_("Status"), Task.status, False),
         _name(WorkGroup.name, WorkGroup.id, Task.group_id, "group", N_("Work group")),
         _person(_towner, Task.owner_id, "owner", N_("Owner")),
-        _name(_parent.number, _parent.id, Task.incident_id, "parent", N_("Parent")),
+        _parent_number(),
         ColumnSpec("created_at", N_("Created"), Task.created_at, False),
         ColumnSpec("updated_at", N_("Updated"), Task.updated_at, False),
     ),
     from_clause=lambda: Task.__table__.outerjoin(WorkGroup, WorkGroup.id == Task.group_id)
     .outerjoin(_towner, _towner.id == Task.owner_id)
-    .outerjoin(_parent, _parent.id == Task.incident_id),
+    .outerjoin(_parent, _parent.id == Task.incident_id)
+    .outerjoin(_request_parent, _request_parent.id == Task.request_id),
     default_sort=("created_at", True),
     text_columns=(Task.short_description, Task.number),
     refs={
