@@ -10,16 +10,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from textual.command import CommandPalette
 
-from helpdesk_tui.desk import incidents, jobs, knowledge, notes, searches, tasks
+from helpdesk_tui.desk import incidents, jobs, knowledge, notes, requests, searches, tasks
 from helpdesk_tui.domain.clock import set_clock
 from helpdesk_tui.i18n import set_language
 from helpdesk_tui.mail.intake import ingest
 from helpdesk_tui.screens.dialogs import ChoiceDialog
 from helpdesk_tui.screens.record import RecordScreen
-from helpdesk_tui.store.models import Incident
+from helpdesk_tui.store.models import Incident, Person
 from tests.mail_builders import message
 from tests.tui import drive, list_settled, notifications, screen_text, wait_for, wait_text, workspace_ready
-from tests.world import seed_desk
+from tests.world import load_test_catalog, seed_desk
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
@@ -100,6 +100,12 @@ def desk(sqlite_db):
                           body="Доброго дня! Принтер у 204 не друкує.", message_id="m1@client.example"))
         ingest(s, message(sender="stranger@elsewhere.example", name="Невідомий Клієнт", subject="Не працює каса",
                           body="Каса показує помилку 17.", message_id="m2@elsewhere.example"))
+    items = load_test_catalog(db, w)
+    with db.write() as s:  # a request in work, with its tasks, and one waiting for Марія's approval
+        made["request"] = requests.register_request(s, s.get(Person, w.analyst.id), requester=s.get(Person, w.caller.id),
+                                                    item_id=items["vpn"], values={"device": "Ноутбук"}, owner=w.analyst)
+        requests.register_request(s, s.get(Person, w.analyst.id), requester=s.get(Person, w.caller.id),
+                                  item_id=items["ets-role"], values={"role": "Інспектор"})
     jobs.check_sla(db, now=NOW + timedelta(days=30))  # warnings and breaches in the journals
     set_clock(lambda: NOW)
     yield db, w, made
@@ -120,7 +126,7 @@ class Walk:
 def _typed(made) -> set[str]:
     """The test's own texts (short descriptions like «mine-registered»); not the logins: people
     are shown by their names."""
-    words: set[str] = set()
+    words: set[str] = {"VPN"}  # the test catalog's own names (tests/world.CATALOG)
     for key in made:
         words.update(key.split("-"))
         words.add(key)
@@ -284,6 +290,57 @@ def test_every_screen_and_dialog_speaks_ukrainian(desk):
                     await wait_for(pilot, lambda: app.screen is record)
             await pilot.press("escape")
             await pilot.pause(0.1)
+
+        # a new service request: the requester, the catalog, the item's fields, saved empty
+        if app.focused is not None and app.focused.id == "filter":
+            await pilot.press("escape")  # out of the filter line, back to the list
+        await pilot.press("N")
+        await _wait_screen(pilot, "RequestFormScreen")
+        await pilot.press(*"Шевч")
+        await wait_text(pilot, "Олена Шевченко")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.query_one("CatalogPicker").items, what="the catalog")
+        walk.look("the new request form, the catalog")
+        await pilot.press(*"досту", "enter")
+        await wait_for(pilot, lambda: app.screen.query("RequestFields Select"), what="the item's fields")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        walk.look("the new request form, saved empty")
+        await pilot.press("escape")
+        await _wait_screen(pilot, "DiscardDialog")
+        await pilot.press("y")
+        await _wait_screen(pilot, "WorkspaceScreen")
+
+        # a request: each tab, each dialog
+        app.push_screen(RecordScreen(app.workspace, "service_request", made["request"].id))
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None)
+        record = app.screen
+        for tab in range(5):
+            await pilot.pause(0.2)
+            walk.look(f"the request, tab {tab + 1}")
+            await pilot.press("right_square_bracket")
+        await pilot.press("t")
+        await _wait_screen(pilot, "ChoiceDialog")
+        walk.look("the request's status choice")
+        await pilot.press("escape")
+        for key_ in ("a", "k", "o"):
+            await pilot.press(key_)
+            await wait_for(pilot, lambda: app.screen is not record)
+            await pilot.pause(0.3)
+            if key_ != "o":  # the assignment opens filled in: saving it would be a change
+                await pilot.press("ctrl+s")
+                await pilot.pause(0.3)
+            walk.look(f"the request's dialog of «{key_}»")
+            for _attempt in range(3):  # a menu open in the dialog closes first
+                await pilot.press("escape")
+                await pilot.pause(0.2)
+                if app.screen.__class__.__name__ == "DiscardDialog":
+                    await pilot.press("y")
+                if app.screen is record:
+                    break
+            await wait_for(pilot, lambda: app.screen is record)
+        await pilot.press("escape")
+        await pilot.pause(0.1)
 
         # mail
         await pilot.press("e")

@@ -27,13 +27,12 @@ from helpdesk_tui.desk.notes import mark_unread_for_owner
 from helpdesk_tui.desk.request_records import fields_for_reader, load_for_change, move
 from helpdesk_tui.desk.request_tasks import start_work
 from helpdesk_tui.domain.errors import PermissionDenied, RuleViolation
-from helpdesk_tui.domain.requests import ApprovalState, RequestStatus as S, approval_outcome
+from helpdesk_tui.domain.requests import ApprovalState, RequestStatus as S, approval_outcome, approval_token
 from helpdesk_tui.domain.messages import Message
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import Approval, CatalogItem, Person, ServiceRequest
 from helpdesk_tui.store.types import utcnow
 
-TOKEN_PATTERN = re.compile(r"\[(APR-[A-Za-z0-9]{10,40})\]")
 APPROVE_WORDS = ("погоджую", "погоджено", "approve", "approved", "так")
 REJECT_WORDS = ("відхиляю", "відхилено", "reject", "rejected", "ні")
 
@@ -165,8 +164,7 @@ def waiting_for(session: Session, person: Person | None) -> list[Waiting]:
 
 
 def token_in(subject: str) -> str | None:
-    found = TOKEN_PATTERN.search(subject or "")
-    return found[1] if found else None
+    return approval_token(subject)
 
 
 def verdict(text: str) -> bool | None:

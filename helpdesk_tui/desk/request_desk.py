@@ -60,7 +60,7 @@ class RequestDesk:
             response, resolution = request_sla.expected_by(session, self._request(session, request_id))
         item = data.get("item") or {}
         data.update(kind="service_request", expected_response=response, expected_resolution=resolution,
-                    item_name=f"{item['name']} ({item['code']})" if item else None,
+                    item_name=item["name"] if item else None,
                     may_decide=self.may_decide(request_id))
         return data
 

@@ -91,7 +91,7 @@ def register_request(
     journal(session, record_kind="service_request", record_id=request.id, kind="status", author=actor,  # type: ignore[arg-type]
             summary=Message(N_("Service request registered")),
             status_to=S.REGISTERED.value, record_version=1,
-            diff=[("requester", None, requester.login), ("item", None, f"{row.name} ({row.code}, v{row.version})"),
+            diff=[("requester", None, requester.login), ("item", None, f"{row.name} (v{row.version})"),
                   *([("group", None, group.name)] if group else []), *([("owner", None, owner.login)] if owner else [])])
     feed(session, "service_request", request.id, "created", actor)  # type: ignore[arg-type]
     if row.approval:

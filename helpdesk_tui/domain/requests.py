@@ -8,6 +8,7 @@ The desk (desk/requests.py) calls these before it writes anything; the words are
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
@@ -123,6 +124,18 @@ APPROVAL_LABELS = {
 }
 
 APPROVAL_MODES = ("any", "all")
+# The code in an approval e-mail's subject: whoever replies with it from the approver's own
+# address decides. It is shown to nobody else: the desk's sent mail shows «[…]» in its place.
+APPROVAL_TOKEN = re.compile(r"\[(APR-[A-Za-z0-9]{10,40})\]")
+
+
+def approval_token(subject: str) -> str | None:
+    found = APPROVAL_TOKEN.search(subject or "")
+    return found[1] if found else None
+
+
+def without_tokens(text: str) -> str:
+    return APPROVAL_TOKEN.sub("[…]", text or "")
 
 
 def approval_outcome(mode: str, states: Iterable[str]) -> ApprovalState | None:

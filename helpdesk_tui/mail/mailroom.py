@@ -12,6 +12,7 @@ from sqlalchemy import select
 from helpdesk_tui.desk import mailbox
 from helpdesk_tui.desk.auth import SignedIn
 from helpdesk_tui.domain.errors import NotFound
+from helpdesk_tui.domain.requests import without_tokens
 from helpdesk_tui.i18n import _
 from helpdesk_tui.mail.intake import IntakeSettings, create_incident_from_mail
 from helpdesk_tui.store.db import Database
@@ -57,7 +58,7 @@ class MailDesk:
         with self.db.read() as session:
             rows = session.execute(stmt.order_by(OutboxMessage.id.desc()).limit(limit)).all()  # type: ignore[union-attr]
             numbers = _record_numbers(session, {(r[6], r[7]) for r in rows})
-        return [{"id": r[0], "to": r[1], "subject": r[2], "status": r[3], "at": r[5] or r[4], "record_kind": r[6],
+        return [{"id": r[0], "to": r[1], "subject": without_tokens(r[2]), "status": r[3], "at": r[5] or r[4], "record_kind": r[6],
                  "record_id": r[7], "record": numbers.get((r[6], r[7])), "error": r[8],
                  "incident_id": r[7] if r[6] == "incident" else None,
                  "incident": numbers.get((r[6], r[7])) if r[6] == "incident" else None} for r in rows]
@@ -86,7 +87,8 @@ class MailDesk:
             if m is None:
                 raise NotFound(_("No message #{id}").format(id=message_id))
             number = _record_numbers(session, {(m.record_kind, m.record_id)}).get((m.record_kind, m.record_id))
-        return {"box": "outbox", "id": m.id, "to": m.to_address, "subject": m.subject, "text": m.body,
+        return {"box": "outbox", "id": m.id, "to": m.to_address, "subject": without_tokens(m.subject),
+                "text": without_tokens(m.body),
                 "status": m.status, "date": m.sent_at, "created_at": m.created_at, "error": m.last_error,
                 "attempts": m.attempts, "message_id": m.message_id, "template": m.template,
                 "record_kind": m.record_kind, "record_id": m.record_id, "record": number,

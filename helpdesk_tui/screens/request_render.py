@@ -21,7 +21,7 @@ def render_parameters(data: dict[str, Any]) -> RenderableType:
     head = Text(_("Catalog item") + ": ", style="bold")
     if item:
         head.append_text(literal(item.get("name"), one_line=True))
-        head.append(f"  ({item.get('code')}, " + _("version {n}").format(n=item.get("version")) + ")", style="dim")
+        head.append("  (" + _("version {n}").format(n=item.get("version")) + ")", style="dim")
     rows = data.get("parameters") or []
     if not rows:
         return Group(head, Text(""), Text(_("This request has no fields."), style="dim"))

@@ -61,7 +61,7 @@ class CatalogPicker(SaysFailures, Vertical):
         self._enter_waiting = False
 
     def compose(self) -> ComposeResult:
-        yield _ItemSearch(placeholder=_("Type to find the request: VPN, доступ, принтер…"), id="item-search")
+        yield _ItemSearch(placeholder=_("Type to find the request: access, printer, mailbox…"), id="item-search")
         yield OptionList(id="item-list")
         yield Label("", id="item-chosen")
         yield Label("", id="item-about")
@@ -98,8 +98,10 @@ class CatalogPicker(SaysFailures, Vertical):
         options = self.query_one(OptionList)
         options.clear_options()
         for item in found:
+            # The code finds it when typed, but an analyst reads the name (and the words about it).
             line = literal(item.name, one_line=True)
-            line.append(f"  {item.code}", style="dim")
+            if item.description:
+                line.append("  ").append_text(literal(item.description, "dim", one_line=True))
             options.add_option(Option(line, id=str(item.id)))
         if not found:
             options.add_option(Option(Text(_("Nothing this requester may ask for matches «{text}»").format(
