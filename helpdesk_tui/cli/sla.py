@@ -162,15 +162,18 @@ def calendar_load_holidays(calendar: str, year: Annotated[int, typer.Option("--y
 @sla_app.command("breaching")
 def sla_breaching(within: Annotated[str, typer.Option("--within", help="e.g. 2h, 30m, 1d")] = "2h",
                   limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 100, as_json: JsonOpt = False) -> None:
-    """Open incidents whose response or resolution target falls due within the horizon."""
+    """Open incidents and service requests whose response or resolution target falls due within
+    the horizon; `kind` in --json says which (incident, service_request)."""
     with state.read() as s:
         rows = breaching(s, parse_duration(within), limit=limit)
     if as_json:
         emit_json(rows)
         return
     clocks = {"response": _("Response"), "resolution": _("Resolution")}
+    # A request (REQ…) has no priority.
     table([_("Due"), _("Target"), _("Number"), _("Priority"), _("Short description"), _("Work group"), _("Owner")],
-          [(when(r["due"]) + (" ⚠" if r["breached"] else ""), clocks[r["clock"]], r["number"], priority_label(r["priority"]),
+          [(when(r["due"]) + (" ⚠" if r["breached"] else ""), clocks[r["clock"]], r["number"],
+            priority_label(r["priority"]) or "—",
             r["short_description"], r["group"], r["owner"]) for r in rows],
           styles=["red" if r["breached"] else None for r in rows])
 
