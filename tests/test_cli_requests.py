@@ -89,3 +89,4 @@ def test_sla_breaching_lists_requests_with_their_kind(run, tmp_path):
     assert [r["due"] for r in due] == sorted(r["due"] for r in due)
     shown = _ok(run("sla", "breaching", "--within", "30d"))
     assert number in shown and "INC0000001" in shown
+    assert "Due times of 2 open incidents and service requests recomputed" in _ok(run("--as", "admin", "sla", "recompute"))

@@ -225,3 +225,19 @@ def test_sla_breaching_lists_requests_beside_incidents(desk, clock):
     request_row = rows[1]
     assert request_row["priority"] is None and request_row["status"] == "in_progress"
     assert request_row["group"] == FIRST_LINE and not request_row["breached"]
+
+
+def test_a_holiday_moves_a_request_s_stored_due_time(desk, clock):
+    from datetime import date
+
+    from helpdesk_tui.desk import request_sla, sla
+
+    db, w, items = desk
+    rid = _request(db, w, items, "vpn", kyiv(2026, 11, 18, 9), clock, {"device": "Ноутбук"})
+    with db.read() as s:
+        assert s.get(ServiceRequest, rid).due_at == kyiv(2026, 11, 19, 9)  # 7 h on Wednesday, 1 on Thursday
+    with db.write() as s:
+        sla.set_calendar_day(s, s.get(Person, w.admin.id), "standard", date(2026, 11, 19), working=False, note="—")
+        assert request_sla.recompute_open(s) == 1
+    with db.read() as s:
+        assert s.get(ServiceRequest, rid).due_at == kyiv(2026, 11, 20, 9)
