@@ -241,3 +241,45 @@ def test_a_holiday_moves_a_request_s_stored_due_time(desk, clock):
         assert request_sla.recompute_open(s) == 1
     with db.read() as s:
         assert s.get(ServiceRequest, rid).due_at == kyiv(2026, 11, 20, 9)
+
+
+_RACER = """
+import sys
+from datetime import datetime
+from helpdesk_tui.desk import request_jobs
+from helpdesk_tui.store.db import Database
+db = Database(sys.argv[1])
+now = datetime.fromisoformat(sys.argv[2])
+w = b = c = 0
+for _ in range(3):
+    # Straight to the steps, past the lease: the steps themselves must not double anything.
+    ww, bb = request_jobs.check_sla(db, now)
+    w += ww; b += bb; c += request_jobs.auto_close(db, now)
+print(w, b, c)
+"""
+
+
+def test_two_tickers_at_once_double_nothing_on_requests(desk, clock):
+    import subprocess
+    import sys
+
+    db, w, items = desk
+    made = [_request(db, w, items, "vpn", kyiv(2026, 11, 16, 9, i), clock, {"device": "Ноутбук"}) for i in range(12)]
+    clock.now = kyiv(2026, 11, 16, 10)
+    for rid in made[:4]:
+        _implement(db, w, rid)
+    now = kyiv(2026, 11, 23, 12).isoformat()
+    procs = [subprocess.Popen([sys.executable, "-c", _RACER, db.url, now], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [p.communicate(timeout=120) for p in procs]
+    for (_out, err), p in zip(results, procs):
+        assert p.returncode == 0, err
+    warnings, breaches, closed = (sum(int(out.split()[i]) for out, _e in results) for i in range(3))
+    # 8 open requests breached both clocks, each breach once, each warning's row written silently.
+    assert (warnings, breaches, closed) == (0, 8 * 2, 4)
+    with db.read() as s:
+        events = [(e.request_id, e.kind) for e in s.execute(select(RequestSlaEvent)).scalars()]
+        closed_now = s.execute(select(ServiceRequest.id).where(ServiceRequest.status == S.CLOSED)).scalars().all()
+        told = s.execute(select(OutboxMessage).where(OutboxMessage.template == "request_auto_closed")).scalars().all()
+    assert len(events) == len(set(events)) == 8 * 4
+    assert sorted(closed_now) == sorted(made[:4]) and len(told) == 4
