@@ -78,3 +78,19 @@ def test_request_mistakes_are_one_line_each(run, tmp_path):
     assert code != 0 and "bad.toml:4: item[1].group: no work group «Нема» at this desk" in err
     code, _out, err = run("--as", "ivan", "catalog", "load", str(tmp_path / "catalog.toml"))
     assert code != 0 and "administrator" in err
+
+
+def test_sla_breaching_lists_requests_with_their_kind(run, tmp_path):
+    _ok(run("--as", "admin", "catalog", "load", str(tmp_path / "catalog.toml")))
+    number = json.loads(_ok(run("--as", "ivan", "request", "new", "--item", "vpn", "--requester", "olena",
+                                "--field", "device=Ноутбук", "--json")))["number"]
+    _ok(run("--as", "ivan", "incident", "new", "-s", "Не працює ЕТС", "--group", FIRST_LINE))
+    due = json.loads(_ok(run("sla", "breaching", "--within", "30d", "--json")))
+    kinds = {(r["kind"], r["number"], r["clock"]) for r in due}
+    assert {("service_request", number, "response"), ("service_request", number, "resolution"),
+            ("incident", "INC0000001", "response"), ("incident", "INC0000001", "resolution")} == kinds
+    assert all(r["priority"] is None for r in due if r["kind"] == "service_request")
+    assert [r["due"] for r in due] == sorted(r["due"] for r in due)
+    shown = _ok(run("sla", "breaching", "--within", "30d"))
+    assert number in shown and "INC0000001" in shown
+    assert "Due times of 2 open incidents and service requests recomputed" in _ok(run("--as", "admin", "sla", "recompute"))

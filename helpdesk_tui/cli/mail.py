@@ -16,15 +16,15 @@ from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import DeskError
 from helpdesk_tui.domain.text import printable
 from helpdesk_tui.i18n import _
-from helpdesk_tui.store.models import Incident, InboundMail, MailAttachment, OutboxMessage
+from helpdesk_tui.store.models import Incident, InboundMail, MailAttachment, OutboxMessage, ServiceRequest
 from helpdesk_tui.store.types import utcnow
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 mail_app = typer.Typer(help="Mail: inbox and outbox, ingest, reprocess, create incidents.", no_args_is_help=True)
 
 STATUS_LABELS = {
-    "new": "new", "incident": "incident", "linked": "linked", "waiting": "waiting", "ignored": "ignored",
-    "quarantined": "quarantined",
+    "new": "new", "incident": "incident", "linked": "linked", "request": "request", "waiting": "waiting",
+    "ignored": "ignored", "quarantined": "quarantined",
 }
 
 
@@ -48,18 +48,21 @@ def mail_list(
                 table(["#", _("To"), _("Subject"), _("Status"), _("Created")],
                       [(d["id"], d["to"], d["subject"], d["status"], d["created_at"]) for d in data])
             return
-        stmt = select(InboundMail, Incident.number).outerjoin(Incident, Incident.id == InboundMail.incident_id)
+        stmt = (select(InboundMail, Incident.number, ServiceRequest.number)
+                .outerjoin(Incident, Incident.id == InboundMail.incident_id)
+                .outerjoin(ServiceRequest, ServiceRequest.id == InboundMail.request_id))
         if waiting:
             stmt = stmt.where(mailbox.waiting_mail_filter())
         rows2 = s.execute(stmt.order_by(InboundMail.id.desc()).limit(limit)).all()
     data = [{"id": m.id, "from": m.from_address, "name": m.from_name, "subject": m.subject, "status": m.status,
-             "auto": m.auto, "incident": number, "received_at": m.received_at, "error": m.error} for m, number in rows2]
+             "auto": m.auto, "incident": number, "request": request, "received_at": m.received_at, "error": m.error}
+            for m, number, request in rows2]
     if as_json:
         emit_json(data)
     else:
         table(["#", _("From"), _("Subject"), _("Status"), _("Incident"), _("Received")],
-              [(d["id"], d["from"], d["subject"], d["status"] + (f" ({d['auto']})" if d["auto"] else ""), d["incident"],
-                d["received_at"]) for d in data])
+              [(d["id"], d["from"], d["subject"], d["status"] + (f" ({d['auto']})" if d["auto"] else ""),
+                d["incident"] or d["request"], d["received_at"]) for d in data])
 
 
 @mail_app.command("show")
@@ -69,12 +72,14 @@ def mail_show(mail_id: int, raw: Annotated[bool, typer.Option("--raw", help="The
     with state.read() as s:
         m = mailbox.find_mail(s, mail_id)
         number = s.get(Incident, m.incident_id).number if m.incident_id else None  # type: ignore[union-attr]
+        request = s.get(ServiceRequest, m.request_id).number if m.request_id else None  # type: ignore[union-attr]
         attachments = list(s.execute(select(MailAttachment).where(MailAttachment.mail_id == m.id)).scalars())
     if raw:
         _write_source(m.raw)
         return
     data = {"id": m.id, "from": m.from_address, "name": m.from_name, "to": m.to_addresses, "subject": m.subject,
             "date": m.sent_at, "received_at": m.received_at, "status": m.status, "auto": m.auto, "incident": number,
+            "request": request,
             "message_id": m.message_id, "text": m.text, "error": m.error, "defects": m.defects.splitlines(),
             "attachments": [{"filename": a.filename, "content_type": a.content_type, "size": a.size,
                              "truncated": a.truncated} for a in attachments]}
@@ -82,7 +87,8 @@ def mail_show(mail_id: int, raw: Annotated[bool, typer.Option("--raw", help="The
         emit_json(data)
         return
     fields([(_("From"), f"{m.from_name} <{m.from_address}>"), (_("To"), m.to_addresses), (_("Subject"), m.subject),
-            (_("Date"), when(m.sent_at)), (_("Status"), m.status), (_("Incident"), number or "")])
+            (_("Date"), when(m.sent_at)), (_("Status"), m.status), (_("Incident"), number or ""),
+            *([(_("Service request"), request)] if request else [])])
     say("\n" + (m.text or m.error or ""))
     if attachments:
         table([_("Attachment"), _("Type"), _("Size")], [(a.filename, a.content_type, a.size) for a in attachments])
@@ -118,11 +124,13 @@ def mail_ingest(files: Annotated[list[Path], typer.Argument(help=".eml files to 
     for file, content in contents:
         with state.write() as s:
             r = ingest(s, content)
-        results.append({"file": str(file), "mail": r.mail_id, "outcome": r.outcome, "incident": r.incident})
+        results.append({"file": str(file), "mail": r.mail_id, "outcome": r.outcome, "incident": r.incident,
+                        "request": r.request})
     if as_json:
         emit_json(results)
     else:
-        table([_("File"), "#", _("Outcome"), _("Incident")], [(r["file"], r["mail"], r["outcome"], r["incident"]) for r in results])
+        table([_("File"), "#", _("Outcome"), _("Incident")],
+              [(r["file"], r["mail"], r["outcome"], r["incident"] or r["request"]) for r in results])
 
 
 @mail_app.command("reprocess")
@@ -143,7 +151,7 @@ def mail_reprocess(mail_id: int) -> None:
         m.status, m.error = "new", None
         mailbox.refill(s, m, parsed)
         result = route(s, m, _intake_settings())
-    say(_("{outcome}: {incident}").format(outcome=result.outcome, incident=result.incident or "—"))
+    say(_("{outcome}: {incident}").format(outcome=result.outcome, incident=result.incident or result.request or "—"))
 
 
 @mail_app.command("create-incident")

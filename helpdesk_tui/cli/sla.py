@@ -9,10 +9,11 @@ from typing import Annotated, Optional
 
 import typer
 from sqlalchemy import select
+from sqlmodel import Session
 
 from helpdesk_tui.cli.output import emit_json, say, table
 from helpdesk_tui.cli.state import state
-from helpdesk_tui.desk import jobs
+from helpdesk_tui.desk import jobs, request_sla
 from helpdesk_tui.desk import sla as ops
 from helpdesk_tui.desk.breaching import breaching
 from helpdesk_tui.domain.display import when
@@ -38,6 +39,12 @@ def parse_duration(text: str) -> timedelta:
     d, h, m = (int(g or 0) for g in match.groups())
     minutes = min(d * 1440 + h * 60 + m, 10**9)  # whole numbers of any size, capped before timedelta sees them
     return ops.within(minutes / 60)
+
+
+def _recompute(session: Session) -> int:
+    """A calendar or a target changed: the stored due times of incidents and of requests (whose
+    targets fall back on the policies and whose clocks run on the calendars) follow at once."""
+    return ops.recompute_open(session) + request_sla.recompute_open(session)
 
 
 def minutes_text(minutes: int) -> str:
@@ -77,8 +84,8 @@ def policy_set(
     with state.write() as s:
         ops.set_policy(s, state.actor(s, required=False), profile=profile, key=key, response_minutes=response,
                        resolution_minutes=resolution, calendar=calendar)
-        n = ops.recompute_open(s)
-    say(_("Saved; due times of {n} open incidents recomputed").format(n=n))
+        n = _recompute(s)
+    say(_("Saved; due times of {n} open incidents and service requests recomputed").format(n=n))
 
 
 @calendar_app.command("list")
@@ -129,8 +136,8 @@ def calendar_holiday(calendar: str, day: str, note: Annotated[str, typer.Option(
     """Mark a holiday (no working time), or remove the mark."""
     with state.write() as s:
         ops.set_calendar_day(s, state.actor(s, required=False), calendar, _day(day), working=None if remove else False, note=note)
-        n = ops.recompute_open(s)
-    say(_("Saved; due times of {n} open incidents recomputed").format(n=n))
+        n = _recompute(s)
+    say(_("Saved; due times of {n} open incidents and service requests recomputed").format(n=n))
 
 
 @calendar_app.command("working-day")
@@ -142,8 +149,8 @@ def calendar_working_day(calendar: str, day: str,
     with state.write() as s:
         ops.set_calendar_day(s, state.actor(s, required=False), calendar, _day(day), working=None if remove else True,
                              periods=_periods(hours) if hours else None, note=note)
-        n = ops.recompute_open(s)
-    say(_("Saved; due times of {n} open incidents recomputed").format(n=n))
+        n = _recompute(s)
+    say(_("Saved; due times of {n} open incidents and service requests recomputed").format(n=n))
 
 
 @calendar_app.command("load-holidays")
@@ -152,7 +159,7 @@ def calendar_load_holidays(calendar: str, year: Annotated[int, typer.Option("--y
     """Load public holidays (Ukraine's by default) from the `holidays` package."""
     with state.write() as s:
         days = ops.load_public_holidays(s, state.actor(s, required=False), calendar, year, country)
-        ops.recompute_open(s)
+        _recompute(s)
     if days:
         table([_("Date"), _("Holiday")], [(d.isoformat(), n) for d, n in days])
     else:
@@ -162,15 +169,18 @@ def calendar_load_holidays(calendar: str, year: Annotated[int, typer.Option("--y
 @sla_app.command("breaching")
 def sla_breaching(within: Annotated[str, typer.Option("--within", help="e.g. 2h, 30m, 1d")] = "2h",
                   limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 100, as_json: JsonOpt = False) -> None:
-    """Open incidents whose response or resolution target falls due within the horizon."""
+    """Open incidents and service requests whose response or resolution target falls due within
+    the horizon; `kind` in --json says which (incident, service_request)."""
     with state.read() as s:
         rows = breaching(s, parse_duration(within), limit=limit)
     if as_json:
         emit_json(rows)
         return
     clocks = {"response": _("Response"), "resolution": _("Resolution")}
+    # A request (REQ…) has no priority.
     table([_("Due"), _("Target"), _("Number"), _("Priority"), _("Short description"), _("Work group"), _("Owner")],
-          [(when(r["due"]) + (" ⚠" if r["breached"] else ""), clocks[r["clock"]], r["number"], priority_label(r["priority"]),
+          [(when(r["due"]) + (" ⚠" if r["breached"] else ""), clocks[r["clock"]], r["number"],
+            priority_label(r["priority"]) or "—",
             r["short_description"], r["group"], r["owner"]) for r in rows],
           styles=["red" if r["breached"] else None for r in rows])
 
@@ -189,7 +199,7 @@ def sla_settings(
             current = ops.set_settings(s, state.actor(s, required=False),
                                        pause_statuses=[p.strip() for p in pause.split(",") if p.strip()] if pause is not None else None,
                                        warn_percent=warn, autoclose_days=autoclose_days, autoclose_working_days=working_days)
-            ops.recompute_open(s)
+            _recompute(s)
         else:
             current = ops.current_settings(s)
     if as_json:
@@ -212,8 +222,8 @@ def sla_settings(
 def sla_recompute() -> None:
     """Recompute the stored due times of every open incident."""
     with state.write() as s:
-        n = ops.recompute_open(s)
-    say(_("Due times of {n} open incidents recomputed").format(n=n))
+        n = _recompute(s)
+    say(_("Due times of {n} open incidents and service requests recomputed").format(n=n))
 
 
 @jobs_app.command("run")

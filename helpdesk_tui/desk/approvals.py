@@ -167,6 +167,16 @@ def token_in(subject: str) -> str | None:
     return approval_token(subject)
 
 
+def request_of_token(session: Session, token: str) -> ServiceRequest | None:
+    """The request an approval token was made for, locked (decide_by_mail decides on it as it
+    is); None for a token nobody was given."""
+    request_id = session.execute(select(Approval.request_id).where(Approval.token_hash == _hash(token))
+                                 .limit(1)).scalar_one_or_none()
+    if request_id is None:
+        return None
+    return session.get(ServiceRequest, request_id, with_for_update=True, populate_existing=True)
+
+
 def verdict(text: str) -> bool | None:
     """True for «Погоджую …», False for «Відхиляю …», None for anything else."""
     words = re.findall(r"[\w'’]+", (text or "").strip().casefold())

@@ -20,8 +20,10 @@ class NotSetUp(DeskError):
 
 def prepare(db: Database) -> tuple[str | None, str | None]:
     """`helpdesk init` / `db upgrade`: the schema at head and the shipped searches; an upgrade
-    also refreshes every open incident's stored due times, which older schemas lacked or
-    computed otherwise (rule 6: the breaching-soon lists and the ticker read them)."""
+    also refreshes every open incident's and service request's stored due times, which older
+    schemas lacked or computed otherwise (rule 6: the breaching-soon lists and the ticker read
+    them)."""
+    from helpdesk_tui.desk import request_sla
     from helpdesk_tui.desk.searches import install_predefined
     from helpdesk_tui.desk.sla import recompute_open
 
@@ -33,6 +35,7 @@ def prepare(db: Database) -> tuple[str | None, str | None]:
         install_predefined(session)
         if before is not None and before != after:
             recompute_open(session)
+            request_sla.recompute_open(session)
     return before, after
 
 

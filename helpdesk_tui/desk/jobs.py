@@ -1,5 +1,5 @@
-"""Background jobs under leases: the SLA ticker and auto-close (R26), in every app and headless
-(`helpdesk jobs run`). One process holds a job's lease at a time; a crashed holder's lease
+"""Background jobs under leases: the SLA ticker and auto-close (R26), of incidents here and of
+service requests in desk/request_jobs.py, in every app and headless (`helpdesk jobs run`). One process holds a job's lease at a time; a crashed holder's lease
 expires and another takes over. Every step is idempotent: two ticks or two processes never warn
 twice or close twice (the unique sla_event row, the status checked under the row lock).
 """
@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, exists, or_, select, text, update
 from sqlmodel import Session
 
-from helpdesk_tui.desk import notify
+from helpdesk_tui.desk import notify, request_jobs
 from helpdesk_tui.desk.common import feed, get_for_update, insert_ignore, journal
 from helpdesk_tui.desk.incidents import change_status
-from helpdesk_tui.desk.sla import load_rules, setting, state_of
+from helpdesk_tui.desk.sla import CLOCK_NAMES, autoclose_deadline, load_rules, state_of
 from helpdesk_tui.desk.system import system_person
 from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import DeskError
@@ -31,7 +31,6 @@ from helpdesk_tui.store.types import utcnow
 LEASE_TTL = timedelta(seconds=90)
 TICKER = "sla-ticker"
 BATCH = 200
-CLOCK_NAMES = {"response": N_("response"), "resolution": N_("resolution")}
 
 
 def holder_id() -> str:
@@ -177,10 +176,7 @@ def auto_close(db: Database, now: datetime | None = None) -> int:
     last = 0
     while True:
         with db.write() as session:
-            days = int(setting(session, "autoclose.days", 5))
-            working = bool(setting(session, "autoclose.working_days", False))
-            rules = load_rules(session)
-            calendar = rules.calendars.get("standard") or next(iter(rules.calendars.values()))
+            days, deadline_of = autoclose_deadline(session)
             rows = list(session.execute(
                 select(Incident).where(Incident.status == IncidentStatus.RESOLVED.value,
                                        Incident.resolved_at <= now - timedelta(days=days), Incident.id > last)
@@ -193,9 +189,7 @@ def auto_close(db: Database, now: datetime | None = None) -> int:
                 incident = get_for_update(session, Incident, candidate.id, what=candidate.number)  # type: ignore[arg-type]
                 if incident.status != IncidentStatus.RESOLVED.value or incident.resolved_at is None:
                     continue  # answered or closed meanwhile
-                deadline = (calendar.working_days_after(incident.resolved_at, days) if working
-                            else incident.resolved_at + timedelta(days=days))
-                if deadline > now:
+                if deadline_of(incident.resolved_at) > now:
                     continue
                 try:
                     change_status(session, system, incident, IncidentStatus.CLOSED)
@@ -221,4 +215,7 @@ def tick(db: Database, holder: str | None = None, now: datetime | None = None) -
     report = TickReport()
     report.warnings, report.breaches = check_sla(db, now)
     report.closed = auto_close(db, now)
+    warnings, breaches = request_jobs.check_sla(db, now)
+    report.warnings, report.breaches = report.warnings + warnings, report.breaches + breaches
+    report.closed += request_jobs.auto_close(db, now)
     return report

@@ -127,6 +127,24 @@ TEMPLATES: dict[str, Template] = {
            "If it is not, reply and say what is missing: the request goes back to work.\n"
            "Without an answer it closes by itself in {days} days."),
     ),
+    # A request has no priority: its work group says whose it is instead.
+    "request_sla_warning": Template(
+        N_("SLA warning"),
+        N_("[{number}] {clock} target at {share}%: {title}"),
+        N_("{number} «{title}» has used {share}% of its {clock} target; it is due {due}.\nWork group: {group}."),
+    ),
+    "request_sla_breach": Template(
+        N_("SLA breach"),
+        N_("[{number}] {clock} target breached: {title}"),
+        N_("{number} «{title}» missed its {clock} target ({due}).\nWork group: {group}."),
+    ),
+    "request_auto_closed": Template(
+        N_("automatic closure"),
+        N_("[{number}] Closed: {title}"),
+        N_("Hello, {name}.\n\nYour service request {number} «{title}» was carried out {days} days ago and "
+           "nobody answered, so it is now closed.\nIf something is still missing, ask for it again: a reply "
+           "to this message is read by an analyst."),
+    ),
 }
 
 

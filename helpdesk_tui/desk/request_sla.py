@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from helpdesk_tui.desk.sla import load_rules
-from helpdesk_tui.domain.requests import RequestStatus as S
+from helpdesk_tui.desk.sla import forget_rules, load_rules
+from helpdesk_tui.domain.requests import FINAL, RequestStatus as S
 from helpdesk_tui.domain.sla import (
     MINUTE,
     UNCLASSIFIED_PRIORITY,
@@ -29,6 +29,7 @@ from helpdesk_tui.store.types import utcnow
 # The request's statuses as the clocks know them.
 CLOCK_WORDS = {S.IMPLEMENTED.value: "resolved", S.REJECTED.value: "cancelled"}
 PAUSED = frozenset({S.AWAITING_APPROVAL.value})
+OPEN = tuple(s.value for s in S if s not in FINAL)
 
 
 def targets_of(session: Session, item: CatalogItem | None) -> Targets:
@@ -77,6 +78,26 @@ def refresh_due(session: Session, request: ServiceRequest) -> SlaState:
     request.due_at = state.resolution.due if running else None
     request.resolution_warn_at = state.resolution.warn_at if state.resolution.running else None
     return state
+
+
+def recompute_open(session: Session, *, batch: int = 500) -> int:
+    """Refresh the stored due times of every open request (after a policy or calendar change,
+    as desk/sla.recompute_open does for incidents): the ticker and `sla breaching` read them."""
+    forget_rules(session)
+    count, last = 0, 0
+    while True:
+        # Locked: a status change meanwhile would otherwise be overwritten with due times
+        # computed from the history before it.
+        rows = list(session.execute(
+            select(ServiceRequest).where(ServiceRequest.status.in_(OPEN), ServiceRequest.id > last)  # type: ignore[attr-defined]
+            .order_by(ServiceRequest.id).limit(batch).with_for_update().execution_options(populate_existing=True))
+            .scalars())
+        if not rows:
+            return count
+        for request in rows:
+            refresh_due(session, request)
+            count += 1
+        last = rows[-1].id  # type: ignore[assignment]
 
 
 def expected_by(session: Session, request: ServiceRequest) -> tuple[datetime | None, datetime | None]:

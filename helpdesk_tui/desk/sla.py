@@ -3,7 +3,7 @@ and the administration of policies and calendars (`helpdesk sla ...`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -38,6 +38,8 @@ from helpdesk_tui.store.models import (
 from helpdesk_tui.store.types import utcnow
 
 _RULES_KEY = "sla_rules"
+# The two clocks in the journal and in notifications, of incidents and service requests alike.
+CLOCK_NAMES = {"response": N_("response"), "resolution": N_("resolution")}
 _PROCESS_RULES: dict[str, tuple[Any, SlaRules]] = {}
 
 
@@ -322,6 +324,17 @@ def set_settings(session: Session, actor: Person | None, *, pause_statuses: list
                 summary=Message(N_("Setting changed")), diff=[(key, None if old is None else str(old), str(value))])
     forget_rules(session)
     return current_settings(session)
+
+
+def autoclose_deadline(session: Session) -> tuple[int, Callable[[datetime], datetime]]:
+    """Auto-close's N days, and when something done at a moment closes: N calendar days later,
+    or N working days on the standard calendar (`sla settings`); incidents and requests alike."""
+    days = int(setting(session, "autoclose.days", 5))
+    if not bool(setting(session, "autoclose.working_days", False)):
+        return days, lambda done: done + timedelta(days=days)
+    rules = load_rules(session)
+    calendar = rules.calendars.get("standard") or next(iter(rules.calendars.values()))
+    return days, lambda done: calendar.working_days_after(done, days)
 
 
 def current_settings(session: Session) -> dict[str, Any]:

@@ -4,6 +4,8 @@
   «Інформацію надано» (R22); to «Вирішено» it reopens, unless it only confirms (the resolution
   mail asks for the word ЗАКРИТИ/CLOSE), which closes (R26); to a closed incident it opens a new
   incident linked to the closed one, which stays unchanged.
+- A reply about a service request (its number in the subject, or our mail about it in its
+  headers), or with an approval token, goes to mail/request_intake.py.
 - A registered sender's new message opens an incident with channel e-mail; the mailbox may preset
   service and work group (R19). An unknown sender's waits for «Створити інцидент» (R7).
 - Every incident has a work group or an owner (R3). Mail is registered by the desk itself, which
@@ -25,15 +27,16 @@ from typing import Any
 from sqlmodel import Session
 
 from helpdesk_tui.config import Settings
-from helpdesk_tui.desk import incidents, mailbox, notes
+from helpdesk_tui.desk import approvals, incidents, mailbox, notes, request_mail
 from helpdesk_tui.desk.admin import create_person
 from helpdesk_tui.desk.system import system_person
 from helpdesk_tui.domain.statuses import Channel, IncidentStatus
 from helpdesk_tui.i18n import _
 from helpdesk_tui.mail.parse import ParsedMail, UnparseableMail, parse_mail, strip_quoted_reply
+from helpdesk_tui.mail import request_intake
+from helpdesk_tui.mail.replies import is_confirmation
 from helpdesk_tui.store.models import Incident, InboundMail, Person, Service, WorkGroup
 
-CONFIRMATIONS = frozenset({"закрити", "закрийте", "close", "закрыть", "підтверджую", "confirm"})
 SUBJECT_MAX = 200
 
 
@@ -57,14 +60,11 @@ class IntakeSettings:
 @dataclass(frozen=True)
 class IntakeResult:
     mail_id: int
-    outcome: str  # duplicate | quarantined | ignored | incident | linked | answered | reopened | closed | waiting
+    # duplicate | quarantined | ignored | incident | linked | answered | reopened | closed | waiting;
+    # for an approval reply: approved | rejected | note | refused (mail/request_intake.py)
+    outcome: str
     incident: str | None = None
-
-
-def is_confirmation(reply: str) -> bool:
-    first = next((line for line in reply.splitlines() if line.strip()), "")
-    word = re.sub(r"[^\w]", "", first.casefold())
-    return word in CONFIRMATIONS
+    request: str | None = None  # the number of the service request it went to
 
 
 def _title(mail: InboundMail) -> str:
@@ -169,6 +169,7 @@ def route(session: Session, mail: InboundMail, settings: IntakeSettings, *,
     and its id in the answer then), its parsed attachments given in `attachments`."""
     system = system_person(session)
     thread = mailbox.thread_of(session, mail)
+    request = request_mail.thread_of(session, mail) if thread is None else None
     sender = _sender(session, mail)
     if mail.auto == "bounce":
         bounced = mailbox.bounced_notification(session, mail, attachments)
@@ -176,13 +177,26 @@ def route(session: Session, mail: InboundMail, settings: IntakeSettings, *,
             bounced.status, bounced.last_error = "bounced", _("returned: {subject}").format(subject=mail.subject)
             if thread is None and bounced.record_kind == "incident" and bounced.record_id is not None:
                 thread = session.get(Incident, bounced.record_id)
+            if thread is None and request is None:
+                request = request_mail.about(session, bounced)
     if mail.auto:
-        if thread is not None:  # shown to the analysts where it belongs, changing nothing
+        # Shown to the analysts where it belongs, changing nothing: an out-of-office answer to an
+        # approval request, its token in the subject, decides nothing either.
+        if thread is not None:
             mailbox.record_email(session, mail, thread, sender=sender, status="ignored", published=False)
+        elif request is not None:
+            request_mail.record_email(session, mail, request, sender=sender, status="ignored", published=False)
         else:
             mail.status = "ignored"
-        return IntakeResult(mail.id, "ignored", thread.number if thread else None)  # type: ignore[arg-type]
+        return IntakeResult(mail.id, "ignored", thread.number if thread else None,  # type: ignore[arg-type]
+                            request.number if request else None)
     reply = strip_quoted_reply(mail.text)
+    token = approvals.token_in(mail.subject) if thread is None else None
+    if token is not None:
+        return _routed(mail, request_intake.approval_reply(session, system, mail, token, sender=sender, reply=reply,
+                                                           threaded=request))
+    if request is not None:
+        return _routed(mail, request_intake.reply(session, system, mail, request, sender=sender, reply=reply))
     if thread is not None:
         status = IncidentStatus(thread.status)
         if status in (IncidentStatus.CLOSED, IncidentStatus.CANCELLED):
@@ -201,6 +215,10 @@ def route(session: Session, mail: InboundMail, settings: IntakeSettings, *,
             return IntakeResult(mail.id, "reopened", thread.number)  # type: ignore[arg-type]
         return IntakeResult(mail.id, "linked", thread.number)  # type: ignore[arg-type]
     return _new_incident(session, system, mail, sender, settings, reply)
+
+
+def _routed(mail: InboundMail, routed: request_intake.Routed) -> IntakeResult:
+    return IntakeResult(mail.id, routed.outcome, request=routed.request)  # type: ignore[arg-type]
 
 
 def _new_incident(session: Session, system: Person, mail: InboundMail, sender: Person | None, settings: IntakeSettings,

@@ -36,9 +36,11 @@ class MailDesk:
 
     def inbox(self, *, waiting_only: bool = False, before_id: int | None = None, limit: int = PAGE) -> list[dict[str, Any]]:
         """Received messages, newest first; `waiting_only`: those an analyst must act on (R7)."""
-        stmt = select(InboundMail.id, InboundMail.from_address, InboundMail.from_name, InboundMail.subject,
-                      InboundMail.status, InboundMail.auto, InboundMail.received_at, InboundMail.incident_id,
-                      Incident.number, InboundMail.error).outerjoin(Incident, Incident.id == InboundMail.incident_id)
+        stmt = (select(InboundMail.id, InboundMail.from_address, InboundMail.from_name, InboundMail.subject,
+                       InboundMail.status, InboundMail.auto, InboundMail.received_at, InboundMail.incident_id,
+                       Incident.number, InboundMail.error, InboundMail.request_id, ServiceRequest.number)
+                .outerjoin(Incident, Incident.id == InboundMail.incident_id)
+                .outerjoin(ServiceRequest, ServiceRequest.id == InboundMail.request_id))
         if waiting_only:
             stmt = stmt.where(mailbox.waiting_mail_filter())
         if before_id is not None:
@@ -46,7 +48,8 @@ class MailDesk:
         with self.db.read() as session:
             rows = session.execute(stmt.order_by(InboundMail.id.desc()).limit(limit)).all()  # type: ignore[union-attr]
         return [{"id": r[0], "from": r[1] or "", "name": r[2] or "", "subject": r[3] or "", "status": r[4],
-                 "auto": r[5], "at": r[6], "incident_id": r[7], "incident": r[8], "error": r[9]} for r in rows]
+                 "auto": r[5], "at": r[6], "incident_id": r[7], "incident": r[8], "error": r[9],
+                 **_request_of(r[10], r[11])} for r in rows]
 
     def outbox(self, *, before_id: int | None = None, limit: int = PAGE) -> list[dict[str, Any]]:
         """Messages the desk sent or is sending, newest first (R8)."""
@@ -69,6 +72,7 @@ class MailDesk:
             attachments = list(session.execute(select(MailAttachment).where(MailAttachment.mail_id == mail.id)
                                                .order_by(MailAttachment.id)).scalars())  # type: ignore[arg-type]
             number = _numbers(session, {mail.incident_id}).get(mail.incident_id) if mail.incident_id else None
+            request = session.get(ServiceRequest, mail.request_id) if mail.request_id else None
             known = mailbox.sender_of(session, mail) is not None
         return {
             "box": "inbox", "id": mail.id, "from": mail.from_address or "", "name": mail.from_name or "",
@@ -79,6 +83,7 @@ class MailDesk:
             "attachments": [{"filename": a.filename, "content_type": a.content_type, "size": a.size,
                              "inline": a.inline, "truncated": a.truncated} for a in attachments],
             "can_create": mail.status in ("waiting", "quarantined"),
+            **_request_of(mail.request_id, request.number if request else None),
         }
 
     def sent(self, message_id: int) -> dict[str, Any]:
@@ -113,6 +118,14 @@ class MailDesk:
 
 
 NUMBERED = {"incident": Incident, "task": Task, "service_request": ServiceRequest}
+
+
+def _request_of(request_id: int | None, number: str | None) -> dict[str, Any]:
+    """A received message kept with a service request names it as a sent one names its record,
+    so the list shows its number and «Відкрити в батьківському» opens it."""
+    if request_id is None:
+        return {}
+    return {"record_kind": "service_request", "record_id": request_id, "record": number}
 
 
 def _record_numbers(session: Any, records: set[tuple[str | None, int | None]]) -> dict[tuple[str, int], str]:

@@ -66,11 +66,13 @@ def compose(session: Session, msg: OutboxMessage, sender: str, loop_id: str) -> 
 
 
 def _thread_ids(session: Session, msg: OutboxMessage) -> list[str]:
-    """The caller's last message in this incident, so their mail program threads our answer."""
-    if msg.record_kind != "incident" or msg.record_id is None:
+    """The caller's last message in this incident (or service request), so their mail program
+    threads our answer."""
+    kept_with = {"incident": InboundMail.incident_id, "service_request": InboundMail.request_id}.get(msg.record_kind or "")
+    if kept_with is None or msg.record_id is None:
         return []
     ids = session.execute(select(InboundMail.message_id).where(
-        InboundMail.incident_id == msg.record_id, InboundMail.message_id.is_not(None)).order_by(InboundMail.id)).scalars()
+        kept_with == msg.record_id, InboundMail.message_id.is_not(None)).order_by(InboundMail.id)).scalars()
     return [i for i in ids if i]
 
 

@@ -1,6 +1,7 @@
 """The new part of a reply: quoted lines dropped, and everything from the reply header ("On …
 wrote:", Outlook's From/Sent block, in English, Ukrainian, Russian, German, French) or the
-signature separator on cut off."""
+signature separator on cut off. And whether a reply only confirms (the word ЗАКРИТИ/CLOSE the
+resolution and implementation e-mails ask for)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,14 @@ _OUTLOOK_SENT = re.compile(
 )
 _UNDERSCORE_RULE = re.compile(r"^\s*_{10,}\s*$")
 _QUOTED_LINE = re.compile(r"^\s*>")
+CONFIRMATIONS = frozenset({"закрити", "закрийте", "close", "закрыть", "підтверджую", "confirm"})
+
+
+def is_confirmation(reply: str) -> bool:
+    """The reply's first line is the one word that closes an incident or a request."""
+    first = next((line for line in reply.splitlines() if line.strip()), "")
+    word = re.sub(r"[^\w]", "", first.casefold())
+    return word in CONFIRMATIONS
 
 
 def strip_quoted_reply(text: str) -> str:

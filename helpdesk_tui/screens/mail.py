@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 BOXES = (("inbox", N_("Inbox")), ("outbox", N_("Sent mail")))
 INBOUND_STATUS = {
     "new": N_("new"), "incident": N_("made an incident"), "linked": N_("added to an incident"),
+    "request": N_("added to a request"),
     "waiting": N_("unknown sender"), "ignored": N_("ignored"), "quarantined": N_("unreadable"),
 }
 OUTBOUND_STATUS = {"queued": N_("queued"), "retry": N_("will retry"), "sent": N_("sent"), "failed": N_("failed"),
@@ -192,8 +193,8 @@ class MailScreen(SaysFailures, TranslatedBindings, Screen[None]):
 
 
 def record_of(message: dict[str, Any] | None) -> tuple[str, int] | None:
-    """The record a message belongs to: a received one's incident, or what a sent one was about
-    (an incident, a task, a service request)."""
+    """The record a message belongs to: a received one's incident or service request, or what a
+    sent one was about (an incident, a task, a service request)."""
     if not message:
         return None
     if message.get("record_kind") in ("incident", "task", "service_request") and message.get("record_id"):

@@ -43,9 +43,12 @@ class InboundMail(SQLModel, table=True):
     in_reply_to: str | None = None
     references: str = ""
     auto: str | None = None  # auto_reply | bulk | list | bounce | loop
-    # new | incident (made one) | linked (added to one) | waiting (unknown sender, R7) | ignored | quarantined
+    # new | incident (made one) | linked (added to one) | request (added to a service request) |
+    # waiting (unknown sender, R7, or held for an analyst with an `error`) | ignored | quarantined
     status: str = "new"
     incident_id: int | None = Field(default=None, foreign_key="incident.id", index=True)
+    # The service request a reply threads onto (its number in the subject, or our mail it answers).
+    request_id: int | None = Field(default=None, foreign_key="service_request.id", index=True)
     error: str | None = None
     defects: str = ""
 

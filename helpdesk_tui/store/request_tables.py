@@ -13,6 +13,11 @@ from helpdesk_tui.store.fields import fk, maybe_when, when
 from helpdesk_tui.store.types import JSONText
 
 ACTIVE_REQUEST_SQL = "status IN ('registered', 'in_progress', 'awaiting_approval')"
+# What the SLA ticker measures: registered or in progress (awaiting approval it is paused). Said
+# with NOT IN so that SQLite, without statistics, reads the due indexes below and not the status
+# index (an IN list is a status index range to it: 130 ms instead of 3 at 200k requests).
+TICKING_REQUEST_SQL = "status NOT IN ('awaiting_approval', 'implemented', 'closed', 'rejected', 'cancelled')"
+UNANSWERED_REQUEST_SQL = f"responded_at IS NULL AND {TICKING_REQUEST_SQL}"
 
 
 class CatalogItem(SQLModel, table=True):
@@ -56,8 +61,15 @@ class ServiceRequest(SQLModel, table=True):
         Index("ix_request_owner_status", "owner_id", "status", "created_at", "id"),
         Index("ix_request_status_created", "status", "created_at", "id"),
         Index("ix_request_opened_by", "opened_by_id", "created_at", "id"),
+        # What the SLA ticker and `sla breaching` read, as the incidents' (store/models.py).
         Index("ix_request_due", "due_at",
-              sqlite_where=text(ACTIVE_REQUEST_SQL), postgresql_where=text(ACTIVE_REQUEST_SQL)),
+              sqlite_where=text(TICKING_REQUEST_SQL), postgresql_where=text(TICKING_REQUEST_SQL)),
+        Index("ix_request_response_due", "response_due",
+              sqlite_where=text(UNANSWERED_REQUEST_SQL), postgresql_where=text(UNANSWERED_REQUEST_SQL)),
+        Index("ix_request_response_warn", "response_warn_at",
+              sqlite_where=text(UNANSWERED_REQUEST_SQL), postgresql_where=text(UNANSWERED_REQUEST_SQL)),
+        Index("ix_request_resolution_warn", "resolution_warn_at",
+              sqlite_where=text(TICKING_REQUEST_SQL), postgresql_where=text(TICKING_REQUEST_SQL)),
     )  # fmt: skip
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True)
