@@ -223,7 +223,10 @@ def test_a_wrong_value_in_each_kind_of_field_is_said_at_it_and_nothing_typed_is_
         form.query_one("#field-who").focus()
         await pilot.press(*"nobody-at-all")
         await pilot.press("ctrl+s")  # the count and the date are wrong, the system is missing
-        await wait_text(pilot, "«System» is required")
+        # Each message under its own field (the form scrolls to the first: read the labels).
+        said = lambda name: str(form.query_one(f"#error-{name}").render())  # noqa: E731
+        await wait_for(pilot, lambda: said("os") == "«System» is required", what="the choice's message")
+        assert said("count").startswith("«Count» takes a number") and said("day").startswith("«Day» takes a date")
         assert app.focused.id == "field-count", "the cursor goes to the first wrong field"
         await pilot.press(*["backspace"] * 6, "1", "5")
         await wait_text(pilot, "«Count» takes a number from 1 to 10")
