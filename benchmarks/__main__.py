@@ -70,6 +70,11 @@ def _run_targets(args: argparse.Namespace, targets: list[tuple[str, str | None]]
             if "raw_rows_per_s" in imp:
                 line += f"; raw sqlite3.executemany, no indexes: {imp['raw_rows_per_s']:,.0f} rows/s"
             print(line, flush=True)
+            if args.requests:
+                req = fb.request_import(db, ref, args.requests)
+                print(f"{engine}: bulk import of {int(req['rows']):,} service requests and {int(req['approvals']):,} "
+                      f"approvals (the demo catalog's items): {req['rows_per_s']:,.0f} requests/s "
+                      f"({req['seconds']:.1f} s)", flush=True)
             print(f"\n| {engine} tab | rows | count | page p50 ms | page p95 ms | count p50 ms | count p95 ms |")
             print("|---|---:|---:|---:|---:|---:|---:|")
             for r in fb.dashboards(db, ref["analyst"], repeat=args.repeat):
@@ -258,8 +263,9 @@ def filter_line(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="what", required=True)
-    f = sub.add_parser("foundation", help="bulk import and dashboard tabs (issue 2)")
+    f = sub.add_parser("foundation", help="bulk import and dashboard tabs (issues 2 and 17)")
     f.add_argument("--incidents", type=int, default=1_000_000)
+    f.add_argument("--requests", type=int, default=0, help="service requests besides the incidents (issue 17)")
     f.add_argument("--repeat", type=int, default=200)
     f.add_argument("--pg-url", help="also measure on this (empty) PostgreSQL database")
     f.add_argument("--pg", action="store_true", help="also measure on a PostgreSQL server started for the run")
