@@ -260,6 +260,36 @@ def filter_line(args: argparse.Namespace) -> None:
             print(f"  {typed!r} -> {suggestion!r}")
 
 
+def catalog(args: argparse.Namespace) -> None:
+    from benchmarks import catalog as cb
+    from helpdesk_tui.store.db import Database
+
+    print(f"machine: {_machine()}")
+    targets: list[str] = [] if args.only_pg else ["sqlite"]
+    if args.pg or args.only_pg:
+        targets.append("postgresql")
+    for engine in targets:
+        with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
+            server = None
+            if engine == "sqlite":
+                db = Database(f"sqlite:///{Path(tmp) / 'catalog.db'}")
+            else:
+                server, url = _pg_server()
+                db = Database(url)
+            try:
+                built = cb.build(db, args.items)
+                print(f"{engine}: a catalog file of {args.items} items loaded in {built['load_s']:.1f} s", flush=True)
+                r = cb.typing(db, built["who"], built["requesters"], rounds=args.rounds)
+                for kind, samples in r["times"].items():
+                    print(f"{engine}: catalog choice per keystroke, {kind}: {cb.summary(samples)}", flush=True)
+                for kind, counts in r["offered"].items():
+                    print(f"  offered to {kind}: " + ", ".join(f"{w!r} {n}" for w, n in counts.items()))
+            finally:
+                db.dispose()
+                if server is not None:
+                    server.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="what", required=True)
@@ -311,6 +341,12 @@ def main(argv: list[str] | None = None) -> int:
     fl.add_argument("--rounds", type=int, default=5, help="times every keystroke is timed")
     fl.add_argument("--db", help="reuse (or keep) the database at this path")
     fl.set_defaults(run=filter_line)
+    k = sub.add_parser("catalog", help="the new-request form's catalog choice per keystroke (issue 17)")
+    k.add_argument("--items", type=int, default=500)
+    k.add_argument("--rounds", type=int, default=3, help="times every keystroke is timed")
+    k.add_argument("--pg", action="store_true", help="also measure on a PostgreSQL server started for the run")
+    k.add_argument("--only-pg", action="store_true", help="skip SQLite")
+    k.set_defaults(run=catalog)
     args = parser.parse_args(argv)
     args.run(args)
     return 0

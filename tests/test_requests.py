@@ -180,6 +180,46 @@ def test_an_item_for_some_clients_is_offered_and_allowed_only_to_them(desk):
                                   item_id=items["client-only"], values={})
 
 
+def test_the_items_offered_follow_the_catalog_as_loaded_and_the_requesters_groups(desk):
+    """The picker's items are kept between keystrokes: a load that renames, withdraws or adds an
+    item is seen at the next key, and so is a requester who joins a group."""
+    from helpdesk_tui.desk import admin
+    from helpdesk_tui.i18n import set_language
+    from tests.world import FIRST_LINE
+
+    db, w, items = desk
+
+    def codes(person, typed=""):
+        with db.read() as s:
+            return [i.code for i in catalog.offered(s, s.get(Person, person.id) if person else None, typed)]
+
+    assert codes(w.analyst) == ["1c-user", "ets-role", "vpn"]  # «1C user», «ETS role», «VPN access»
+    assert codes(w.analyst, "віддален") == []
+    changed = CATALOG.replace('name.uk = "Доступ до VPN"', 'name.uk = "Віддалений доступ VPN"').replace(
+        'code = "1c-user"', 'code = "1c-user"\nactive = false') + f'''
+[[item]]
+code = "second-only"
+name.uk = "Для другої лінії"
+group = "{FIRST_LINE}"
+groups = ["Друга лінія підтримки"]
+'''
+    with db.write() as s:
+        catalog.load_catalog(s, s.get(Person, w.admin.id), changed, "catalog.toml")
+    assert codes(w.analyst, "віддален") == ["vpn"]
+    assert codes(w.analyst) == ["ets-role", "vpn"]  # 1c-user withdrawn
+    set_language("uk")
+    try:
+        assert codes(w.analyst) == ["vpn", "ets-role"]  # «Віддалений доступ VPN» before «Роль в ЕТС»
+    finally:
+        set_language("en")
+    assert codes(w.specialist, "для") == ["second-only"] and codes(None, "для") == []
+    assert codes(w.analyst, "для") == []
+    with db.write() as s:
+        admin.add_member(s, s.get(Person, w.admin.id), s.get(type(w.second_line), w.second_line.id),
+                         s.get(Person, w.analyst.id))
+    assert codes(w.analyst, "для") == ["second-only"]
+
+
 def test_loading_the_same_file_twice_changes_nothing_and_a_change_is_a_new_version(desk):
     db, w, items = desk
     rid = _request(db, w, items, "ets-role", {"role": "Аудитор"})
