@@ -108,6 +108,8 @@ def test_approval_by_any_one_approver_and_nobody_decides_for_another(desk):
         approvals.decide(s, s.get(Person, w.analyst.id), s.get(ServiceRequest, rid), approve=True)
     with db.read() as s:
         assert [x.request_id for x in approvals.waiting_for(s, s.get(Person, w.colleague.id))] == [rid]
+        assert approvals.waits_for(s, s.get(Person, w.colleague.id), rid)
+        assert not approvals.waits_for(s, s.get(Person, w.analyst.id), rid)
     with db.write() as s:
         approvals.decide(s, s.get(Person, w.colleague.id), s.get(ServiceRequest, rid), approve=True, comment="Так")
         r = s.get(ServiceRequest, rid)
@@ -117,6 +119,8 @@ def test_approval_by_any_one_approver_and_nobody_decides_for_another(desk):
         assert states == {w.colleague.id: "approved", w.admin.id: "not_needed"}
         assert _outbox(s, "request_approved")[0].to_address == "olena@client.example"
         assert approvals.waiting_for(s, s.get(Person, w.admin.id)) == []
+        assert not approvals.waits_for(s, s.get(Person, w.admin.id), rid)
+        assert not approvals.waits_for(s, s.get(Person, w.colleague.id), rid)
 
 
 def test_approval_by_all_waits_for_everyone_and_one_rejection_rejects_for_good(desk):
