@@ -153,11 +153,15 @@ def tui(args: argparse.Namespace) -> None:
         # A process of its own, so the browsing figures below measure the app alone; a database
         # kept from before gets its jobs' round too (cheap when done: 0.2 s at 1M).
         step = "build" if not path.exists() else "settle"
-        call = f"build(Path({str(path)!r}), {args.incidents})" if step == "build" else f"settle(Path({str(path)!r}))"
+        call = f"build(Path({str(path)!r}), {args.incidents}, {args.requests})" if step == "build" \
+            else f"settle(Path({str(path)!r}))"
         subprocess.run([sys.executable, "-c", f"from benchmarks.tui import {step}; from pathlib import Path; {call}"],
                        check=True)
         first, starts = tb.startup(path, args.runs, args.first_runs)
-        print(f"sqlite, {args.incidents:,} incidents, jobs on: process start -> first painted dashboard with rows: "
+        if step == "settle" and args.requests:
+            print(f"(--requests {args.requests:,} is for a database built here; {path} is used as it is)")
+        print(f"sqlite, {args.incidents:,} incidents, {args.requests:,} service requests, jobs on: "
+              f"process start -> first painted dashboard with rows: "
               f"the very first start (empty cache: no recipe, config not checked yet): {tb.summary(first)} "
               f"[{', '.join(f'{t:.0f}' for t in first)}]; later starts: {tb.summary(starts)}", flush=True)
         if args.floor:
@@ -314,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     m.set_defaults(run=mail)
     t = sub.add_parser("tui", help="start-up, key latency and memory of the terminal interface (issue 5)")
     t.add_argument("--incidents", type=int, default=1_000_000)
+    t.add_argument("--requests", type=int, default=0, help="service requests besides the incidents (issue 17)")
     t.add_argument("--runs", type=int, default=20, help="start-ups to time, with the cache a first start left")
     t.add_argument("--first-runs", type=int, default=5, help="very first start-ups to time, each with an empty cache")
     t.add_argument("--pages", type=int, default=300, help="page-down presses to time")
