@@ -70,6 +70,11 @@ def _run_targets(args: argparse.Namespace, targets: list[tuple[str, str | None]]
             if "raw_rows_per_s" in imp:
                 line += f"; raw sqlite3.executemany, no indexes: {imp['raw_rows_per_s']:,.0f} rows/s"
             print(line, flush=True)
+            if args.requests:
+                req = fb.request_import(db, ref, args.requests)
+                print(f"{engine}: bulk import of {int(req['rows']):,} service requests and {int(req['approvals']):,} "
+                      f"approvals (the demo catalog's items): {req['rows_per_s']:,.0f} requests/s "
+                      f"({req['seconds']:.1f} s)", flush=True)
             print(f"\n| {engine} tab | rows | count | page p50 ms | page p95 ms | count p50 ms | count p95 ms |")
             print("|---|---:|---:|---:|---:|---:|---:|")
             for r in fb.dashboards(db, ref["analyst"], repeat=args.repeat):
@@ -148,11 +153,15 @@ def tui(args: argparse.Namespace) -> None:
         # A process of its own, so the browsing figures below measure the app alone; a database
         # kept from before gets its jobs' round too (cheap when done: 0.2 s at 1M).
         step = "build" if not path.exists() else "settle"
-        call = f"build(Path({str(path)!r}), {args.incidents})" if step == "build" else f"settle(Path({str(path)!r}))"
+        call = f"build(Path({str(path)!r}), {args.incidents}, {args.requests})" if step == "build" \
+            else f"settle(Path({str(path)!r}))"
         subprocess.run([sys.executable, "-c", f"from benchmarks.tui import {step}; from pathlib import Path; {call}"],
                        check=True)
         first, starts = tb.startup(path, args.runs, args.first_runs)
-        print(f"sqlite, {args.incidents:,} incidents, jobs on: process start -> first painted dashboard with rows: "
+        if step == "settle" and args.requests:
+            print(f"(--requests {args.requests:,} is for a database built here; {path} is used as it is)")
+        print(f"sqlite, {args.incidents:,} incidents, {args.requests:,} service requests, jobs on: "
+              f"process start -> first painted dashboard with rows: "
               f"the very first start (empty cache: no recipe, config not checked yet): {tb.summary(first)} "
               f"[{', '.join(f'{t:.0f}' for t in first)}]; later starts: {tb.summary(starts)}", flush=True)
         if args.floor:
@@ -255,11 +264,42 @@ def filter_line(args: argparse.Namespace) -> None:
             print(f"  {typed!r} -> {suggestion!r}")
 
 
+def catalog(args: argparse.Namespace) -> None:
+    from benchmarks import catalog as cb
+    from helpdesk_tui.store.db import Database
+
+    print(f"machine: {_machine()}")
+    targets: list[str] = [] if args.only_pg else ["sqlite"]
+    if args.pg or args.only_pg:
+        targets.append("postgresql")
+    for engine in targets:
+        with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
+            server = None
+            if engine == "sqlite":
+                db = Database(f"sqlite:///{Path(tmp) / 'catalog.db'}")
+            else:
+                server, url = _pg_server()
+                db = Database(url)
+            try:
+                built = cb.build(db, args.items)
+                print(f"{engine}: a catalog file of {args.items} items loaded in {built['load_s']:.1f} s", flush=True)
+                r = cb.typing(db, built["who"], built["requesters"], rounds=args.rounds)
+                for kind, samples in r["times"].items():
+                    print(f"{engine}: catalog choice per keystroke, {kind}: {cb.summary(samples)}", flush=True)
+                for kind, counts in r["offered"].items():
+                    print(f"  offered to {kind}: " + ", ".join(f"{w!r} {n}" for w, n in counts.items()))
+            finally:
+                db.dispose()
+                if server is not None:
+                    server.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="what", required=True)
-    f = sub.add_parser("foundation", help="bulk import and dashboard tabs (issue 2)")
+    f = sub.add_parser("foundation", help="bulk import and dashboard tabs (issues 2 and 17)")
     f.add_argument("--incidents", type=int, default=1_000_000)
+    f.add_argument("--requests", type=int, default=0, help="service requests besides the incidents (issue 17)")
     f.add_argument("--repeat", type=int, default=200)
     f.add_argument("--pg-url", help="also measure on this (empty) PostgreSQL database")
     f.add_argument("--pg", action="store_true", help="also measure on a PostgreSQL server started for the run")
@@ -278,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     m.set_defaults(run=mail)
     t = sub.add_parser("tui", help="start-up, key latency and memory of the terminal interface (issue 5)")
     t.add_argument("--incidents", type=int, default=1_000_000)
+    t.add_argument("--requests", type=int, default=0, help="service requests besides the incidents (issue 17)")
     t.add_argument("--runs", type=int, default=20, help="start-ups to time, with the cache a first start left")
     t.add_argument("--first-runs", type=int, default=5, help="very first start-ups to time, each with an empty cache")
     t.add_argument("--pages", type=int, default=300, help="page-down presses to time")
@@ -305,6 +346,12 @@ def main(argv: list[str] | None = None) -> int:
     fl.add_argument("--rounds", type=int, default=5, help="times every keystroke is timed")
     fl.add_argument("--db", help="reuse (or keep) the database at this path")
     fl.set_defaults(run=filter_line)
+    k = sub.add_parser("catalog", help="the new-request form's catalog choice per keystroke (issue 17)")
+    k.add_argument("--items", type=int, default=500)
+    k.add_argument("--rounds", type=int, default=3, help="times every keystroke is timed")
+    k.add_argument("--pg", action="store_true", help="also measure on a PostgreSQL server started for the run")
+    k.add_argument("--only-pg", action="store_true", help="skip SQLite")
+    k.set_defaults(run=catalog)
     args = parser.parse_args(argv)
     args.run(args)
     return 0

@@ -1,4 +1,5 @@
-"""Issue 2's figures: bulk import rate, and each dashboard tab's first page and count."""
+"""Issue 2's figures: bulk import rate, and each dashboard tab's first page and count. Issue 17's:
+the same with service requests (the demo catalog's items, their approvals) beside the incidents."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from benchmarks.data import incident_rows
-from helpdesk_tui.desk import admin
+import helpdesk_tui
+from benchmarks.data import incident_rows, request_rows
+from helpdesk_tui.desk import admin, approvals, catalog
 from helpdesk_tui.desk.demo import _reference
 from helpdesk_tui.store import bulk, migrate, queries, search_schema
 from helpdesk_tui.store.db import Database
@@ -49,6 +51,39 @@ def bulk_import(db: Database, ref: dict[str, Any], n: int) -> dict[str, float]:
     if db.dialect == "sqlite":
         result["raw_rows_per_s"] = _raw_sqlite_rate(tuples)
     return result
+
+
+DEMO_CATALOG = Path(helpdesk_tui.__file__).parent / "catalogs" / "demo.toml"
+
+
+def load_demo_catalog(db: Database) -> list[dict[str, Any]]:
+    """The demo's catalog loaded as an administrator loads it; its items as `request_rows` takes them."""
+    with db.write() as s:
+        boss = s.execute(select(Person).where(Person.login == "admin")).scalar_one()
+        catalog.load_catalog(s, boss, DEMO_CATALOG.read_text(encoding="utf-8"), DEMO_CATALOG.name)
+        s.flush()
+        return [{"id": row.id, "code": row.code, "name": row.name, "group_id": row.group_id, "fields": row.fields,
+                 "approval": (row.approval or {}).get("mode"), "audience": row.audience,
+                 "approvers": [p.id for p in approvals.approvers_of(s, row)] if row.approval else [],
+                 "response_minutes": row.response_minutes, "resolution_minutes": row.resolution_minutes}
+                for row in catalog.all_items(s)]
+
+
+def request_import(db: Database, ref: dict[str, Any], n: int, seed: int = 17) -> dict[str, float]:
+    """The demo catalog, then `n` service requests with their approvals through the bulk path."""
+    items = load_demo_catalog(db)
+    with db.read() as s:
+        people = s.execute(select(Person.id, Person.organisation_id, Person.login)
+                           .where(Person.id.in_(ref["callers"]))).all()  # type: ignore[union-attr]
+        staff = sorted({p for members in ref["staff_by_group"].values() for p in members})
+        logins = list(s.execute(select(Person.login).where(Person.id.in_(staff))).scalars())  # type: ignore[union-attr]
+    rows, approval_rows = request_rows(n, items=items, groups=ref["groups"], staff_by_group=ref["staff_by_group"],
+                                       requesters=[tuple(p) for p in people], analyst=ref["analyst"],
+                                       staff_logins=logins, seed=seed)
+    t0 = time.perf_counter()
+    bulk.insert_requests(db, rows, approval_rows)
+    elapsed = time.perf_counter() - t0
+    return {"rows": float(n), "approvals": float(len(approval_rows)), "seconds": elapsed, "rows_per_s": n / elapsed}
 
 
 def _raw_sqlite_rate(tuples: list[tuple[Any, ...]]) -> float:

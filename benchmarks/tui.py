@@ -26,9 +26,10 @@ def _pct(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def build(path: Path, incidents: int) -> None:
-    """A SQLite database with `incidents` rows and the OS user as a member of the analyst's groups,
-    its jobs run once (`settle`)."""
+def build(path: Path, incidents: int, requests: int = 0) -> None:
+    """A SQLite database with `incidents` rows (and `requests` service requests from the demo
+    catalog, issue 17) and the OS user as a member of the analyst's groups, its jobs run once
+    (`settle`)."""
     from benchmarks import foundation as fb
     from helpdesk_tui.desk import admin
     from helpdesk_tui.domain.statuses import Role
@@ -37,6 +38,8 @@ def build(path: Path, incidents: int) -> None:
     db = Database(f"sqlite:///{path}")
     ref = fb.prepare(db)
     fb.bulk_import(db, ref, incidents)
+    if requests:
+        fb.request_import(db, ref, requests)
     with db.write() as s:
         boss = s.execute(select(Person).where(Person.login == "admin")).scalar_one()
         me = admin.create_person(s, boss, login=getpass.getuser(), full_name="Аналітик Бенчмарку",

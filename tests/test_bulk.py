@@ -6,10 +6,18 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from helpdesk_tui.desk import incidents
+from helpdesk_tui.desk import approvals, incidents, requests
+from helpdesk_tui.domain import requests as request_rules
 from helpdesk_tui.store import bulk, queries
-from helpdesk_tui.store.models import Incident
-from tests.world import seed
+from helpdesk_tui.store.models import (
+    ACTIVE_REQUEST_SQL,
+    DONE_REQUEST_SQL,
+    Approval,
+    Incident,
+    Person,
+    ServiceRequest,
+)
+from tests.world import load_test_catalog, seed
 
 
 def test_bulk_rows_read_back_exactly_and_sequences_continue(db):
@@ -58,3 +66,51 @@ def test_times_read_back_in_utc_whatever_the_servers_time_zone(pg_db):
             assert all(moment.utcoffset() == timedelta(0) for moment in stored)
     finally:
         kyiv.dispose()
+
+
+def test_bulk_requests_read_back_with_their_approvals_and_the_tabs_count_them(db):
+    w = seed(db)
+    items = load_test_catalog(db, w)
+    t0 = datetime(2026, 3, 29, 0, 30, 0, tzinfo=UTC)
+    statuses = ["in_progress", "closed", "awaiting_approval", "cancelled", "implemented", "rejected", "registered"]
+    rows = [{"number": f"REQ{i + 1:07d}", "requester_id": w.caller.id, "catalog_item_id": items["ets-role"],
+             "parameters": {"role": f"Інспектор {i}"}, "short_description": "Роль в ЕТС", "status": statuses[i % 7],
+             "group_id": w.first_line.id if i % 3 else w.second_line.id, "owner_id": w.analyst.id if i % 2 else None,
+             "opened_by_id": w.colleague.id, "created_at": t0 + timedelta(minutes=i, microseconds=i),
+             "due_at": t0 + timedelta(days=2) if statuses[i % 7] == "in_progress" else None} for i in range(70)]
+    waiting = [i for i, r in enumerate(rows) if r["status"] == "awaiting_approval"]
+    asked = [{"request": i, "approver_id": w.analyst.id, "created_at": rows[i]["created_at"]} for i in waiting]
+    assert bulk.insert_requests(db, rows, asked, rebuild_indexes=True) == 70
+    with db.read() as s:
+        got = list(s.execute(select(ServiceRequest).order_by(ServiceRequest.id)).scalars())
+        viewer = queries.Viewer.load(s, w.analyst.id)
+        counts = queries.tab_counts(s, "requests", viewer)
+        team = queries.count(s, "service_request", queries.dashboard("incidents-requests").tab("team-requests")
+                             .where(viewer))
+        done_page = queries.tab_page(s, "requests", "my-done", viewer).rows
+        mine = approvals.waiting_for(s, s.get(Person, w.analyst.id))
+        kept = list(s.execute(select(Approval.request_id).order_by(Approval.id)).scalars())
+    assert [g.created_at for g in got] == [r["created_at"] for r in rows]
+    assert got[5].parameters == {"role": "Інспектор 5"} and got[0].due_at == t0 + timedelta(days=2)
+    assert kept == [got[i].id for i in waiting] and [m.request_id for m in mine] == kept
+    active = sum(r["status"] in ("registered", "in_progress", "awaiting_approval") for r in rows)
+    by_me = [r for r in rows if r["owner_id"] == w.analyst.id]
+    my_done = [r for r in by_me if r["status"] in ("implemented", "closed", "rejected", "cancelled")]
+    assert counts == {"awaiting-approval": 10, "active": active,
+                      "team-active": sum(r["status"] in ("registered", "in_progress", "awaiting_approval")
+                                         for r in rows if r["group_id"] == w.first_line.id),
+                      "my-active": len(by_me) - len(my_done), "my-done": len(my_done), "registered-by-me": 0}
+    assert team == counts["team-active"]
+    assert [r["number"] for r in done_page] == [r["number"] for r in reversed(my_done)]
+    with db.write() as s:
+        new = requests.register_request(s, s.get(Person, w.analyst.id), requester=s.get(Person, w.caller.id),
+                                        item_id=items["vpn"], values={"device": "Ноутбук"})
+    assert new.number == "REQ0000071"
+
+
+def test_the_request_index_predicates_are_the_domains_statuses():
+    """The partial indexes' literal predicates, which the tabs repeat, say what domain/requests says."""
+    import re
+
+    assert set(re.findall(r"'(\w+)'", ACTIVE_REQUEST_SQL)) == {s.value for s in request_rules.ACTIVE}
+    assert set(re.findall(r"'(\w+)'", DONE_REQUEST_SQL)) == {s.value for s in request_rules.DONE}

@@ -108,6 +108,8 @@ def test_approval_by_any_one_approver_and_nobody_decides_for_another(desk):
         approvals.decide(s, s.get(Person, w.analyst.id), s.get(ServiceRequest, rid), approve=True)
     with db.read() as s:
         assert [x.request_id for x in approvals.waiting_for(s, s.get(Person, w.colleague.id))] == [rid]
+        assert approvals.waits_for(s, s.get(Person, w.colleague.id), rid)
+        assert not approvals.waits_for(s, s.get(Person, w.analyst.id), rid)
     with db.write() as s:
         approvals.decide(s, s.get(Person, w.colleague.id), s.get(ServiceRequest, rid), approve=True, comment="Так")
         r = s.get(ServiceRequest, rid)
@@ -117,6 +119,8 @@ def test_approval_by_any_one_approver_and_nobody_decides_for_another(desk):
         assert states == {w.colleague.id: "approved", w.admin.id: "not_needed"}
         assert _outbox(s, "request_approved")[0].to_address == "olena@client.example"
         assert approvals.waiting_for(s, s.get(Person, w.admin.id)) == []
+        assert not approvals.waits_for(s, s.get(Person, w.admin.id), rid)
+        assert not approvals.waits_for(s, s.get(Person, w.colleague.id), rid)
 
 
 def test_approval_by_all_waits_for_everyone_and_one_rejection_rejects_for_good(desk):
@@ -178,6 +182,46 @@ def test_an_item_for_some_clients_is_offered_and_allowed_only_to_them(desk):
     with db.write() as s, pytest.raises(RuleViolation):
         requests.register_request(s, s.get(Person, w.analyst.id), requester=s.get(Person, w.caller.id),
                                   item_id=items["client-only"], values={})
+
+
+def test_the_items_offered_follow_the_catalog_as_loaded_and_the_requesters_groups(desk):
+    """The picker's items are kept between keystrokes: a load that renames, withdraws or adds an
+    item is seen at the next key, and so is a requester who joins a group."""
+    from helpdesk_tui.desk import admin
+    from helpdesk_tui.i18n import set_language
+    from tests.world import FIRST_LINE
+
+    db, w, items = desk
+
+    def codes(person, typed=""):
+        with db.read() as s:
+            return [i.code for i in catalog.offered(s, s.get(Person, person.id) if person else None, typed)]
+
+    assert codes(w.analyst) == ["1c-user", "ets-role", "vpn"]  # «1C user», «ETS role», «VPN access»
+    assert codes(w.analyst, "віддален") == []
+    changed = CATALOG.replace('name.uk = "Доступ до VPN"', 'name.uk = "Віддалений доступ VPN"').replace(
+        'code = "1c-user"', 'code = "1c-user"\nactive = false') + f'''
+[[item]]
+code = "second-only"
+name.uk = "Для другої лінії"
+group = "{FIRST_LINE}"
+groups = ["Друга лінія підтримки"]
+'''
+    with db.write() as s:
+        catalog.load_catalog(s, s.get(Person, w.admin.id), changed, "catalog.toml")
+    assert codes(w.analyst, "віддален") == ["vpn"]
+    assert codes(w.analyst) == ["ets-role", "vpn"]  # 1c-user withdrawn
+    set_language("uk")
+    try:
+        assert codes(w.analyst) == ["vpn", "ets-role"]  # «Віддалений доступ VPN» before «Роль в ЕТС»
+    finally:
+        set_language("en")
+    assert codes(w.specialist, "для") == ["second-only"] and codes(None, "для") == []
+    assert codes(w.analyst, "для") == []
+    with db.write() as s:
+        admin.add_member(s, s.get(Person, w.admin.id), s.get(type(w.second_line), w.second_line.id),
+                         s.get(Person, w.analyst.id))
+    assert codes(w.analyst, "для") == ["second-only"]
 
 
 def test_loading_the_same_file_twice_changes_nothing_and_a_change_is_a_new_version(desk):

@@ -160,6 +160,17 @@ def waiting_for(session: Session, person: Person | None) -> list[Waiting]:
     return [Waiting(*row) for row in rows]
 
 
+def waits_for(session: Session, person: Person | None, request_id: int) -> bool:
+    """Whether this request is among those `waiting_for` this person: one request's question,
+    asked when its record opens, without reading the approver's whole queue."""
+    person = desk_staff(session, person)
+    return session.execute(
+        select(Approval.id).join(ServiceRequest, ServiceRequest.id == Approval.request_id)
+        .where(Approval.request_id == request_id, Approval.approver_id == person.id,
+               Approval.state == ApprovalState.REQUESTED.value, ServiceRequest.status == S.AWAITING_APPROVAL.value)
+        .limit(1)).first() is not None
+
+
 # --- by e-mail --------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, or_, select
 from sqlmodel import Session
 
 from helpdesk_tui.desk.admin import groups_of, require_admin
@@ -21,7 +21,7 @@ from helpdesk_tui.domain.catalog import FieldDef, fields_of, in_language
 from helpdesk_tui.domain.catalog_file import ItemSpec, Lines, Problems, read_catalog
 from helpdesk_tui.domain.errors import DeskError, NotFound, RuleViolation
 from helpdesk_tui.domain.messages import Message
-from helpdesk_tui.i18n import N_, _, ngettext
+from helpdesk_tui.i18n import N_, _, current_language, ngettext
 from helpdesk_tui.store.models import CatalogItem, Organisation, Person, Service, WorkGroup
 
 
@@ -189,22 +189,77 @@ def _may_ask(session: Session, item: CatalogItem, requester: Person | None) -> b
     return bool(groups) and bool(set(groups) & set(groups_of(session, requester.id)))  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class _Offer:
+    """A current item as the picker matches it: its words and audience worked out once."""
+
+    info: ItemInfo
+    haystack: str  # its names in both languages and its code, as name_key folds them
+    key: str  # its name in the interface's language, folded: the order of the list
+    organisations: frozenset[int]
+    groups: frozenset[int]
+
+
+# The current items per database and interface language, with the marker they were read under.
+# The picker asks at every keystroke; the catalog changes when a file is loaded.
+_OFFERS: dict[tuple[str, str], tuple[tuple[Any, ...], list[_Offer]]] = {}
+_OFFERS_MAX = 16
+
+
+def _marker(session: Session) -> tuple[Any, ...]:
+    """What changes whenever the current items do: a load adds versions (a higher id, a later
+    load time) and a withdrawal lowers the count of current ones."""
+    return tuple(session.execute(select(
+        func.count(CatalogItem.id), func.max(CatalogItem.id), func.max(CatalogItem.loaded_at),
+        func.sum(case((CatalogItem.current.is_(True), 1), else_=0)),  # type: ignore[attr-defined]
+    )).one())
+
+
+def _current_offers(session: Session) -> list[_Offer]:
+    place = (str(session.get_bind().url), current_language())
+    marker = _marker(session)
+    kept = _OFFERS.get(place)
+    if kept is not None and kept[0] == marker:
+        return kept[1]
+    offers = []
+    rows = session.execute(select(CatalogItem).where(CatalogItem.current.is_(True))  # type: ignore[attr-defined]
+                           .order_by(CatalogItem.id)).scalars()
+    for row in rows:
+        info = ItemInfo.of(row)
+        audience = row.audience or {}
+        offers.append(_Offer(info, name_key(f"{info.name} {row.name} {row.name_en} {row.code}"), name_key(info.name),
+                             frozenset(audience.get("organisations") or ()), frozenset(audience.get("groups") or ())))
+    if len(_OFFERS) >= _OFFERS_MAX:
+        _OFFERS.clear()
+    _OFFERS[place] = (marker, offers)
+    return offers
+
+
 def offered(session: Session, requester: Person | None, typed: str = "", limit: int = 50) -> list[ItemInfo]:
     """The current items this requester may ask for whose name or code has every word typed,
-    in the interface's language first, best first (a name starting with the words first)."""
-    rows = list(session.execute(select(CatalogItem).where(CatalogItem.current.is_(True))).scalars())  # type: ignore[attr-defined]
+    in the interface's language first, best first (a name starting with the words first).
+
+    Asked at every keystroke: the items are read once per catalog change (`_current_offers`),
+    and the requester's groups once per call, only when an item is for some groups."""
     words = name_key(typed).split()
+    groups: set[int] | None = None
     out = []
-    for row in rows:
-        if not _may_ask(session, row, requester):
-            continue
-        info = ItemInfo.of(row)
-        haystack = name_key(f"{info.name} {row.name} {row.name_en} {row.code}")
-        if all(w in haystack for w in words):
-            out.append(info)
+    for offer in _current_offers(session):
+        if offer.organisations or offer.groups:  # as _may_ask decides
+            if requester is None:
+                continue
+            if requester.organisation_id not in offer.organisations:
+                if not offer.groups:
+                    continue
+                if groups is None:
+                    groups = set(groups_of(session, requester.id))  # type: ignore[arg-type]
+                if not offer.groups & groups:
+                    continue
+        if all(w in offer.haystack for w in words):
+            out.append(offer)
     starts = " ".join(words)
-    out.sort(key=lambda i: (not name_key(i.name).startswith(starts), name_key(i.name)))
-    return out[:limit]
+    out.sort(key=lambda o: (not o.key.startswith(starts), o.key))
+    return [o.info for o in out[:limit]]
 
 
 def find_item(session: Session, text: str, *, current_only: bool = True) -> CatalogItem:

@@ -78,8 +78,7 @@ class RequestDesk:
     def may_decide(self, request_id: int) -> bool:
         """Whether the approval of this request waits for me."""
         with self.db.read() as session:
-            waiting = approvals.waiting_for(session, self._actor(session))
-        return any(w.request_id == request_id for w in waiting)
+            return approvals.waits_for(session, self._actor(session), request_id)
 
     def add_task(self, request_id: int, *, group_id: int, short_description: str, details: str) -> str:
         with self.db.write() as session:

@@ -1,4 +1,5 @@
-"""The bulk path: many incidents at once (imports from another help desk, benchmarks).
+"""The bulk path: many incidents or service requests at once (imports from another help desk,
+benchmarks).
 
 The ORM costs about 20x the driver here (MEASURED.md: SQLModel objects 11k rows/s, raw
 executemany 254k/s), so rows go to the driver directly: SQLite's executemany with prepared text
@@ -10,6 +11,7 @@ trigger per row).
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +21,7 @@ from sqlalchemy import Index, text
 from helpdesk_tui.domain.collation import NOBODY
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store import search_schema
-from helpdesk_tui.store.models import Incident
+from helpdesk_tui.store.models import Approval, Incident, ServiceRequest
 
 INCIDENT_COLUMNS: tuple[str, ...] = (
     "number", "caller_id", "caller_sort", "organisation_id", "channel", "short_description", "description", "service_id",
@@ -117,3 +119,101 @@ def insert_incidents(db: Database, rows: Sequence[tuple[Any, ...]], *, rebuild_i
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM (ANALYZE) incident"))
     return len(rows)
+
+
+# --- service requests and their approvals -------------------------------------------------------
+
+REQUEST_COLUMNS: tuple[str, ...] = (
+    "id", "number", "requester_id", "organisation_id", "catalog_item_id", "parameters", "short_description",
+    "description", "channel", "status", "group_id", "owner_id", "opened_by_id", "created_at", "updated_at",
+    "responded_at", "approved_at", "implemented_at", "closed_at", "response_due", "due_at", "response_warn_at",
+    "resolution_warn_at", "version",
+)
+APPROVAL_COLUMNS: tuple[str, ...] = (
+    "request_id", "approver_id", "state", "comment", "token_hash", "decided_via", "created_at", "decided_at",
+)
+_REQUEST_TIMES = frozenset({"created_at", "updated_at", "responded_at", "approved_at", "implemented_at", "closed_at",
+                            "response_due", "due_at", "response_warn_at", "resolution_warn_at", "decided_at"})
+
+
+def _tuples(rows: Iterable[dict[str, Any]], columns: tuple[str, ...], defaults: dict[str, Any],
+            dialect: str) -> list[tuple[Any, ...]]:
+    """Rows in column order with the defaults; times written as SQLAlchemy writes them on SQLite,
+    JSON as the store's JSONText writes it."""
+    pairs = [(c, defaults.get(c)) for c in columns]
+    times = [i for i, c in enumerate(columns) if c in _REQUEST_TIMES] if dialect == "sqlite" else []
+    as_json = [i for i, c in enumerate(columns) if c == "parameters"]
+    out = []
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for row in rows:
+            values = [row.get(c, d) for c, d in pairs]
+            for i in times:
+                values[i] = _sqlite_time(values[i])
+            for i in as_json:
+                values[i] = json.dumps(values[i], ensure_ascii=False, sort_keys=True)
+            out.append(tuple(values))
+    finally:
+        if collecting:
+            gc.enable()
+    return out
+
+
+def _copy_in(conn: Any, dialect: str, table: str, columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
+    raw = conn.connection.driver_connection
+    names = ", ".join(columns)
+    if dialect == "sqlite":
+        marks = ", ".join("?" * len(columns))
+        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    else:
+        with raw.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def insert_requests(db: Database, requests: Sequence[dict[str, Any]],
+                    approvals: Sequence[dict[str, Any]] = (), *, rebuild_indexes: bool | None = None) -> int:
+    """Insert service requests (dicts of REQUEST_COLUMNS without "id") and their approvals (dicts
+    of APPROVAL_COLUMNS whose "request" is the index of their request in `requests`) in one
+    transaction; returns the number of requests. Numbers continue the desk's sequence."""
+    if not requests:
+        return 0
+    rebuild = len(requests) >= REBUILD_INDEXES_FROM if rebuild_indexes is None else rebuild_indexes
+    tables = (ServiceRequest.__table__, Approval.__table__)  # type: ignore[attr-defined]
+    indexes = [ix for table in tables for ix in table.indexes if not ix.unique] if rebuild else []
+    now = datetime.now(UTC)
+    with db.writer.begin() as conn:
+        first = conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM service_request")).scalar_one() + 1
+        for ix in indexes:
+            conn.execute(text(f"DROP INDEX IF EXISTS {ix.name}"))
+        request_defaults = {"parameters": {}, "short_description": "", "description": "", "channel": "phone",
+                            "status": "registered", "version": 1, "created_at": now}
+        rows = _tuples(({**r, "id": first + i, "updated_at": r.get("updated_at") or r.get("created_at") or now}
+                        for i, r in enumerate(requests)), REQUEST_COLUMNS, request_defaults, db.dialect)
+        _copy_in(conn, db.dialect, "service_request", REQUEST_COLUMNS, rows)
+        del rows
+        approval_defaults = {"state": "requested", "comment": "", "created_at": now}
+        _copy_in(conn, db.dialect, "approval", APPROVAL_COLUMNS,
+                 _tuples(({**a, "request_id": first + a["request"]} for a in approvals), APPROVAL_COLUMNS,
+                         approval_defaults, db.dialect))
+        for ix in indexes:
+            ix.create(conn)
+        if db.dialect == "postgresql":  # the ids above were given, not drawn from the sequence
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('service_request', 'id'), "
+                              "(SELECT MAX(id) FROM service_request))"))
+        conn.execute(text("INSERT INTO number_sequence (name, next_value) VALUES ('service_request', 1) "
+                          "ON CONFLICT (name) DO NOTHING"))
+        conn.execute(text(
+            "UPDATE number_sequence SET next_value = (SELECT COALESCE(MAX(CAST(SUBSTR(number, 4) AS INTEGER)), 0) + 1 "
+            "FROM service_request) WHERE name = 'service_request'"
+        ))
+        if db.dialect == "sqlite":
+            conn.execute(text("PRAGMA analysis_limit=1000"))
+        conn.execute(text("ANALYZE service_request"))
+        conn.execute(text("ANALYZE approval"))
+    if db.dialect == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE) service_request"))
+            conn.execute(text("VACUUM (ANALYZE) approval"))
+    return len(requests)

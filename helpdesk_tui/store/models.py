@@ -445,6 +445,8 @@ class TimeEntry(SQLModel, table=True):
 from helpdesk_tui.store.identity_tables import AccessToken, SecurityEvent, SshKey  # noqa: E402,F401
 from helpdesk_tui.store.mail_tables import InboundMail, MailAttachment, MailboxState  # noqa: E402,F401
 from helpdesk_tui.store.request_tables import (  # noqa: E402,F401
+    ACTIVE_REQUEST_SQL,
+    DONE_REQUEST_SQL,
     Approval,
     CatalogItem,
     RequestSlaEvent,

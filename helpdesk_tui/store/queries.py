@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import ClauseElement, ColumnElement, Select, and_, column, exists, false, func, literal, or_, select, text, true, tuple_
 from sqlmodel import Session
 
-from helpdesk_tui.domain import requests
 from helpdesk_tui.domain.dashboards import CATALOGUE, DashboardInfo, TabInfo
 from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.domain.listing import cursor_column
@@ -32,6 +31,8 @@ from helpdesk_tui.domain.statuses import (
 )
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.models import (
+    ACTIVE_REQUEST_SQL,
+    DONE_REQUEST_SQL,
     OPEN_INCIDENT_SQL,
     OPEN_TASK_SQL,
     Incident,
@@ -56,8 +57,6 @@ from helpdesk_tui.store.sources import (  # noqa: F401  (part of this module's i
 
 # --- dashboards (R9, R10, R11, R12) ---------------------------------------------------------
 
-REQUEST_ACTIVE = tuple(sorted(s.value for s in requests.ACTIVE))
-REQUEST_DONE = tuple(sorted(s.value for s in requests.DONE))
 _final = [s.value for s in FINAL]
 _task_done = [s.value for s in TASK_DONE]
 
@@ -68,6 +67,14 @@ def _incident_open() -> ColumnElement[bool]:
 
 def _task_open() -> ColumnElement[bool]:
     return text(OPEN_TASK_SQL.replace("status", "task.status"))  # type: ignore[return-value]
+
+
+def _request_active() -> ColumnElement[bool]:
+    return text(ACTIVE_REQUEST_SQL.replace("status", "service_request.status"))  # type: ignore[return-value]
+
+
+def _request_done() -> ColumnElement[bool]:
+    return text(DONE_REQUEST_SQL.replace("status", "service_request.status"))  # type: ignore[return-value]
 
 
 def _mine(column: Any, v: Viewer) -> ColumnElement[bool]:
@@ -103,18 +110,16 @@ _WHERE: dict[tuple[str, str], Callable[[Viewer], ColumnElement[bool]]] = {
                                             Incident.status.in_([s.value for s in AWAITING_OTHERS]), _incident_open()),
     ("incidents-requests", "team-incidents"): lambda v: and_(_my_groups(Incident.group_id, v), _incident_open()),
     ("incidents-requests", "team-tasks"): lambda v: and_(_my_groups(Task.group_id, v), _task_open()),
-    ("incidents-requests", "team-requests"): lambda v: and_(_my_groups(ServiceRequest.group_id, v),
-                                                            ServiceRequest.status.in_(REQUEST_ACTIVE)),
+    ("incidents-requests", "team-requests"): lambda v: and_(_my_groups(ServiceRequest.group_id, v), _request_active()),
     ("tasks", "team-unassigned"): lambda v: and_(_my_groups(Task.group_id, v), Task.owner_id.is_(None), _task_open()),
     ("tasks", "team-assigned"): lambda v: and_(_my_groups(Task.group_id, v), Task.owner_id.is_not(None), _task_open()),
     ("tasks", "my-active"): lambda v: and_(_mine(Task.owner_id, v), _task_open()),
     ("tasks", "my-done"): lambda v: and_(_mine(Task.owner_id, v), Task.status.in_(_task_done)),
     ("requests", "awaiting-approval"): lambda v: ServiceRequest.status == "awaiting_approval",
-    ("requests", "active"): lambda v: ServiceRequest.status.in_(REQUEST_ACTIVE),
-    ("requests", "team-active"): lambda v: and_(_my_groups(ServiceRequest.group_id, v),
-                                                ServiceRequest.status.in_(REQUEST_ACTIVE)),
-    ("requests", "my-active"): lambda v: and_(_mine(ServiceRequest.owner_id, v), ServiceRequest.status.in_(REQUEST_ACTIVE)),
-    ("requests", "my-done"): lambda v: and_(_mine(ServiceRequest.owner_id, v), ServiceRequest.status.in_(REQUEST_DONE)),
+    ("requests", "active"): lambda v: _request_active(),
+    ("requests", "team-active"): lambda v: and_(_my_groups(ServiceRequest.group_id, v), _request_active()),
+    ("requests", "my-active"): lambda v: and_(_mine(ServiceRequest.owner_id, v), _request_active()),
+    ("requests", "my-done"): lambda v: and_(_mine(ServiceRequest.owner_id, v), _request_done()),
     ("requests", "registered-by-me"): lambda v: _mine(ServiceRequest.opened_by_id, v),
 }
 
