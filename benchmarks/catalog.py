@@ -28,29 +28,29 @@ from helpdesk_tui.domain.statuses import Role
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import Organisation, Person
 
-# (uk, en) halves of an item's name: what is done, and what to.
+# (uk, en) halves of an item's name: what is done, and what to (in the genitive after it).
 ACTIONS = (
     ("Доступ до", "Access to"), ("Встановлення", "Installing"), ("Налаштування", "Setting up"),
     ("Оновлення", "Updating"), ("Заміна", "Replacing"), ("Ремонт", "Repairing"), ("Видача", "Issuing"),
     ("Підключення", "Connecting"), ("Відключення", "Disconnecting"), ("Перенесення", "Moving"),
-    ("Списання", "Writing off"), ("Консультація щодо", "Advice on"), ("Створення облікового запису:", "Account for"),
-    ("Зміна прав:", "Changing rights:"), ("Резервна копія:", "Backup of"),
+    ("Списання", "Writing off"), ("Консультація щодо", "Advice on"), ("Обліковий запис для", "Account for"),
+    ("Перевірка", "Checking"), ("Резервна копія", "Backup of"),
 )
 OBJECTS = (
-    ("ЕТС", "the ETS"), ("АСМО «Інспектор»", "ASMO Inspector"), ("1С:Бухгалтерія", "1C Accounting"),
-    ("M.E.Doc", "M.E.Doc"), ("СЕД «Мегаполіс»", "Megapolis EDMS"), ("VPN", "VPN"), ("корпоративна пошта", "mail"),
-    ("спільна папка відділу", "shared folder"), ("принтер", "printer"), ("сканер", "scanner"),
-    ("багатофункціональний пристрій", "multifunction device"), ("картридж", "cartridge"), ("ноутбук", "laptop"),
-    ("монітор", "monitor"), ("робоча станція", "workstation"), ("IP-телефон", "IP phone"),
-    ("мобільний зв'язок", "mobile connection"), ("токен КЕП", "QES token"), ("сертифікат КЕП", "QES certificate"),
-    ("Microsoft Office", "Microsoft Office"), ("LibreOffice", "LibreOffice"), ("антивірус", "antivirus"),
-    ("браузер", "browser"), ("відеоконференції Zoom", "Zoom meetings"), ("Wi-Fi у приміщенні", "Wi-Fi"),
-    ("мережева розетка", "network socket"), ("сервер звітів", "report server"), ("портал самообслуговування",
-                                                                                 "self-service portal"),
-    ("система відеоспостереження", "CCTV"), ("пропуск у будівлю", "building pass"),
-    ("реєстр декларацій", "declarations register"), ("архів документів", "document archive"),
-    ("база даних митних платежів", "customs payments database"), ("смарт-картка", "smart card"),
-    ("флеш-накопичувач", "USB drive"), ("внутрішній сайт", "intranet"), ("кадровий облік", "HR records"),
+    ("ЕТС", "the ETS"), ("АСМО «Інспектор»", "ASMO Inspector"), ("1С:Бухгалтерії", "1C Accounting"),
+    ("M.E.Doc", "M.E.Doc"), ("СЕД «Мегаполіс»", "Megapolis EDMS"), ("VPN", "VPN"), ("корпоративної пошти", "mail"),
+    ("спільної папки відділу", "shared folder"), ("принтера", "printer"), ("сканера", "scanner"),
+    ("багатофункціонального пристрою", "multifunction device"), ("картриджа", "cartridge"), ("ноутбука", "laptop"),
+    ("монітора", "monitor"), ("робочої станції", "workstation"), ("IP-телефону", "IP phone"),
+    ("мобільного зв'язку", "mobile connection"), ("токена КЕП", "QES token"), ("сертифіката КЕП", "QES certificate"),
+    ("Microsoft Office", "Microsoft Office"), ("LibreOffice", "LibreOffice"), ("антивірусу", "antivirus"),
+    ("браузера", "browser"), ("відеоконференцій Zoom", "Zoom meetings"), ("Wi-Fi у приміщенні", "Wi-Fi"),
+    ("мережевої розетки", "network socket"), ("сервера звітів", "report server"),
+    ("порталу самообслуговування", "self-service portal"), ("системи відеоспостереження", "CCTV"),
+    ("пропуску в будівлю", "building pass"), ("реєстру декларацій", "declarations register"),
+    ("архіву документів", "document archive"), ("бази даних митних платежів", "customs payments database"),
+    ("смарт-картки", "smart card"), ("флеш-накопичувача", "USB drive"), ("внутрішнього сайту", "intranet"),
+    ("кадрового обліку", "HR records"),
 )
 # What people type into «Параметри» to find a request.
 WORDS = ("доступ", "принтер", "встановлення", "vpn", "пошта", "картридж", "ЕТС", "сертифікат кеп", "ноутбук",
