@@ -66,6 +66,11 @@ class Settings:
     language: str | None = None
     timezone: str = "Europe/Kyiv"
     priority_matrix: list[list[int]] | None = None
+    desk_name: str = "Service Desk"
+    desk_details: list[str] = field(default_factory=list)
+    # Where change requests go (R36); "" keeps them in their group.
+    development_group: str | None = "Розробки та впроваджень"
+    timer_step_minutes: int = 1
     sender_address: str = "helpdesk@localhost"
     smtp: ServerSettings = field(default_factory=lambda: ServerSettings(port=587))
     imap: ServerSettings = field(default_factory=lambda: ServerSettings(port=993, security="ssl"))
@@ -178,6 +183,10 @@ def _from_checked(data: dict[str, Any]) -> Settings:
     settings.language = data["ui"]["language"]
     settings.timezone = data["desk"]["timezone"]
     settings.priority_matrix = data["desk"]["priority_matrix"]
+    settings.desk_name = data["desk"]["name"]
+    settings.desk_details = [line.strip() for line in data["desk"]["details"] if line.strip()]
+    settings.development_group = data["desk"]["development_group"].strip() or None
+    settings.timer_step_minutes = data["desk"]["timer_step_minutes"]
     mail = data["mail"]
     settings.sender_address = mail["from"]
     settings.mailbox = mail["mailbox"]

@@ -62,6 +62,10 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("desk",): 'a table: [desk] timezone = "Europe/Kyiv"',
     ("desk", "timezone"): 'a time-zone name such as "Europe/Kyiv"',
     ("desk", "priority_matrix"): "three rows of three priorities from 1 to 5, e.g. [[1, 2, 3], [2, 3, 4], [3, 4, 5]]",
+    ("desk", "name"): 'the desk\'s name on statements, e.g. "ТОВ «Модуль» — Service Desk"',
+    ("desk", "details"): 'lines under the name on statements, e.g. ["м. Луцьк", "тел. (0332) 77-17-06"]',
+    ("desk", "development_group"): 'the work group change requests go to, e.g. "Розробки та впроваджень", or ""',
+    ("desk", "timer_step_minutes"): "a whole number of minutes from 1 to 60 a stopped timer rounds up to",
     ("mail",): 'a table: [mail] from = "helpdesk@example.org"',
     ("mail", "from"): 'an e-mail address, e.g. "helpdesk@example.org"',
     ("mail", "mailbox"): 'a mailbox name, e.g. "INBOX"',
@@ -123,6 +127,10 @@ class Desk(BaseModel):
     model_config = Strict
     timezone: Annotated[str, AfterValidator(_timezone)] = "Europe/Kyiv"
     priority_matrix: Annotated[list[list[int]], AfterValidator(_matrix)] | None = None
+    name: Name = "Service Desk"
+    details: list[str] = []
+    development_group: str = "Розробки та впроваджень"
+    timer_step_minutes: int = Field(default=1, ge=1, le=60)
 
 
 class Mail(BaseModel):

@@ -24,7 +24,11 @@ def configure(settings: Settings) -> str:
     set_zone(settings.timezone)
     matrix = PriorityMatrix.from_rows(settings.priority_matrix) if settings.priority_matrix else PriorityMatrix()
     desk_settings.configure(desk_settings.DeskSettings(matrix=matrix, notification_language=language,
-                                                       sender_address=settings.sender_address))
+                                                       sender_address=settings.sender_address,
+                                                       timezone=settings.timezone, desk_name=settings.desk_name,
+                                                       desk_details=tuple(settings.desk_details),
+                                                       development_group=settings.development_group,
+                                                       timer_step_minutes=settings.timer_step_minutes))
     return language
 
 

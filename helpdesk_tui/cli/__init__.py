@@ -57,9 +57,25 @@ def _global(
 
 
 def _register() -> None:
-    from helpdesk_tui.cli import admin, catalog, database, identity, incidents, mail, requests, sla, tasks, views
+    from helpdesk_tui.cli import (
+        admin,
+        catalog,
+        change_requests,
+        database,
+        identity,
+        incidents,
+        mail,
+        reports,
+        requests,
+        sla,
+        subscriptions,
+        tasks,
+        timesheet,
+        views,
+    )
 
-    for module in (database, admin, identity, incidents, tasks, requests, catalog, views, sla, mail):
+    for module in (database, admin, subscriptions, identity, incidents, change_requests, tasks, requests, catalog,
+                   views, sla, mail, timesheet, reports):
         module.register(app)
 
 

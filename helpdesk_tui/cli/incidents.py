@@ -59,6 +59,7 @@ def incident_new(
     urgency: Annotated[Optional[int], typer.Option("--urgency", min=1, max=3)] = None,
     criticality: Annotated[Optional[Criticality], typer.Option("--criticality", help="The service-desk profile (R34).")] = None,
     urgent_reason: Annotated[Optional[str], typer.Option("--urgent-reason", help=", ".join(URGENT_REASONS))] = None,
+    change_request: Annotated[bool, typer.Option("--change-request", help="A change request (R36): to development, outside the subscription.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Register an incident (R3)."""
@@ -72,7 +73,7 @@ def incident_new(
             owner=lookup.find_person(s, owner) if owner else None,
             service=svc, category=lookup.find_category(s, category, svc.id if svc else None) if category else None,
             impact=impact, urgency=urgency, criticality=criticality.value if criticality else None,
-            urgent_reason=urgent_reason,
+            urgent_reason=urgent_reason, kind="change_request" if change_request else None,
         )
         number = inc.number
     _show_after(number, as_json, _("Registered {number}").format(number=number))

@@ -42,7 +42,8 @@ POLICY: dict[str, Need] = {
     "user list": Need.DESK, "user set": Need.ADMIN,
     "group add": Need.ADMIN, "group list": Need.DESK, "group members": Need.DESK,
     "group add-member": Need.ADMIN, "group remove-member": Need.ADMIN,
-    "client add": Need.ADMIN, "client list": Need.DESK,
+    "client add": Need.ADMIN, "client list": Need.DESK, "client usage": Need.DESK,
+    "client subscription": Need.DESK,  # showing the history; setting it is the administrator's (desk)
     "service add": Need.ADMIN, "service list": Need.DESK, "service category": Need.ADMIN,
     "service item": Need.ADMIN, "service items": Need.DESK,
     "category add": Need.ADMIN, "category list": Need.DESK,
@@ -64,7 +65,8 @@ POLICY: dict[str, Need] = {
     "catalog load": Need.ADMIN, "catalog list": Need.DESK, "catalog show": Need.DESK,
 }
 # Whole groups whose every command needs the same (new commands in them inherit it).
-GROUPS: dict[str, Need] = {"incident": Need.DESK, "task": Need.DESK, "request": Need.DESK}
+GROUPS: dict[str, Need] = {"incident": Need.DESK, "task": Need.DESK, "request": Need.DESK, "time": Need.DESK,
+                           "report": Need.DESK}
 
 
 def need_of(command: str) -> Need:

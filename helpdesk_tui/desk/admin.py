@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
-from helpdesk_tui.desk import security
+from helpdesk_tui.desk import security, settings
 from helpdesk_tui.desk.common import apply_changes, bump, feed, journal, require_role
 from helpdesk_tui.desk.lookup import name_key, phone_key
 from helpdesk_tui.domain.collation import person_sort_key
@@ -31,6 +31,7 @@ from helpdesk_tui.store.models import (
     Vendor,
     WorkGroup,
 )
+from helpdesk_tui.store.time_tables import Subscription
 
 hasher = PasswordHasher()
 MAX_SUBSCRIPTION_HOURS = 10_000
@@ -266,6 +267,10 @@ def create_organisation(session: Session, actor: Person | None, *, name: str, em
     org = Organisation(name=name, email_domain=domain,
                        subscription_minutes=round(subscription_hours * 60))
     _insert(session, org, _("Organisation"), name)
+    if org.subscription_minutes:
+        # Its history starts this month; `client subscription` sets other months (R41).
+        session.add(Subscription(organisation_id=org.id, from_month=settings.this_month(),  # type: ignore[arg-type]
+                                 minutes=org.subscription_minutes, created_by_id=actor.id if actor else None))
     feed(session, "organisation", org.id, "created", actor)  # type: ignore[arg-type]
     return org
 
@@ -282,12 +287,13 @@ def create_service(session: Session, actor: Person | None, *, name: str, descrip
 
 
 def create_category(session: Session, actor: Person | None, *, name: str, service: Service | None = None,
-                    kind: str = "incident") -> Category:
+                    kind: str = "incident", small_change: bool = False) -> Category:
     require_admin(session, actor)
     if kind not in ("incident", "change_request"):
         raise RuleViolation(_("A category is an incident or a change request"), field="kind")
     name = _name(name, _("A category needs a name"))
-    category = Category(name=name, service_id=service.id if service else None, kind=kind)
+    category = Category(name=name, service_id=service.id if service else None, kind=kind,
+                        small_change=small_change and kind == "incident")
     _insert(session, category, _("Category"), name)
     feed(session, "category", category.id, "created", actor)  # type: ignore[arg-type]
     return category

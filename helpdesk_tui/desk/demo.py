@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from helpdesk_tui.desk import admin, demo_requests, incidents, knowledge, notes, tasks
+from helpdesk_tui.desk import admin, change_requests, demo_requests, incidents, knowledge, notes, tasks
 from helpdesk_tui.desk import demo_data as data
 from helpdesk_tui.desk.sla import load_rules
 from helpdesk_tui.domain.calendar import BusinessCalendar
@@ -147,6 +147,14 @@ def _one_incident(session: Session, rng: random.Random, clock: _Clock, ref: dict
             incidents.assign_incident(session, actor, inc, owner=owner)
         return
     clock.advance(rng, 3, 90)
+    if category.kind == "change_request":
+        # R36: development's work, started once the client has agreed to it.
+        change_requests.set_kind(session, actor, inc, "change_request")
+        change_requests.record_agreement(session, actor, inc, rng.choice(data.AGREEMENTS))
+        if inc.group_id != group.id:
+            group = session.get(WorkGroup, inc.group_id)  # type: ignore[assignment]
+            members = [p for p in ref["staff"] if p.id in _members(session, group)]
+            owner = rng.choice(members) if members else owner
     incidents.classify_incident(session, owner, inc, service=service, category=category,
                                 impact=rng.choices([1, 2, 3], [1, 4, 6])[0], urgency=rng.choices([1, 2, 3], [1, 4, 5])[0],
                                 owner=owner)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from helpdesk_tui.desk import notify, settings
+from helpdesk_tui.desk import change_requests, notify, settings
 from helpdesk_tui.desk.common import apply_changes, bump, desk_staff, feed, journal
 from helpdesk_tui.desk.incident_rules import (
     KIND,
@@ -141,8 +141,14 @@ def change_status(
         group = session.get(WorkGroup, incident.group_id) if incident.group_id else None
         new_owner = session.get(Person, classification["owner_id"])
         check_owner(session, new_owner, group)
-        check_category(session.get(Category, classification["category_id"]), session.get(Service, classification["service_id"]))
+        chosen = session.get(Category, classification["category_id"]) if classification["category_id"] else None
+        check_category(chosen, session.get(Service, classification["service_id"]))
         changes.update(classification)
+        if category is not None and category.kind != incident.kind:
+            # Classifying with the other kind's category changes the kind; the owner chosen now
+            # keeps the ticket (set_kind routes a change request to development).
+            changes["kind"] = change_requests.check_kind(category.kind)
+        change_requests.check_may_start(incident, changes.get("kind", incident.kind))
         if not incident.priority_overridden:
             changes["priority"] = settings.current().matrix.compute(classification["impact"], classification["urgency"])
         changes["waiting_on"] = "desk"
@@ -208,6 +214,8 @@ def change_status(
         changes["responded_at"] = now
     diff = apply_changes(incident, changes)
     bump(incident)
+    if "kind" in {name for name, _o, _n in diff}:
+        change_requests.follow_kind(session, incident)
     journal(session, record_kind=KIND, record_id=incident.id, kind="status", author=actor,  # type: ignore[arg-type]
             summary=Message(N_("Status: {old} → {new}"), old=Message(INCIDENT_STATUS_LABELS[current]),
                             new=Message(INCIDENT_STATUS_LABELS[target])), body=body,

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from helpdesk_tui.desk import notify, settings
+from helpdesk_tui.desk import change_requests, notify, settings
 from helpdesk_tui.desk.common import SHORT_DESCRIPTION_MAX, apply_changes, bump, desk_staff, feed, journal, next_number
 from helpdesk_tui.desk.incident_rules import (
     KIND,
@@ -61,6 +61,7 @@ def register_incident(
     urgency: int | None = None,
     criticality: str | None = None,
     urgent_reason: str | None = None,
+    kind: str | None = None,
 ) -> Incident:
     """R3: a new incident, usually while the caller is on the phone; R37: with its channel. Its
     work group (the service's default when none is named), its owner, or both: never nobody."""
@@ -69,6 +70,9 @@ def register_incident(
     short_description = check_text(short_description, "short_description", required=True, limit=SHORT_DESCRIPTION_MAX)
     if caller is not None and not caller.active:
         raise RuleViolation(_("{name} is not active").format(name=caller.full_name), field="caller")
+    kind = change_requests.check_kind(kind or (category.kind if category is not None else "incident"))
+    if kind == "change_request" and group is None:
+        group, _missing = change_requests.development_group(session)  # R36: development's work
     if group is None and service is not None and service.default_group_id:
         group = session.get(WorkGroup, service.default_group_id)
     check_assignment(group.id if group else None, owner.id if owner else None)
@@ -92,6 +96,7 @@ def register_incident(
         urgency=urgency,
         criticality=criticality,
         urgent_reason=urgent_reason if criticality == "urgent" else None,
+        kind=kind,
         priority=settings.current().matrix.compute(impact, urgency),
         group_id=group.id if group else None,
         owner_id=owner.id if owner else None,
@@ -108,6 +113,7 @@ def register_incident(
             ("caller", caller.login if caller else None),
             ("short_description", short_description),
             ("channel", incident.channel),
+            ("kind", kind if kind != "incident" else None),
             ("service", service.name if service else None),
             ("category", category.name if category else None),
             ("impact", impact),
@@ -162,11 +168,15 @@ def update_incident(
             values[name] = value or None
         elif name in ("service", "category", "configuration_item"):
             values[f"{name}_id"] = value.id if value is not None else None
+        elif name == "kind":
+            values.update(change_requests.kind_changes(session, incident, value)[0])
         else:
             raise RuleViolation(_("{field} cannot be changed here").format(field=name), field=name)
     service = session.get(Service, values.get("service_id", incident.service_id)) if values.get("service_id", incident.service_id) else None
     category = session.get(Category, values.get("category_id", incident.category_id)) if values.get("category_id", incident.category_id) else None
     check_category(category, service)
+    if "category_id" in values and category is not None and "kind" not in values and category.kind != incident.kind:
+        values["kind"] = change_requests.check_kind(category.kind)  # the category names the kind (R36)
     if "criticality" in values or "urgent_reason" in values:
         crit = values.get("criticality", incident.criticality)
         # A reason given now is checked as given; a kept one only while the ticket stays urgent.
@@ -181,6 +191,8 @@ def update_incident(
     diff = apply_changes(incident, values)
     if diff:
         bump(incident)
+        if "kind" in {f for f, _o, _n in diff}:
+            change_requests.follow_kind(session, incident)
         journal(session, record_kind=KIND, record_id=incident.id, kind="change", author=actor,  # type: ignore[arg-type]
                 summary=summary or Message(N_("Fields changed")), diff=named_diff(session, diff),
                 record_version=incident.version)

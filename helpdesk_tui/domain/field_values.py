@@ -23,6 +23,7 @@ from helpdesk_tui.domain.statuses import (
     REASON_CODE_LABELS,
     ROLE_LABELS,
     TASK_STATUS_LABELS,
+    TICKET_KIND_LABELS,
 )
 from helpdesk_tui.domain.requests import REQUEST_STATUS_LABELS
 from helpdesk_tui.i18n import N_, _, label_of
@@ -58,6 +59,8 @@ FIELD_NAMES: dict[str, str] = {
     "group_id": N_("Work group"),
     "priority_overridden": N_("Priority changed by hand"),
     "urgent_reason": N_("Reason for urgency"),
+    "agreement": N_("Client's agreement"),
+    "agreed_at": N_("Agreed"),
     "login": N_("Login"),
     "full_name": N_("Full name"),
     "email": N_("E-mail"),
@@ -97,6 +100,7 @@ _LABELS: dict[str, Mapping[str, str]] = {
     "channel": CHANNEL_LABELS,
     "reason_code": REASON_CODE_LABELS,
     "criticality": CRITICALITY_LABELS,
+    "kind": TICKET_KIND_LABELS,
     "waiting_on": TURN_LABELS,
     "language": LANGUAGE_LABELS,
 }
@@ -185,7 +189,7 @@ _OPERATOR_WORDS: dict[str, str] = {
 _COMPARISONS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 # Values that are codes in the data and words on the screen; the rest (names, numbers, text)
 # are shown as they were typed.
-_CODED = frozenset({"status", "channel", "waiting_on", "reason_code", "criticality"})
+_CODED = frozenset({"status", "channel", "waiting_on", "reason_code", "criticality", "kind"})
 
 
 def filter_value(kind: str, field: str, value: str) -> str:

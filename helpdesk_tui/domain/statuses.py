@@ -157,6 +157,14 @@ CRITICALITY_LABELS: dict[Criticality, str] = {
 }
 
 
+# R36: what kind of work a ticket is (the seed's «Категорія звернення»): the desk's, within the
+# subscription, or development's, outside it.
+TICKET_KIND_LABELS: dict[str, str] = {
+    "incident": N_("Incident"),
+    "change_request": N_("Change request"),
+}
+
+
 # Journal entries that are comments (R16): what can be unread, and marked read or unread.
 COMMENT_KINDS = ("note", "email", "task")
 

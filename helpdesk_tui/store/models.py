@@ -7,10 +7,10 @@ without reshaping anything.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint, text
+from sqlalchemy import Column, Index, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from helpdesk_tui.domain.collation import NOBODY
@@ -102,6 +102,9 @@ class Category(SQLModel, table=True):
     name: str
     service_id: int | None = fk("service.id")
     kind: str = "incident"
+    # «Внесення дрібних змін в конфігурацію» (R36): past half an hour of work, the desk is
+    # prompted to make the incident a change request.
+    small_change: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     active: bool = True
 
 
@@ -180,6 +183,11 @@ class Incident(SQLModel, table=True):
     priority_overridden: bool = False
     criticality: str | None = None
     urgent_reason: str | None = None
+    # R36: incident (the desk's work, within the subscription) or change_request (development's,
+    # outside it, started only once the client has agreed: agreed_at and how, in `agreement`).
+    kind: str = Field(default="incident", sa_column_kwargs={"server_default": "incident"})
+    agreed_at: datetime | None = maybe_when()
+    agreement: str | None = None
     status: str = "registered"
     group_id: int | None = fk("work_group.id")
     owner_id: int | None = fk("person.id")
@@ -422,24 +430,6 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = maybe_when()
 
 
-# --- time (R41) ------------------------------------------------------------------------------
-
-
-class TimeEntry(SQLModel, table=True):
-    """R41: time spent on a ticket, for the monthly statement per client."""
-
-    __tablename__ = "time_entry"
-    __table_args__ = (Index("ix_time_record", "record_kind", "record_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    record_kind: str
-    record_id: int
-    person_id: int = Field(foreign_key="person.id")
-    minutes: int
-    work_date: date
-    note: str = ""
-    created_at: datetime = when()
-
-
 # The identity, SLA and mail tables live in their own modules; importing them here registers them with
 # the metadata (Alembic, backups) and keeps `from helpdesk_tui.store.models import X` working.
 from helpdesk_tui.store.identity_tables import AccessToken, SecurityEvent, SshKey  # noqa: E402,F401
@@ -452,6 +442,7 @@ from helpdesk_tui.store.request_tables import (  # noqa: E402,F401
     RequestSlaEvent,
     ServiceRequest,
 )
+from helpdesk_tui.store.time_tables import RunningTimer, Subscription, TimeEntry  # noqa: E402,F401
 from helpdesk_tui.store.sla_tables import (  # noqa: E402,F401
     BusinessCalendarRow,
     CalendarDay,
