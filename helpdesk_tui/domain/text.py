@@ -36,6 +36,17 @@ def printable(text: str | None, *, one_line: bool = False) -> str:
     return _CONTROL.sub(_stand_in, text)
 
 
+
+def without_controls(text: str | None) -> str:
+    """`text` on one line with the control characters dropped rather than shown: for documents
+    (PDF, spreadsheets), whose fonts have no glyphs for the stand-ins and whose readers would
+    only see gaps, and where a stray control character can break the file itself (XLSX)."""
+    if not text:
+        return ""
+    text = " ".join(text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").split("\n"))
+    return _CONTROL.sub("", text)
+
+
 # Ukrainian to Latin letters (the national transliteration, lower case), for logins.
 TRANSLIT = str.maketrans({
     "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
