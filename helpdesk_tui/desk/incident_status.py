@@ -144,10 +144,11 @@ def change_status(
         chosen = session.get(Category, classification["category_id"]) if classification["category_id"] else None
         check_category(chosen, session.get(Service, classification["service_id"]))
         changes.update(classification)
-        if category is not None and category.kind != incident.kind:
-            # Classifying with the other kind's category changes the kind; the owner chosen now
-            # keeps the ticket (set_kind routes a change request to development).
-            changes["kind"] = change_requests.check_kind(category.kind)
+        if category is not None and category.kind == "change_request" != incident.kind:
+            # A change request's category makes it one; the owner chosen now keeps the ticket
+            # (set_kind routes to development). An incident's category never undoes a change
+            # request silently: that is set_kind's, said in the journal.
+            changes["kind"] = "change_request"
         change_requests.check_may_start(incident, changes.get("kind", incident.kind))
         if not incident.priority_overridden:
             changes["priority"] = settings.current().matrix.compute(classification["impact"], classification["urgency"])

@@ -40,7 +40,7 @@ from helpdesk_tui.domain.priority import check_level, check_override
 from helpdesk_tui.domain.sla import StatusChange, check_urgent_reason
 from helpdesk_tui.domain.statuses import Channel, IncidentStatus
 from helpdesk_tui.i18n import N_, _
-from helpdesk_tui.store.models import Category, Incident, Person, Service, WorkGroup
+from helpdesk_tui.store.models import Category, GroupMember, Incident, Person, Service, WorkGroup
 from helpdesk_tui.store.rows import new_row, write_row
 
 
@@ -71,8 +71,13 @@ def register_incident(
     if caller is not None and not caller.active:
         raise RuleViolation(_("{name} is not active").format(name=caller.full_name), field="caller")
     kind = change_requests.check_kind(kind or (category.kind if category is not None else "incident"))
-    if kind == "change_request" and group is None:
-        group, _missing = change_requests.development_group(session)  # R36: development's work
+    if kind == "change_request":
+        # R36: development's work, whichever group the form had; its owner only if one of them.
+        development, _missing = change_requests.development_group(session)
+        if development is not None:
+            group = development
+            if owner is not None and session.get(GroupMember, (development.id, owner.id)) is None:
+                owner = None
     if group is None and service is not None and service.default_group_id:
         group = session.get(WorkGroup, service.default_group_id)
     check_assignment(group.id if group else None, owner.id if owner else None)
@@ -175,8 +180,9 @@ def update_incident(
     service = session.get(Service, values.get("service_id", incident.service_id)) if values.get("service_id", incident.service_id) else None
     category = session.get(Category, values.get("category_id", incident.category_id)) if values.get("category_id", incident.category_id) else None
     check_category(category, service)
-    if "category_id" in values and category is not None and "kind" not in values and category.kind != incident.kind:
-        values["kind"] = change_requests.check_kind(category.kind)  # the category names the kind (R36)
+    if "category_id" in values and category is not None and "kind" not in values \
+            and category.kind == "change_request" != incident.kind:
+        values["kind"] = "change_request"  # a change request's category makes it one (R36); never the reverse
     if "criticality" in values or "urgent_reason" in values:
         crit = values.get("criticality", incident.criticality)
         # A reason given now is checked as given; a kept one only while the ticket stays urgent.
