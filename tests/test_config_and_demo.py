@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 from helpdesk_tui.config import ConfigError, load_settings
 from helpdesk_tui.desk import approvals
 from helpdesk_tui.desk.demo import build_demo
+from helpdesk_tui.store.time_tables import RunningTimer
 from helpdesk_tui.domain.requests import RequestStatus
 from helpdesk_tui.domain.statuses import IncidentStatus
 from helpdesk_tui.store import queries
 from helpdesk_tui.store.db import normalise_url
-from helpdesk_tui.store.models import Incident, KnowledgeArticle, Person, Task, ServiceRequest
+from helpdesk_tui.store.models import Incident, KnowledgeArticle, Organisation, Person, ServiceRequest, Task
 
 
 def test_settings_file_then_environment(tmp_path):
@@ -95,6 +96,23 @@ def test_demo_has_every_status_and_full_dashboards(db):
     assert request_statuses == {st.value for st in RequestStatus}
     assert waiting_for_her and "service requests" in summary
     assert any("Коваленко" in n or "Шевченко" in n or "Петренко" in n for n in names)
+    # Twelve months of time against the clients' subscriptions: some clients over their hours,
+    # change requests outside them, one client's hours changed half a year ago (R41).
+    with db.read() as s:
+        from helpdesk_tui.desk import settings, statements, subscriptions
+        from helpdesk_tui.domain.timekeeping import months_back, previous_month
+
+        admin_person = s.execute(select(Person).where(Person.login == "admin")).scalar_one()
+        months = months_back(previous_month(settings.this_month()), 12)
+        acts = [a for m in months for a in statements.statements(s, admin_person, m)]
+        year = subscriptions.trend(s, admin_person, months[-1])
+        changed = [o for o in s.execute(select(Organisation)).scalars()
+                   if len(subscriptions.history(s, o.id)) > 1]
+        timer = s.execute(select(RunningTimer)).scalars().all()
+    assert all(used > 0 for _m, _i, used in year), year
+    assert any(a.over_minutes for a in acts) and any(a.left_minutes for a in acts)
+    assert sum(a.outside_minutes for a in acts) > 0 and changed
+    assert [t.person_id for t in timer] == [analyst.id]
 
 
 def test_demo_history_ends_before_now_and_keeps_working_hours(db):

@@ -7,19 +7,30 @@ import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
 from sqlmodel import Session
 
-from helpdesk_tui.desk import admin, change_requests, demo_requests, incidents, knowledge, notes, tasks
+from helpdesk_tui.desk import admin, change_requests, demo_requests, demo_time, incidents, knowledge, notes, settings, tasks
 from helpdesk_tui.desk import demo_data as data
 from helpdesk_tui.desk.sla import load_rules
 from helpdesk_tui.domain.calendar import BusinessCalendar
 from helpdesk_tui.domain.statuses import Channel, IncidentStatus, ReasonCode, Role
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.db import Database
-from helpdesk_tui.store.models import Category, ConfigurationItem, DeskSetting, Person, Service, Vendor, WorkGroup
+from helpdesk_tui.store.models import (
+    Category,
+    ConfigurationItem,
+    DeskSetting,
+    Organisation,
+    Person,
+    Service,
+    Vendor,
+    WorkGroup,
+)
 from helpdesk_tui.store.types import set_clock
 
 DEMO_PASSWORD = "demo-password"
+DEMO_DAYS = 365
 BATCH = 100
 
 
@@ -76,7 +87,8 @@ def _reference(session: Session, rng: random.Random) -> dict[str, list]:  # type
     for name, gi, cats in data.SERVICES:
         svc = admin.create_service(session, boss, name=name, default_group=groups[gi])
         services.append(svc)
-        categories.append([admin.create_category(session, boss, name=c, service=svc, kind=k) for c, k in cats])
+        categories.append([admin.create_category(session, boss, name=c, service=svc, kind=k.replace("small_change", "incident"),
+                                                 small_change=k == "small_change") for c, k in cats])
     items = [admin.create_configuration_item(session, boss, name=n, service=services[si]) for n, si in data.CONFIGURATION_ITEMS]
     vendors = [admin.create_vendor(session, boss, name=n, email=e) for n, e in data.VENDORS]
     orgs = [admin.create_organisation(session, boss, name=n, email_domain=d, subscription_hours=h)
@@ -158,6 +170,7 @@ def _one_incident(session: Session, rng: random.Random, clock: _Clock, ref: dict
     incidents.classify_incident(session, owner, inc, service=service, category=category,
                                 impact=rng.choices([1, 2, 3], [1, 4, 6])[0], urgency=rng.choices([1, 2, 3], [1, 4, 5])[0],
                                 owner=owner)
+    demo_time.log_work(session, owner, inc, 5, 40)
     if rng.random() < 0.3:
         clock.advance(rng, 5, 60)
         notes.add_note(session, owner, inc, summary="", text=rng.choice(data.NOTES), published=rng.random() < 0.3)
@@ -201,6 +214,7 @@ def _one_incident(session: Session, rng: random.Random, clock: _Clock, ref: dict
         return
     clock.advance(rng, 20, 600)
     item: ConfigurationItem | None = rng.choice(ref["items"]) if rng.random() < 0.3 else None
+    demo_time.log_work(session, owner, inc, 10, 90)
     incidents.resolve_incident(session, owner, inc, solution=rng.choice(data.SOLUTIONS),
                                reason_code=rng.choice(list(ReasonCode)), configuration_item=item,
                                resolve_with_open_tasks=True)  # as the analysts of the demo answer
@@ -248,13 +262,15 @@ def build_demo(db: Database, *, incidents: int = 2000, seed: int = 7, now: datet
     """Fill an empty, initialised database; returns a one-line summary. `progress(done, total)`
     is called after every batch."""
     rng = random.Random(seed)
+    demo_time.begin(seed)
     _member_cache.clear()
     end = now or datetime.now(UTC)
     with db.read() as session:
         rules = load_rules(session)
         calendar = rules.calendars.get("standard") or next(iter(rules.calendars.values()))
     clock = _Clock(calendar, end)
-    start = calendar.offset_us(end - timedelta(days=120)) + _MINUTE_US
+    # A year back: twelve months of time against the clients' subscriptions (R41).
+    start = calendar.offset_us(end - timedelta(days=DEMO_DAYS)) + _MINUTE_US
     clock.at(start)
     set_clock(clock)
     try:
@@ -296,6 +312,11 @@ def build_demo(db: Database, *, incidents: int = 2000, seed: int = 7, now: datet
         count = max(len(demo_requests.OUTCOMES) + 3, incidents // 15)
         demo_requests.build_requests(db.write, rng, clock, ref, count=count, start=start,
                                      step=max(clock.limit - _DAY_US - start, 0) // count, attach=_attach)
+        with db.write() as session:
+            clock.at(clock.limit)
+            orgs = list(session.execute(select(Organisation).order_by(Organisation.id)).scalars())
+            demo_time.finish(session, _attach(session, ref["boss"][0]), _attach(session, ref["staff"][0]), orgs,
+                             settings.today())
     finally:
         set_clock(None)
     return _("{groups} work groups, {analysts} analysts, {callers} callers, {incidents} incidents, "

@@ -13,12 +13,14 @@ GROUPS = (
     ("Відділ розробки 1С", "dev-1c@helpdesk.example"),
 )
 
-# service, default group index, categories (name, kind)
+# service, default group index, categories (name, kind; "small_change": an incident category of
+# the seed's «дрібні зміни в конфігурацію», past half an hour a change request)
 SERVICES = (
     ("ЕТС (електронна митна система)", 2, (("Доступ і облікові записи", "incident"), ("Помилка в роботі", "incident"),
                                           ("Електронний підпис (КЕП)", "incident"))),
     ("Електронна пошта", 0, (("Надсилання і отримання", "incident"), ("Поштова скринька", "incident"))),
     ("1С:Бухгалтерія", 5, (("Консультація", "incident"), ("Помилка в обліку", "incident"),
+                          ("Дрібні зміни конфігурації", "small_change"),
                           ("Доопрацювання конфігурації", "change_request"))),
     ("Робоче місце користувача", 4, (("Принтери і сканери", "incident"), ("Комп'ютер", "incident"),
                                      ("Програмне забезпечення", "incident"))),
