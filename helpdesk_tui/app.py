@@ -73,6 +73,7 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
         self.workspace: Workspace | None = None
         self.signed_in: SignedIn | None = None
         self.job_states: dict[str, tuple[str, bool]] = {}
+        self.timer_state: tuple[str, Any] | None = None  # the analyst's running timer (number, start)
         self.feed_mark: int | None = None
         self.early: Any = None
         self._pending_login: str | None = None
@@ -267,6 +268,7 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
                 self.pop_screen()
             self.push_screen(WorkspaceScreen(workspace))
         self.early = None
+        self.refresh_timer()
         if first:
             self.set_interval(self.feed_interval, self._poll_feed)
             self._opened = True
@@ -334,6 +336,9 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
     def _broadcast(self, changed: list[tuple[str, int]]) -> None:
         from helpdesk_tui.screens.workspace import DataChanged
 
+        if self.workspace is not None and ("person", self.workspace.who.person_id) in changed:
+            self.refresh_timer()
+
         for screen in self.screen_stack:
             screen.post_message(DataChanged(changed))
 
@@ -357,6 +362,26 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
 
         if self.db is not None:
             self.call_from_thread(self.set_job, name, *guarded(round_, self.db, self.settings, self.holder))
+
+    # --- the running timer (R41) ----------------------------------------------------------------
+
+    @work(thread=True, group="timer", exclusive=True, exit_on_error=False)
+    def refresh_timer(self) -> None:
+        """Read this analyst's timer again (started or stopped here, in another window, from the
+        shell) and show it in every screen's header."""
+        if self.workspace is None:
+            return
+        try:
+            timer = self.workspace.time.timer()
+        except Exception:  # a busy or restarting database: the next change brings it
+            return
+        self.call_from_thread(self._show_timer, (timer.number, timer.started_at) if timer else None)
+
+    def _show_timer(self, timer: tuple[str, Any] | None) -> None:
+        self.timer_state = timer
+        for screen in self.screen_stack:
+            for header in screen.query(StatusHeader):
+                header.set_timer(timer)
 
     def set_job(self, name: str, text: str, error: bool = False) -> None:
         self.job_states[name] = (text, error)

@@ -73,7 +73,7 @@ def test_journal_and_history_name_every_value(asked):
         assert "Пов’язаний запис: — → Документ бази знань KB0000001" in details
         for raw in ("registered", "info_needed", "desk", "caller", "ivan", "olena", "knowledge_article", "+00:00"):
             assert not _word(raw, details.split("Журнал")[1]), raw
-        await pilot.press(*["right_square_bracket"] * 4)
+        await pilot.press(*["right_square_bracket"] * 5)
         await wait_text(pilot, "Історія змін")
         history = screen_text(app)
         assert "Потрібна інформація" in history and "служба підтримки" in history

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from helpdesk_tui.desk import notes, searches
+from helpdesk_tui.desk import admin, notes, searches, time_entries
 from helpdesk_tui.domain.clock import set_clock
 from helpdesk_tui.i18n import set_language
+from helpdesk_tui.store.models import Incident, Person
 from tests.tui import list_settled, make_app, wait_for, wait_text, workspace_ready
 from tests.world import seed_desk
 
@@ -38,6 +39,13 @@ def frozen(sqlite_db, lang):
     with db.write() as s:
         searches.install_predefined(s)
         notes.add_note(s, w.colleague, made["mine-registered"], summary="", text="Гляньте логи")
+        # A client with a subscription, and time on the analyst's incident (the «Час» tab, R41).
+        client = admin.create_organisation(s, w.admin, name="ТОВ «Ромашка»", subscription_hours=2)
+        s.get(Person, w.caller.id).organisation_id = client.id
+        s.get(Incident, made["mine-registered"].id).organisation_id = client.id
+        ticket = time_entries.ticket_of(s, "incident", made["mine-registered"].id)
+        time_entries.log_time(s, w.analyst, ticket, minutes=75, note="Перевірив права доступу")
+        time_entries.log_time(s, w.colleague, ticket, minutes=30, note="Консультація", billable=False)
     set_clock(lambda: NOW)
     yield db, w, made
     set_clock(None)
@@ -93,14 +101,14 @@ def test_dashboard(frozen, snap_compare, lang, size, key):
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
-@pytest.mark.parametrize("tab", ["details", "tasks", "related", "history"])
+@pytest.mark.parametrize("tab", ["details", "tasks", "related", "time", "history"])
 def test_record_view(frozen, snap_compare, lang, tab):
     db, _w, made = frozen
     set_language(lang)
 
     async def ready(pilot):
         await open_my_registered(pilot, made)
-        steps = {"details": 0, "tasks": 1, "related": 3, "history": 4}[tab]
+        steps = {"details": 0, "tasks": 1, "related": 3, "time": 4, "history": 5}[tab]
         await pilot.press(*["right_square_bracket"] * steps)
         if tab == "related":  # the suggestions have come: other incidents of «mine-…»
             await wait_for(pilot, lambda: any(pilot.app.screen.query_one("RelatedPanel").results.values()))

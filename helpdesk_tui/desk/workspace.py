@@ -17,6 +17,7 @@ from helpdesk_tui.desk.auth import SignedIn
 from helpdesk_tui.desk.lookup import locate as locate_record
 from helpdesk_tui.desk.record_edits import RecordEdits
 from helpdesk_tui.desk.request_desk import RequestDesk
+from helpdesk_tui.desk.time_desk import TimeDesk
 from helpdesk_tui.desk.notes import mark_all_read, mark_read
 from helpdesk_tui.domain.contacts import shown_phone
 from helpdesk_tui.domain.errors import NotFound
@@ -65,6 +66,7 @@ class Workspace:
         # The record view's other edits live in a facade of their own (desk/record_edits.py).
         self.edits = RecordEdits(db, who)
         self.requests = RequestDesk(db, who)  # and service requests (desk/request_desk.py)
+        self.time = TimeDesk(db, who)  # time, subscriptions, change requests, statements (desk/time_desk.py)
         with db.read() as session:
             self.viewer = queries.Viewer.load(session, who.person_id)
 

@@ -26,6 +26,7 @@ from helpdesk_tui.screens.record_render import (
     render_rows,
     render_title,
 )
+from helpdesk_tui.screens.record_time import TimeActions, client_line
 from helpdesk_tui.screens.request_record import RequestActions, decision_hint
 from helpdesk_tui.screens.workspace import DataChanged
 from helpdesk_tui.widgets.key_bar import KeyBar
@@ -40,14 +41,14 @@ if TYPE_CHECKING:
 
 TABS: dict[str, tuple[tuple[str, str], ...]] = {
     "incident": (("details", N_("Details")), ("tasks", N_("Tasks")), ("external_tasks", N_("External tasks")),
-                 ("related", N_("Related items")), ("history", N_("History"))),
-    "task": (("details", N_("Details")), ("history", N_("History"))),
+                 ("related", N_("Related items")), ("time", N_("Time")), ("history", N_("History"))),
+    "task": (("details", N_("Details")), ("time", N_("Time")), ("history", N_("History"))),
     "service_request": (("details", N_("Details")), ("parameters", N_("Parameters")), ("tasks", N_("Tasks")),
-                        ("approvals", N_("Approvals")), ("history", N_("History"))),
+                        ("approvals", N_("Approvals")), ("time", N_("Time")), ("history", N_("History"))),
 }
 
 
-class RecordScreen(RequestActions, SaysFailures, TranslatedBindings, Screen[None]):
+class RecordScreen(RequestActions, TimeActions, SaysFailures, TranslatedBindings, Screen[None]):
     DEFAULT_CSS = """
     RecordScreen #record-title { padding: 0 1; height: auto; }
     RecordScreen ContentSwitcher { height: 1fr; }
@@ -55,6 +56,8 @@ class RecordScreen(RequestActions, SaysFailures, TranslatedBindings, Screen[None
     RecordScreen #pane-related { height: 1fr; padding: 0 1; }
     RecordScreen #linked { height: auto; max-height: 50%; }
     RecordScreen #pane-related RelatedPanel { height: 1fr; border-left: none; padding: 0; }
+    RecordScreen #pane-time { padding: 0 1; }
+    RecordScreen #time-summary { height: auto; margin-bottom: 1; }
     """
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", N_("Back"), id="record.back"),
@@ -75,6 +78,11 @@ class RecordScreen(RequestActions, SaysFailures, TranslatedBindings, Screen[None
         Binding("m", "mark_read", N_("Mark as read"), id="record.mark_read"),
         Binding("u", "mark_unread", N_("Mark as unread"), id="record.mark_unread"),
         Binding("f", "journal_filter", N_("Journal filter"), id="record.journal_filter"),
+        Binding("w", "timer", N_("Timer"), id="record.timer"),
+        Binding("l", "log_time", N_("Log time"), id="record.log_time"),
+        Binding("K", "change_kind", N_("Incident or change request"), id="record.change_kind"),
+        Binding("g", "agree", N_("Client's agreement"), id="record.agree"),
+        Binding("delete", "remove_time", N_("Remove entry"), show=False, id="record.remove_time"),
         Binding("r,f5", "reload", N_("Refresh"), id="record.refresh"),
         Binding("right_square_bracket", "tab(1)", N_("Next tab"), id="record.next_tab"),
         Binding("left_square_bracket", "tab(-1)", N_("Previous tab"), show=False, id="record.previous_tab"),
@@ -99,6 +107,10 @@ class RecordScreen(RequestActions, SaysFailures, TranslatedBindings, Screen[None
                     with Vertical(id="pane-related"):
                         yield Static("", id="linked")
                         yield RelatedPanel(id="suggested", find_all=False)
+                elif key == "time":
+                    with Vertical(id="pane-time"):
+                        yield Static("", id="time-summary")
+                        yield DataTable(id="time-table", cursor_type="row", zebra_stripes=True)
                 elif key == "tasks":
                     # A table with a cursor: Enter opens the task under it.
                     with Vertical(id="pane-tasks"):
@@ -127,6 +139,8 @@ class RecordScreen(RequestActions, SaysFailures, TranslatedBindings, Screen[None
             self._suggest()
         elif event.key == "tasks":
             self.query_one("#tasks-table").focus()
+        elif event.key == "time":
+            self.query_one("#time-table").focus()
         else:
             self.query_one(f"#pane-{event.key}").focus()
 
@@ -188,11 +202,19 @@ class RecordScreen(RequestActions, SaysFailures, TranslatedBindings, Screen[None
             return
         self.app.call_from_thread(self._show, data)
 
+    def show_title(self) -> None:
+        if self.data is None:
+            return
+        lines = [render_title(self.data)]
+        if self.data["kind"] == "service_request":
+            lines.append(decision_hint(self.data))
+        lines.append(client_line(self.client_use))
+        self.query_one("#record-title", Static).update(Text("\n").join([line for line in lines if line is not None]))
+
     def _show(self, data: dict[str, Any]) -> None:
         self.data = data
-        title = render_title(data)
-        hint = decision_hint(data) if data["kind"] == "service_request" else None
-        self.query_one("#record-title", Static).update(Text("\n").join([title, hint]) if hint else title)
+        self.show_title()
+        self.load_time()
         self.query_one("#record", Static).update(render_details(data, self.journal_filter))
         self.query_one("#tab-history", Static).update(render_history(data))
         if data["kind"] == "incident":
@@ -233,6 +255,9 @@ class RecordScreen(RequestActions, SaysFailures, TranslatedBindings, Screen[None
             self.app.push_screen(RecordScreen(self.workspace, "task", int(event.row_key.value)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        timed = self.time_allows(action)
+        if timed is not None:
+            return timed
         if self.kind == "service_request":
             allowed = self.request_allows(action)
             if allowed is not None:

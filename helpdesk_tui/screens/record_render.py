@@ -26,6 +26,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("response_due", N_("Response due")), ("resolution_due", N_("Resolution due")),
         ("resolved_at", N_("Resolved")), ("closed_at", N_("Closed")), ("reason_code", N_("Reason code")),
         ("configuration_item", N_("Configuration item")),
+        ("ticket_kind", N_("Kind of ticket")), ("agreement", N_("Client's agreement")),
     ),
     "task": (
         ("status", N_("Status")), ("parent", N_("Parent")), ("group", N_("Work group")), ("owner", N_("Owner")),
@@ -46,7 +47,7 @@ TEXTS = {
 }
 JOURNAL_KINDS = {
     "note": N_("Note"), "change": N_("Change"), "email": N_("E-mail"), "notification": N_("Notification"),
-    "status": N_("Status"), "sla": N_("SLA"), "task": N_("Task"), "system": N_("System"),
+    "status": N_("Status"), "sla": N_("SLA"), "task": N_("Task"), "system": N_("System"), "time": N_("Time"),
 }
 
 
@@ -66,6 +67,8 @@ def _value(kind: str, name: str, value: Any) -> str:
         return f"{when(value)} ({left})"
     if hasattr(value, "isoformat"):
         return when(value)
+    if name == "ticket_kind" and value is not None:
+        return shown_value("kind", str(value), kind=kind)
     if name in _LABELLED and value is not None:
         return shown_value(name, str(value), kind=kind)
     return "" if value is None else str(value)
@@ -76,7 +79,7 @@ JOURNAL_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (N_("everything"), ()),
     (N_("notes"), ("note",)),
     (N_("e-mails"), ("email",)),
-    (N_("changes"), ("status", "change", "task", "sla")),
+    (N_("changes"), ("status", "change", "task", "sla", "time")),
     (N_("notifications"), ("notification",)),
 )
 

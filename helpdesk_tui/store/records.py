@@ -142,7 +142,11 @@ def incident_detail(session: Session, incident: Incident, viewer_id: int | None 
         "caller_email": caller.email if caller else None,
         "caller_phone": shown_phone(caller.phone) if caller else None,
         "organisation": _name(session, Organisation, incident.organisation_id),
+        "organisation_id": incident.organisation_id,
         "channel": incident.channel,
+        "ticket_kind": incident.kind,  # "kind" is the record's kind (incident) to the screens
+        "agreed_at": incident.agreed_at,
+        "agreement": incident.agreement,
         "service": _name(session, Service, incident.service_id),
         "category": _name(session, Category, incident.category_id),
         "impact": incident.impact,
