@@ -380,3 +380,39 @@ def test_request_dashboard_awaiting_approval(with_requests, snap_compare, lang):
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(db, "maria"), terminal_size=(120, 40), run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_clients_and_reports(frozen, snap_compare, lang, size):
+    """«Клієнти і звіти»: the month's table and bar chart, and the twelve months' trend (R41)."""
+    db, _w, _made = frozen
+    set_language(lang)
+
+    async def ready(pilot):
+        await workspace_ready(pilot)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: getattr(pilot.app.screen, "uses", None))
+        await wait_text(pilot, "ТОВ «Ромашка»")
+        await pilot.pause(0.3)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_record_with_the_timer_running(frozen, snap_compare, lang):
+    """The timer in the header, on the record it runs on (R41)."""
+    db, w, made = frozen
+    set_language(lang)
+    with db.write() as s:
+        ticket = time_entries.ticket_of(s, "incident", made["mine-registered"].id)
+        set_clock(lambda: NOW - timedelta(minutes=42))
+        time_entries.start_timer(s, s.get(Person, w.analyst.id), ticket)
+        set_clock(lambda: NOW)
+
+    async def ready(pilot):
+        await open_my_registered(pilot, made)
+        await wait_text(pilot, "⏱")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(120, 40), run_before=ready)

@@ -16,7 +16,7 @@ from helpdesk_tui.domain.errors import NotFound, RuleViolation
 from helpdesk_tui.domain.statements import Statement
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.db import Database
-from helpdesk_tui.store.models import Incident, Organisation, Person, Task
+from helpdesk_tui.store.models import Incident, Organisation, Person, ServiceRequest, Task
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,19 @@ class TimeDesk:
             if org is None:
                 raise NotFound(_("That client no longer exists"))
             return statements.statement(session, self._actor(session), org, month, internal=internal)
+
+    def ticket_ids(self, numbers: list[str]) -> dict[str, tuple[str, int]]:
+        """{number: (record kind, id)} of the tickets a report lists, to open them."""
+        from sqlalchemy import select
+
+        found: dict[str, tuple[str, int]] = {}
+        with self.db.read() as session:
+            for model, kind in ((Incident, "incident"), (ServiceRequest, "service_request")):
+                for start in range(0, len(numbers), 500):
+                    chunk = numbers[start:start + 500]
+                    for number, record_id in session.execute(select(model.number, model.id).where(model.number.in_(chunk))):  # type: ignore[attr-defined]
+                        found[number] = (kind, record_id)
+        return found
 
     def export(self, organisation_id: int, month: date, fmt: str, folder: Path, *, internal: bool = False) -> Path:
         """The statement written into `folder` under its own name; the path."""

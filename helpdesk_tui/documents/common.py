@@ -13,7 +13,8 @@ from datetime import date
 
 from helpdesk_tui.domain.statements import Statement, StatementLine, hours
 from helpdesk_tui.domain.text import TRANSLIT, without_controls
-from helpdesk_tui.i18n import NC_, N_, _, current_language, pgettext
+from helpdesk_tui.domain.timekeeping import month_words  # noqa: F401  (the documents' month, as the screens say it)
+from helpdesk_tui.i18n import N_, _, current_language
 
 FORMATS = ("pdf", "xlsx", "csv")
 
@@ -22,14 +23,6 @@ KIND_LABELS = {
     "change_request": N_("Change request"),
     "request": N_("Service request"),
 }
-
-# «May» is also a verb to a translator: the context says it is a month.
-MONTHS = (
-    NC_("month", "January"), NC_("month", "February"), NC_("month", "March"), NC_("month", "April"),
-    NC_("month", "May"), NC_("month", "June"), NC_("month", "July"), NC_("month", "August"),
-    NC_("month", "September"), NC_("month", "October"), NC_("month", "November"),
-    NC_("month", "December"),
-)
 
 # How much of an untrusted text a document shows: a client's name or a title longer than this is
 # someone's mistake (or an attack), and the table rows must stay shorter than a page.
@@ -48,12 +41,6 @@ def clean(text: str | None, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
-
-
-def month_words(month: date) -> str:
-    """«листопад 2026», "November 2026": the month as the act names it."""
-    name = pgettext("month", MONTHS[month.month - 1])
-    return f"{name} {month.year}"
 
 
 def hours_text(minutes: int, *, grouped: bool = True) -> str:

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from helpdesk_tui.domain.errors import RuleViolation
-from helpdesk_tui.i18n import N_, _, pgettext
+from helpdesk_tui.i18n import NC_, N_, _, pgettext
 
 MAX_ENTRY_MINUTES = 24 * 60  # one entry is at most a day's work
 # «Внесення дрібних змін в конфігурацію з трудозатратами не більше 0,5 год» (the seed, R36).
@@ -91,6 +91,21 @@ def timer_minutes(started: datetime, stopped: datetime, step: int = 1) -> int:
 
 
 # --- months in the deployment's zone -----------------------------------------------------------
+
+# «May» is also a verb to a translator: the context says it is a month.
+MONTHS = (
+    NC_("month", "January"), NC_("month", "February"), NC_("month", "March"), NC_("month", "April"),
+    NC_("month", "May"), NC_("month", "June"), NC_("month", "July"), NC_("month", "August"),
+    NC_("month", "September"), NC_("month", "October"), NC_("month", "November"),
+    NC_("month", "December"),
+)
+
+
+def month_words(month: date) -> str:
+    """«листопад 2026», "November 2026": the month as the act and the reports name it."""
+    name = pgettext("month", MONTHS[month.month - 1])
+    return f"{name} {month.year}"
+
 
 
 def month_start(day: date) -> date:

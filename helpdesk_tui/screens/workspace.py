@@ -80,6 +80,7 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         Binding("a", "save_search", N_("Save as"), id="workspace.save_search"),
         Binding("p", "open_parent", N_("Open in parent"), id="workspace.open_parent"),
         Binding("r,f5", "refresh", N_("Refresh"), id="workspace.refresh"),
+        Binding("R", "clients", N_("Clients and reports"), id="workspace.clients"),
     ]
 
     def __init__(self, workspace: Workspace) -> None:
@@ -380,6 +381,11 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         from helpdesk_tui.screens.mail import MailScreen
 
         self.app.push_screen(MailScreen(self.workspace))
+
+    def action_clients(self) -> None:
+        from helpdesk_tui.screens.clients import ClientsScreen  # plotext and the report come with it
+
+        self.app.push_screen(ClientsScreen(self.workspace))
 
     def action_new_incident(self) -> None:
         from helpdesk_tui.screens.incident_form import IncidentFormScreen
