@@ -264,6 +264,43 @@ def filter_line(args: argparse.Namespace) -> None:
             print(f"  {typed!r} -> {suggestion!r}")
 
 
+def statements(args: argparse.Namespace) -> None:
+    from benchmarks import statements as sb
+    from helpdesk_tui.store.db import Database
+
+    print(f"machine: {_machine()}")
+    targets: list[str] = [] if args.only_pg else ["sqlite"]
+    if args.pg or args.only_pg:
+        targets.append("postgresql")
+    for engine in targets:
+        with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
+            server = None
+            if engine == "sqlite":
+                db = Database(f"sqlite:///{Path(tmp) / 'statements.db'}")
+            else:
+                server, url = _pg_server()
+                db = Database(url)
+            try:
+                t0 = time.perf_counter()
+                built = sb.build(db, incidents=args.incidents, clients=args.clients, big_tickets=args.tickets,
+                                 big_entries=args.entries, other_entries=args.other_entries)
+                print(f"{engine}: {args.incidents:,} incidents, {args.clients} clients, {args.entries:,} entries of the "
+                      f"big client in the month on {args.tickets:,} tickets, {args.other_entries:,} other entries "
+                      f"over the year; built in {time.perf_counter() - t0:.0f} s; the month: {sb.month_total(db, built)}",
+                      flush=True)
+                times = sb.statement_times(db, built, rounds=args.rounds)
+                lines = int(times.pop("_lines")[0])
+                for step, samples in times.items():
+                    print(f"{engine}: {step} ({lines:,} report lines): {sb.summary(samples)}", flush=True)
+                if engine == "sqlite":
+                    print(f"{engine}: «Клієнти і звіти», R to the table painted: {sb.summary(sb.reports_screen(db, args.rounds))}",
+                          flush=True)
+            finally:
+                db.dispose()
+                if server is not None:
+                    server.stop()
+
+
 def catalog(args: argparse.Namespace) -> None:
     from benchmarks import catalog as cb
     from helpdesk_tui.store.db import Database
@@ -352,6 +389,16 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--pg", action="store_true", help="also measure on a PostgreSQL server started for the run")
     k.add_argument("--only-pg", action="store_true", help="skip SQLite")
     k.set_defaults(run=catalog)
+    st = sub.add_parser("statements", help="a month's statement and «Клієнти і звіти» (issue 18)")
+    st.add_argument("--incidents", type=int, default=100_000)
+    st.add_argument("--clients", type=int, default=500)
+    st.add_argument("--tickets", type=int, default=10_000, help="the big client's tickets")
+    st.add_argument("--entries", type=int, default=50_000, help="the big client's entries in the month")
+    st.add_argument("--other-entries", type=int, default=200_000, help="the other clients' entries over the year")
+    st.add_argument("--rounds", type=int, default=5)
+    st.add_argument("--pg", action="store_true", help="also measure on a PostgreSQL server started for the run")
+    st.add_argument("--only-pg", action="store_true", help="skip SQLite")
+    st.set_defaults(run=statements)
     args = parser.parse_args(argv)
     args.run(args)
     return 0
