@@ -10,7 +10,7 @@ import pytest
 from helpdesk_tui.desk import admin, change_requests, incidents, settings, statements, subscriptions, time_entries
 from helpdesk_tui.domain.errors import PermissionDenied, RuleViolation
 from helpdesk_tui.domain.statuses import IncidentStatus as S
-from helpdesk_tui.domain.statuses import Role
+from helpdesk_tui.domain.sla import URGENT_REASONS
 from helpdesk_tui.store.models import Incident, Organisation, Person, WorkGroup
 from helpdesk_tui.store.types import set_clock
 from tests.world import seed
@@ -215,3 +215,26 @@ def test_the_statement_and_the_internal_report_add_up(desk, clock):
         assert sum(line.counted_minutes for line in report.lines) == report.used_minutes
         every = statements.statements(s, w.analyst, date(2026, 11, 1))
         assert [a.client for a in every] == ["ТОВ «Ромашка»"]
+
+
+@pytest.mark.parametrize("mode, due", [
+    ("working_day", datetime(2026, 11, 23, 14, 0, tzinfo=UTC)),    # Monday 16:00 in Kyiv: one working day on
+    ("working_hours", datetime(2026, 11, 25, 14, 0, tzinfo=UTC)),  # 24 working hours: Wednesday 16:00
+    ("calendar", datetime(2026, 11, 21, 14, 0, tzinfo=UTC)),       # 24 clock hours: Saturday 16:00
+])
+def test_how_up_to_24_hours_is_counted_is_a_setting(desk, clock, mode, due):
+    from helpdesk_tui.desk import reaction_clock
+
+    db, w, ids = desk
+    clock[0] = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)  # Friday 16:00 in Kyiv
+    with db.write() as s:
+        assert reaction_clock.current(s) == "working_day"
+        if mode != "working_day":
+            with pytest.raises(PermissionDenied):
+                reaction_clock.set_mode(s, w.analyst, mode)
+            reaction_clock.set_mode(s, w.admin, mode)
+        inc = _incident(s, w, ids, criticality="medium")
+        urgent = _incident(s, w, ids, criticality="urgent", urgent_reason=next(iter(URGENT_REASONS)))
+        assert (inc.response_due, urgent.response_due) == (due, datetime(2026, 11, 20, 15, 0, tzinfo=UTC))  # within the hour
+    with db.read() as s:
+        assert reaction_clock.current(s) == mode

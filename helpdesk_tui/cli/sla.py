@@ -218,6 +218,23 @@ def sla_settings(
     fields(fields_shown)
 
 
+@sla_app.command("reaction-clock")
+def sla_reaction_clock(
+    mode: Annotated[Optional[str], typer.Argument(help="working-day (default), working-hours or calendar")] = None,
+) -> None:
+    """How «up to 24 h» of a non-urgent ticket is counted (R34): show it, or change it."""
+    from helpdesk_tui.desk import reaction_clock
+
+    with state.write() as s:
+        if mode is not None:
+            reaction_clock.set_mode(s, state.actor(s, required=False), mode.replace("-", "_"))
+            _recompute(s)
+        current = reaction_clock.current(s)
+    say({"working_day": _("Up to 24 h is one working day of the desk's calendar"),
+         "working_hours": _("Up to 24 h is 24 working hours of the desk's calendar"),
+         "calendar": _("Up to 24 h is 24 clock hours, nights and weekends included")}.get(current, current))
+
+
 @sla_app.command("recompute")
 def sla_recompute() -> None:
     """Recompute the stored due times of every open incident."""

@@ -51,7 +51,7 @@ POLICY: dict[str, Need] = {
     "dashboard": Need.DESK,
     "search list": Need.DESK, "search save": Need.DESK, "search run": Need.DESK, "search find": Need.DESK,
     "search favourite": Need.DESK, "search rename": Need.DESK, "search delete": Need.DESK,
-    "sla breaching": Need.DESK, "sla settings": Need.DESK, "sla recompute": Need.ADMIN,
+    "sla breaching": Need.DESK, "sla settings": Need.DESK, "sla reaction-clock": Need.DESK, "sla recompute": Need.ADMIN,
     "sla policy list": Need.DESK, "sla policy set": Need.ADMIN,
     "sla calendar list": Need.DESK, "sla calendar holiday": Need.ADMIN,
     "sla calendar working-day": Need.ADMIN, "sla calendar load-holidays": Need.ADMIN,

@@ -314,16 +314,20 @@ def set_settings(session: Session, actor: Person | None, *, pause_statuses: list
     if autoclose_working_days is not None:
         changes["autoclose.working_days"] = autoclose_working_days
     for key, value in changes.items():
-        # The row exists (made if need be, once whoever comes first) and is read under its lock,
-        # so the old value journaled is the one replaced.
-        made = insert_ignore(session, DeskSetting, key=key, value=None)
-        row = session.get(DeskSetting, key, with_for_update=True, populate_existing=True)
-        old = None if made else row.value  # type: ignore[union-attr]
-        row.value = value  # type: ignore[union-attr]
-        journal(session, record_kind="desk_setting", record_id=0, kind="change", author=actor,
-                summary=Message(N_("Setting changed")), diff=[(key, None if old is None else str(old), str(value))])
+        store_setting(session, actor, key, value)
     forget_rules(session)
     return current_settings(session)
+
+
+def store_setting(session: Session, actor: Person | None, key: str, value: Any) -> None:
+    # The row exists (made if need be, once whoever comes first) and is read under its lock,
+    # so the old value journaled is the one replaced.
+    made = insert_ignore(session, DeskSetting, key=key, value=None)
+    row = session.get(DeskSetting, key, with_for_update=True, populate_existing=True)
+    old = None if made else row.value  # type: ignore[union-attr]
+    row.value = value  # type: ignore[union-attr]
+    journal(session, record_kind="desk_setting", record_id=0, kind="change", author=actor,
+            summary=Message(N_("Setting changed")), diff=[(key, None if old is None else str(old), str(value))])
 
 
 def autoclose_deadline(session: Session) -> tuple[int, Callable[[datetime], datetime]]:
