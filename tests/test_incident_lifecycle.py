@@ -139,7 +139,8 @@ def test_full_round_trip_question_vendor_resolution_close(db):
             vendor=w.vendor, short_description="Перевірте сервер", details="Логи додано"))
     with db.read() as s:
         ext = s.execute(select(ExternalTask).where(ExternalTask.incident_id == inc.id)).scalar_one()
-    assert ext.status == "open" and inc.waiting_on == "vendor"
+    # R40: a hand-off to a vendor is no message to or from the client: whose turn stays as it was.
+    assert ext.status == "open" and inc.waiting_on == "desk"
     with db.write() as s:
         inc = incidents.change_status(s, w.analyst, inc, S.FROM_THIRD_PARTY, vendor_answer="Сервер перезапущено")
     with db.read() as s:

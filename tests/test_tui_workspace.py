@@ -210,14 +210,16 @@ def test_priority_one_is_red_and_the_owner_sees_the_unread_bar(desk):
         p1_style = screen.current.render_line(p1_index + 1)
         red = screen.current.get_component_rich_style("record-list--p1").color
         assert all(seg.style.color == red for seg in p1_style if seg.text.strip() and seg.text not in ("●",))
-        # Whose turn (R40): green while the desk owes an answer, yellow while it waits for the caller.
+        # Whose turn (R40): green while the desk owes an answer, yellow while it waits for the
+        # caller's details, red while a resolution waits for their confirmation.
         screen.go_to("analyst", "awaiting")
         await list_settled(pilot)
         rl = screen.current
         turns = {line.row["short_description"]: next(seg for seg in rl.render_line(i + 1) if seg.text == "●").style.color
                  for i, line in enumerate(rl.window.lines)}
         yellow = rl.get_component_rich_style("record-list--turn-wait").color
-        assert turns["mine-waiting"] == yellow and turns["mine-resolved"] == yellow
+        red = rl.get_component_rich_style("record-list--turn-confirm").color
+        assert turns["mine-waiting"] == yellow and turns["mine-resolved"] == red != yellow
         screen.go_to("analyst", "my-action")
         await list_settled(pilot)
         green = screen.current.get_component_rich_style("record-list--turn-desk").color

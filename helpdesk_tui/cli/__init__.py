@@ -68,14 +68,15 @@ def _register() -> None:
         reports,
         requests,
         sla,
+        split,
         subscriptions,
         tasks,
         timesheet,
         views,
     )
 
-    for module in (database, admin, subscriptions, identity, incidents, change_requests, tasks, requests, catalog,
-                   views, sla, mail, timesheet, reports):
+    for module in (database, admin, subscriptions, identity, incidents, change_requests, split, tasks, requests,
+                   catalog, views, sla, mail, timesheet, reports):
         module.register(app)
 
 

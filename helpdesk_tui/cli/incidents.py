@@ -15,7 +15,7 @@ from helpdesk_tui.desk import lookup, notes, sla, tasks
 from helpdesk_tui.desk.searches import parse_for
 from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import OpenTasks
-from helpdesk_tui.domain.field_values import field_name, shown_value
+from helpdesk_tui.domain.field_values import RELATION_LABELS, field_name, shown_value
 from helpdesk_tui.domain.priority import level_label, priority_label
 from helpdesk_tui.domain.sla import URGENT_REASONS
 from helpdesk_tui.domain.statuses import Channel, Criticality, IncidentStatus, ReasonCode, parse_incident_status
@@ -147,7 +147,7 @@ def incident_show(number: Number, as_json: JsonOpt = False) -> None:
         table([_("External task"), _("Status"), _("Vendor"), _("Short description")],
               [(t["number"], status_label("task", t["status"]), t["vendor"], t["short_description"]) for t in d["external_tasks"]])
     if d["related"]:
-        table([_("Related"), _("Title")], [(r["number"], r["title"]) for r in d["related"]])
+        table([_("Related"), _("Title")], [(_related_number(r), r["title"]) for r in d["related"]])
     rows = []
     for e in d["journal"]:
         text = e["summary"]
@@ -160,6 +160,13 @@ def incident_show(number: Number, as_json: JsonOpt = False) -> None:
         marks = ("● " if e["unread"] else "") + (_("published") if e["published"] else "")
         rows.append((e["id"], when(e["created_at"]), e["author"] or _("system"), printable(text), marks))
     table(["#", _("When"), _("Who"), _("Journal"), ""], rows, wrap=True)
+
+
+def _related_number(related: dict) -> str:  # type: ignore[type-arg]
+    """A related record's number, and how it is related when that is more than «related» (R38)."""
+    relation = RELATION_LABELS.get(related.get("relation") or "")
+    return related["number"] if relation is None else "{number} ({relation})".format(
+        number=related["number"], relation=_(relation))
 
 
 def _clock_text(c: dict) -> str:  # type: ignore[type-arg]

@@ -152,7 +152,6 @@ def change_status(
         change_requests.check_may_start(incident, changes.get("kind", incident.kind))
         if not incident.priority_overridden:
             changes["priority"] = settings.current().matrix.compute(classification["impact"], classification["urgency"])
-        changes["waiting_on"] = "desk"
     elif target is IncidentStatus.THIRD_PARTY:
         open_tasks = _open_external_tasks(session, incident)
         data["external_task"] = True if (open_tasks or handoff) else None
@@ -161,7 +160,6 @@ def change_status(
             tasks.create_external_task(session, actor, incident, vendor=handoff.vendor, service=handoff.service,
                                        short_description=handoff.short_description, details=handoff.details,
                                        _locked=True)
-        changes["waiting_on"] = "vendor"
     else:
         lifecycle.check_transition(current, target, data, number=incident.number)
     if target is IncidentStatus.RESOLVED:
@@ -176,6 +174,9 @@ def change_status(
         if effects is not None:
             effects.cancelled_tasks.extend(cancelled)
     now = utcnow()
+    # R40: whose turn follows the messages between the client and the desk (domain/turn.py): a
+    # question or a solution is ours, an answer theirs, a reopening their «not solved»; the
+    # other moves (classifying, a vendor's hand-off or answer) write nobody a message.
     if target is IncidentStatus.INFO_NEEDED:
         body, published = question.strip(), True  # type: ignore[union-attr]
         changes["waiting_on"] = "caller"
@@ -186,7 +187,6 @@ def change_status(
         body = vendor_answer.strip()  # type: ignore[union-attr]
         for task in _open_external_tasks(session, incident):
             tasks.complete_external_task(session, actor, task, vendor_answer=body, _locked=True)
-        changes["waiting_on"] = "desk"
     elif target is IncidentStatus.RESOLVED:
         try:
             code = ReasonCode(reason_code)

@@ -62,9 +62,11 @@ def register_incident(
     criticality: str | None = None,
     urgent_reason: str | None = None,
     kind: str | None = None,
+    notify_caller: bool = True,
 ) -> Incident:
     """R3: a new incident, usually while the caller is on the phone; R37: with its channel. Its
-    work group (the service's default when none is named), its owner, or both: never nobody."""
+    work group (the service's default when none is named), its owner, or both: never nobody.
+    `notify_caller=False`: the operation that registers it tells the caller in its own words."""
     actor = desk_staff(session, actor)
     check_urgent_reason(criticality, urgent_reason)
     short_description = check_text(short_description, "short_description", required=True, limit=SHORT_DESCRIPTION_MAX)
@@ -135,7 +137,7 @@ def register_incident(
     journal(session, record_kind=KIND, record_id=incident.id, kind="status", author=actor,  # type: ignore[arg-type]
             summary=Message(N_("Incident registered")), body=incident.description, diff=initial,
             status_to=incident.status, record_version=incident.version)
-    if caller is not None:
+    if caller is not None and notify_caller:
         notify.queue(session, template="registered", record_kind=KIND, record_id=incident.id,  # type: ignore[arg-type]
                      number=incident.number, recipients=[caller], author=actor,
                      values=notify.incident_values(session, incident))

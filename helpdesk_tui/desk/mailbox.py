@@ -18,7 +18,7 @@ from sqlalchemy import and_, bindparam, func, inspect, or_, select
 from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
-from helpdesk_tui.desk.common import feed, journal
+from helpdesk_tui.desk.common import apply_changes, feed, journal
 from helpdesk_tui.desk.notes import mark_unread_for_owner
 from helpdesk_tui.domain.errors import NotFound, RuleViolation  # noqa: F401  (RuleViolation used by the CLI too)
 from helpdesk_tui.domain.messages import Message
@@ -197,15 +197,18 @@ def senders_by_address(session: Session, addresses: Iterable[str]) -> dict[str, 
 
 
 def record_email(session: Session, mail: InboundMail, incident: Incident, *, sender: Person | None,
-                 text: str | None = None, status: str = "linked", touch: bool = True, published: bool = True) -> int:
+                 text: str | None = None, status: str = "linked", touch: bool = True, published: bool = True,
+                 turn: str | None = None) -> int:
     """The message in the incident's journal, from its sender, unread for the owner (R16).
     `touch=False`: the incident was registered from this very message a moment ago.
-    `published=False`: for the analysts only (machine mail: bounces, auto-replies, loops)."""
+    `published=False`: for the analysts only (machine mail: bounces, auto-replies, loops).
+    `turn`: whose turn it is now (R40), written with the message that made it so."""
+    diff = apply_changes(incident, {"waiting_on": turn}) if turn is not None else []
     entry_id = journal(session, record_kind="incident", record_id=incident.id, kind="email", author=sender,  # type: ignore[arg-type]
                        summary=Message(N_("E-mail from {sender}: {subject}"),
                                        sender=mail.from_name or mail.from_address or "?",
                                        subject=printable(mail.subject, one_line=True)),
-                       body=text if text is not None else mail.text, published=published)
+                       body=text if text is not None else mail.text, published=published, diff=diff)
     mark_unread_for_owner(session, sender, "incident", incident.id, entry_id)  # type: ignore[arg-type]
     mail.incident_id = incident.id
     mail.status = status

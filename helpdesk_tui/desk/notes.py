@@ -6,7 +6,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from helpdesk_tui.desk import lookup, notify
-from helpdesk_tui.desk.common import desk_staff, feed, get_for_update, insert_ignore, journal, require_active
+from helpdesk_tui.desk.common import apply_changes, desk_staff, feed, get_for_update, insert_ignore, journal, require_active
 from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import DeskError, NotFound, RuleViolation
 from helpdesk_tui.domain.messages import Message
@@ -51,8 +51,10 @@ def add_note(
     summary, text = (summary or "").strip(), (text or "").strip()
     if not text and not summary:
         raise RuleViolation(_("A note needs a summary or a text"), field="text")
+    # R40: a note the caller reads is the desk's answer: their turn now (an internal one is not).
+    diff = apply_changes(incident, {"waiting_on": "caller"}) if published else []
     entry_id = journal(session, record_kind="incident", record_id=incident.id, kind="note", author=actor,  # type: ignore[arg-type]
-                       summary=summary, body=text, published=published)
+                       summary=summary, body=text, published=published, diff=diff)
     now = utcnow()
     incident.updated_at = now
     if published:

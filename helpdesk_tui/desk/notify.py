@@ -77,6 +77,22 @@ TEMPLATES: dict[str, Template] = {
            "If it is not, reply and say what is still wrong: the incident reopens.\n"
            "Without an answer it closes by itself in 5 days."),
     ),
+    # R39: the client closed it themselves (by mail now, from the portal later).
+    "closed_by_caller": Template(
+        N_("closure at the caller's request"),
+        N_("[{number}] Closed at your request: {title}"),
+        N_("Hello, {name}.\n\n{number} «{title}» is closed, as you asked: solved or no longer relevant.\n"
+           "If the problem is back, write to us: a new request will be opened and linked to this one."),
+    ),
+    # R38: one question per ticket; a new question found in a thread becomes a ticket of its own.
+    "split": Template(
+        N_("a question split off into a ticket of its own"),
+        N_("[{number}] Your new question is registered: {title}"),
+        N_("Hello, {name}.\n\nYour message in {parent} «{parent_title}» asks a new question. So that each "
+           "question gets its own answer, it is registered separately as {number} «{title}».\n"
+           "{parent} goes on as before.\n"
+           "Reply to this message about the new question; keep [{number}] in the subject."),
+    ),
     "sla_warning": Template(
         N_("SLA warning"),
         N_("[{number}] {clock} target at {share}%: {title}"),

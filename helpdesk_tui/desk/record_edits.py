@@ -1,6 +1,7 @@
 """What the record view changes besides the status (the TUI's side of the CLI's `incident
-update`, `assign`, `vendor-task` and a task's comment): an incident's words, its work group and
-owner, a vendor's task without a status change, the configuration items to resolve with."""
+update`, `assign`, `vendor-task`, `split` and a task's comment): an incident's words, its work
+group and owner, a vendor's task without a status change, a question split off into an incident
+of its own, the configuration items to resolve with."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from helpdesk_tui.desk import incidents, tasks
+from helpdesk_tui.desk import incidents, split, tasks
 from helpdesk_tui.desk.auth import SignedIn
 from helpdesk_tui.domain.errors import NotFound
 from helpdesk_tui.i18n import _
@@ -60,6 +61,13 @@ class RecordEdits:
             task = tasks.create_external_task(session, self._actor(session), self._incident(session, record_id),
                                               vendor=vendor, short_description=short_description, details=details)
             return task.number
+
+    def split(self, record_id: int, entry_id: int, *, short_description: str) -> tuple[int, str]:
+        """R38: the question in a journal entry as an incident of its own; its id and number."""
+        with self.db.write() as session:
+            new = split.split_incident(session, self._actor(session), self._incident(session, record_id), entry_id,
+                                       short_description=short_description)
+            return new.id, new.number  # type: ignore[return-value]
 
     def comment_task(self, task_id: int, text: str) -> None:
         with self.db.write() as session:

@@ -79,6 +79,12 @@ TURN_LABELS: dict[str, str] = {
     "nobody": N_("nobody (closed)"),
 }
 
+# R38: how a related record is related, when it is more than «related».
+RELATION_LABELS: dict[str, str] = {
+    "split_into": N_("split off from this one"),
+    "split_from": N_("this one was split off from it"),
+}
+
 RECORD_KIND_LABELS: dict[str, str] = {
     "incident": N_("Incident"),
     "knowledge_article": N_("Knowledge article"),

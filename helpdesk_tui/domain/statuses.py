@@ -167,6 +167,9 @@ TICKET_KIND_LABELS: dict[str, str] = {
 
 # Journal entries that are comments (R16): what can be unread, and marked read or unread.
 COMMENT_KINDS = ("note", "email", "task")
+# Those that can carry a question of their own, to split off into a ticket (R38): an e-mail
+# received in the thread, or a note (what a caller said on the phone).
+SPLITTABLE_KINDS = ("email", "note")
 
 
 class Role(StrEnum):

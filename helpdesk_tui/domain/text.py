@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 # C0 controls (but tab and newline), DEL and the C1 range, including ESC and CSI (U+009B); and
 # the characters that are invisible yet reorder or hide text (Trojan Source, CVE-2021-42574): bidi
@@ -63,3 +65,25 @@ def login_from_name(full_name: str) -> str:
         return ""
     base = words[0][0] + "." + words[-1] if len(words) > 1 else words[0]
     return "".join(c for c in base.translate(TRANSLIT) if c.isalnum() or c in "._-")
+
+
+_REPLY_PREFIXES = re.compile(r"^\s*((re|fw|fwd|відп|переслати|ответ)\s*:\s*)+", re.IGNORECASE)
+_NUMBER_TAGS = re.compile(r"\s*\[(INC|REQ)\d{7}\]\s*", re.IGNORECASE)
+
+
+def suggested_title(subject: str | None, text: str | None, *, thread_title: str = "", limit: int = 200) -> str:
+    """What a question split off a thread (R38) is called unless the analyst names it: its
+    subject without «Re:» and our number; its first line when the subject only repeats the
+    thread's title (a reply keeps the old subject while asking something new); cut at `limit`."""
+    title = " ".join(_NUMBER_TAGS.sub(" ", _REPLY_PREFIXES.sub("", subject or "")).split())
+    if not title or title.casefold() == " ".join(thread_title.split()).casefold():
+        title = next((" ".join(line.split()) for line in (text or "").splitlines() if line.strip()), title)
+    return printable(title, one_line=True)[:limit].rstrip()
+
+
+def entry_title(kind: str, summary: str, summary_args: Mapping[str, Any] | None, body: str, *, thread_title: str = "",
+                limit: int = 200) -> str:
+    """suggested_title of a journal entry: an e-mail's subject (kept among its summary's values),
+    a note's summary, then the first line of either."""
+    subject = (summary_args or {}).get("subject", "") if kind == "email" else summary
+    return suggested_title(str(subject or ""), body, thread_title=thread_title, limit=limit)

@@ -1,9 +1,12 @@
 """Parsed mail -> desk operations (R5, R7, R8, R22, R26, R37).
 
-- A reply in a thread goes to its incident: to «Потрібна інформація» it is the answer and sets
-  «Інформацію надано» (R22); to «Вирішено» it reopens, unless it only confirms (the resolution
-  mail asks for the word ЗАКРИТИ/CLOSE), which closes (R26); to a closed incident it opens a new
-  incident linked to the closed one, which stays unchanged.
+- A reply in a thread goes to its incident and makes it the desk's turn (R40): to «Потрібна
+  інформація» it is the answer and sets «Інформацію надано» (R22); to «Вирішено» it reopens,
+  unless it only confirms (the resolution mail asks for the word ЗАКРИТИ/CLOSE); to a closed
+  incident it opens a new incident linked to the closed one, which stays unchanged.
+- The caller's own reply whose first line is «Закрити звернення» (or ЗАКРИТИ, CLOSE) closes the
+  incident from any status (R39, desk/caller_close.py); to one closed already it is only kept.
+  From any other address it is an ordinary reply.
 - A reply about a service request (its number in the subject, or our mail about it in its
   headers), or with an approval token, goes to mail/request_intake.py.
 - A registered sender's new message opens an incident with channel e-mail; the mailbox may preset
@@ -27,14 +30,14 @@ from typing import Any
 from sqlmodel import Session
 
 from helpdesk_tui.config import Settings
-from helpdesk_tui.desk import approvals, incidents, mailbox, notes, request_mail
+from helpdesk_tui.desk import approvals, caller_close, incidents, mailbox, notes, request_mail
 from helpdesk_tui.desk.admin import create_person
 from helpdesk_tui.desk.system import system_person
 from helpdesk_tui.domain.statuses import Channel, IncidentStatus
 from helpdesk_tui.i18n import _
 from helpdesk_tui.mail.parse import ParsedMail, UnparseableMail, parse_mail, strip_quoted_reply
 from helpdesk_tui.mail import request_intake
-from helpdesk_tui.mail.replies import is_confirmation
+from helpdesk_tui.mail.replies import is_close_request, is_confirmation
 from helpdesk_tui.store.models import Incident, InboundMail, Person, Service, WorkGroup
 
 SUBJECT_MAX = 200
@@ -198,23 +201,40 @@ def route(session: Session, mail: InboundMail, settings: IntakeSettings, *,
     if request is not None:
         return _routed(mail, request_intake.reply(session, system, mail, request, sender=sender, reply=reply))
     if thread is not None:
-        status = IncidentStatus(thread.status)
-        if status in (IncidentStatus.CLOSED, IncidentStatus.CANCELLED):
-            return _new_incident(session, system, mail, sender, settings, reply, related=thread)
-        mailbox.record_email(session, mail, thread, sender=sender, text=reply)
-        thread.waiting_on = "desk"
-        if status is IncidentStatus.INFO_NEEDED:
-            incidents.change_status(session, system, thread, IncidentStatus.INFO_PROVIDED,
-                                    answer=reply or mail.text or _("(see the e-mail)"))
-            return IntakeResult(mail.id, "answered", thread.number)  # type: ignore[arg-type]
-        if status is IncidentStatus.RESOLVED:
-            if is_confirmation(reply):
-                incidents.close_incident(session, system, thread)
-                return IntakeResult(mail.id, "closed", thread.number)  # type: ignore[arg-type]
-            incidents.reopen_incident(session, system, thread, reason=reply or _("The caller replied to the resolution"))
-            return IntakeResult(mail.id, "reopened", thread.number)  # type: ignore[arg-type]
-        return IntakeResult(mail.id, "linked", thread.number)  # type: ignore[arg-type]
+        return _reply(session, system, mail, thread, sender, settings, reply)
     return _new_incident(session, system, mail, sender, settings, reply)
+
+
+def _reply(session: Session, system: Person, mail: InboundMail, thread: Incident, sender: Person | None,
+           settings: IntakeSettings, reply: str) -> IntakeResult:
+    """A reply threaded onto an incident, done."""
+    status = IncidentStatus(thread.status)
+    ended = status in (IncidentStatus.CLOSED, IncidentStatus.CANCELLED)
+    asks_to_close = is_close_request(reply) or (status is IncidentStatus.RESOLVED and is_confirmation(reply))
+    # R39: only the caller's own address closes; anyone else's «Закрити» is an ordinary reply.
+    closes = asks_to_close and sender is not None and sender.id == thread.caller_id
+    if ended and not closes:
+        return _new_incident(session, system, mail, sender, settings, reply, related=thread)
+    if ended:  # closed already: the caller's words are kept with it, and that is all
+        mailbox.record_email(session, mail, thread, sender=sender, text=reply, touch=False)
+        return IntakeResult(mail.id, "linked", thread.number)  # type: ignore[arg-type]
+    if closes:
+        mailbox.record_email(session, mail, thread, sender=sender, text=reply)
+        caller_close.close_by_caller(session, sender, thread, Channel.EMAIL, reply)
+        return IntakeResult(mail.id, "closed", thread.number)  # type: ignore[arg-type]
+    mailbox.record_email(session, mail, thread, sender=sender, text=reply, turn="desk")  # R40: they wrote last
+    if status is IncidentStatus.INFO_NEEDED:
+        incidents.change_status(session, system, thread, IncidentStatus.INFO_PROVIDED,
+                                answer=reply or mail.text or _("(see the e-mail)"))
+        return IntakeResult(mail.id, "answered", thread.number)  # type: ignore[arg-type]
+    if status is IncidentStatus.RESOLVED:
+        if asks_to_close:
+            # Somebody other than the caller asks to close: not theirs to decide, and reopening
+            # on a message that says «it is solved» would be the opposite of what they meant.
+            return IntakeResult(mail.id, "linked", thread.number)  # type: ignore[arg-type]
+        incidents.reopen_incident(session, system, thread, reason=reply or _("The caller replied to the resolution"))
+        return IntakeResult(mail.id, "reopened", thread.number)  # type: ignore[arg-type]
+    return IntakeResult(mail.id, "linked", thread.number)  # type: ignore[arg-type]
 
 
 def _routed(mail: InboundMail, routed: request_intake.Routed) -> IntakeResult:

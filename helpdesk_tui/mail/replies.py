@@ -1,7 +1,8 @@
 """The new part of a reply: quoted lines dropped, and everything from the reply header ("On …
 wrote:", Outlook's From/Sent block, in English, Ukrainian, Russian, German, French) or the
 signature separator on cut off. And whether a reply only confirms (the word ЗАКРИТИ/CLOSE the
-resolution and implementation e-mails ask for)."""
+resolution and implementation e-mails ask for), or asks to close the ticket whatever its status
+(R39: «Закрити звернення», the words of the client's form)."""
 
 from __future__ import annotations
 
@@ -30,14 +31,34 @@ _OUTLOOK_SENT = re.compile(
 )
 _UNDERSCORE_RULE = re.compile(r"^\s*_{10,}\s*$")
 _QUOTED_LINE = re.compile(r"^\s*>")
-CONFIRMATIONS = frozenset({"закрити", "закрийте", "close", "закрыть", "підтверджую", "confirm"})
+# What closes a ticket from any status when it is the whole first line of the client's reply.
+# Whole phrases only: «Закрити звернення, але спершу…» is a question, not a decision.
+CLOSE_PHRASES = frozenset({
+    "закрити", "закрийте", "закрити звернення", "закрийте звернення", "прошу закрити", "прошу закрити звернення",
+    "close", "close ticket", "close the ticket", "please close", "please close the ticket",
+    "закрыть", "закройте", "закрыть обращение",
+})
+# Besides those, what confirms a resolution (an answer to «Вирішено» or «Реалізовано» only).
+CONFIRMATIONS = CLOSE_PHRASES | {"підтверджую", "confirm"}
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def first_line(reply: str) -> str:
+    """The reply's first line that says something, lower case, without the punctuation around
+    it and with its spaces single («  Закрити   звернення! » → «закрити звернення»)."""
+    line = next((line for line in reply.splitlines() if line.strip()), "")
+    return " ".join(_EDGE_PUNCTUATION.sub("", line.casefold().strip()).split())
 
 
 def is_confirmation(reply: str) -> bool:
-    """The reply's first line is the one word that closes an incident or a request."""
-    first = next((line for line in reply.splitlines() if line.strip()), "")
-    word = re.sub(r"[^\w]", "", first.casefold())
-    return word in CONFIRMATIONS
+    """The reply's first line is the word that closes an incident or a request once resolved."""
+    return first_line(reply) in CONFIRMATIONS
+
+
+def is_close_request(reply: str) -> bool:
+    """The reply's first line asks to close the ticket, whatever its status (R39). `reply` is
+    the new part only (strip_quoted_reply): a quoted «Закрити звернення» asks nothing."""
+    return first_line(reply) in CLOSE_PHRASES
 
 
 def strip_quoted_reply(text: str) -> str:

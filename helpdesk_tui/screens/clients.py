@@ -60,17 +60,22 @@ def month_chart(uses: list[Use], width: int, height: int) -> Text:
         return Text(_("No client has a subscription or time this month."), style="dim")
 
     def build(plt: Any) -> None:
-        plt.multiple_bar([_label(u.name) for u in busiest],
-                         [[u.included_minutes / 60 for u in busiest], [u.used_minutes / 60 for u in busiest]],
+        positions = list(range(1, len(busiest) + 1))
+        plt.multiple_bar(positions, [[u.included_minutes / 60 for u in busiest], [u.used_minutes / 60 for u in busiest]],
                          orientation="h", color=["blue", "red"], width=0.8)
+        plt.yticks(positions, [_label(u.name) for u in busiest])
 
     return _plot(build, width, height)
 
 
 def trend_chart(trend: list[tuple[date, int, int]], width: int, height: int) -> Text:
     def build(plt: Any) -> None:
-        plt.multiple_bar([m.strftime("%m.%y") for m, _i, _u in trend],
-                         [[i / 60 for _m, i, _u in trend], [u / 60 for _m, _i, u in trend]], color=["blue", "red"])
+        # Numbered bars and ticks set here: plotext's own ticks from text labels depend on the
+        # order of a set (hash randomisation), and would differ from one run to the next.
+        positions = list(range(1, len(trend) + 1))
+        plt.multiple_bar(positions, [[i / 60 for _m, i, _u in trend], [u / 60 for _m, _i, u in trend]],
+                         color=["blue", "red"])
+        plt.xticks(positions, [m.strftime("%m") for m, _i, _u in trend])  # short: none hides another
 
     return _plot(build, width, height)
 
@@ -193,11 +198,13 @@ class ClientsScreen(SaysFailures, TranslatedBindings, Screen[None]):
             return
         width, _month, height = self._sizes()
         chart = trend_chart(trend, width, height)
-        self.app.call_from_thread(self._show_trend, name, chart)
+        span = f"{trend[0][0]:%m.%Y} – {trend[-1][0]:%m.%Y}" if trend else ""
+        self.app.call_from_thread(self._show_trend, name, span, chart)
 
-    def _show_trend(self, name: str, chart: Text) -> None:
+    def _show_trend(self, name: str, span: str, chart: Text) -> None:
         title = Text(_("Twelve months: "))
         title.append_text(literal(name, one_line=True))
+        title.append(f"  ({span})", style="dim")
         self.query_one("#trend-title", Static).update(title)
         self.query_one("#trend-chart", Static).update(chart)
 

@@ -69,6 +69,7 @@ class RecordScreen(RequestActions, TimeActions, SaysFailures, TranslatedBindings
         Binding("E", "edit_words", N_("Edit"), id="record.edit"),
         Binding("o", "assign", N_("Assign"), id="record.assign"),
         Binding("v", "vendor_task", N_("External task"), id="record.vendor_task"),
+        Binding("s", "split", N_("Split off"), id="record.split"),
         Binding("A", "move_task('accept')", N_("Accept"), id="record.accept_task"),
         Binding("C", "move_task('complete')", N_("Complete"), id="record.complete_task"),
         Binding("X", "move_task('cancel')", N_("Cancel task"), id="record.cancel_task"),
@@ -272,7 +273,7 @@ class RecordScreen(RequestActions, TimeActions, SaysFailures, TranslatedBindings
         if action == "add_note" and self.kind == "task":
             return self.data is not None and self.data["status"] in ("open", "accepted")
         if action in ("change_status", "add_note", "classify", "change_priority", "new_task", "edit_words", "assign",
-                      "vendor_task"):
+                      "vendor_task", "split"):
             # R26: a closed or cancelled incident opens read-only.
             return self.kind == "incident" and self.data is not None \
                 and self.data["status"] not in ("closed", "cancelled")
@@ -384,6 +385,41 @@ class RecordScreen(RequestActions, TimeActions, SaysFailures, TranslatedBindings
 
         if self.data is not None:
             self.app.push_screen(VendorTaskDialog(self.workspace, self.data), self._changed)
+
+    def action_split(self) -> None:
+        """R38: which e-mail or note holds the new question, then what the new incident is called."""
+        from helpdesk_tui.screens.dialogs import ChoiceDialog
+        from helpdesk_tui.screens.record_edits import SplitDialog, entry_line, splittable
+
+        record = self.data
+        entries = splittable(record) if record is not None else []
+        if record is None or not entries:
+            self.notify(_("No e-mail or note here to split off"), severity="warning")
+            return
+
+        def chosen(entry_id: str | None) -> None:
+            entry = next((e for e in entries if str(e["id"]) == entry_id), None)
+            if entry is not None:
+                dialog = SplitDialog(self.workspace, record, entry)
+                self.app.push_screen(dialog, lambda saved: self._split(saved, dialog.created))
+
+        self.app.push_screen(ChoiceDialog(_("{number}: which message asks the new question?").format(
+            number=record["number"]), [(str(e["id"]), entry_line(e)) for e in entries]), chosen)
+
+    def _split(self, saved: bool | None, created: tuple[int, str] | None) -> None:
+        from helpdesk_tui.screens.dialogs import ConfirmDialog
+
+        if not saved or created is None:
+            return
+        self.action_reload()
+        new_id, number = created
+
+        def answer(open_it: bool | None) -> None:
+            if open_it:
+                self.app.push_screen(RecordScreen(self.workspace, "incident", new_id))
+
+        self.app.push_screen(ConfirmDialog(_("{number} is registered and the caller is told its number. Open it?")
+                                           .format(number=number)), answer)
 
     def _changed(self, saved: bool | None) -> None:
         if saved:

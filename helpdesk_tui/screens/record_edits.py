@@ -1,22 +1,30 @@
-"""Dialogs for the record view's everyday corrections (R3, R21, R24): the incident's words, its
-work group and owner, a vendor's task without a status change, a comment on a task. Each
-saves through desk/record_edits.py; a refusal keeps what was typed (incident_dialogs' base)."""
+"""Dialogs for the record view's everyday corrections (R3, R21, R24, R38): the incident's words,
+its work group and owner, a vendor's task without a status change, a comment on a task, a
+question split off into an incident of its own. Each saves through desk/record_edits.py; a
+refusal keeps what was typed (incident_dialogs' base)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widgets import Input, Label, Select, TextArea
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Input, Label, Select, Static, TextArea
 
+from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.lifecycle import field_label
+from helpdesk_tui.domain.statuses import SPLITTABLE_KINDS
+from helpdesk_tui.domain.text import entry_title, printable
 from helpdesk_tui.i18n import _
+from helpdesk_tui.screens.form_guard import Problem
 from helpdesk_tui.screens.saving_dialog import DIALOG_FORM_CSS, SavingDialog
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.translated import literal
+
+if TYPE_CHECKING:
+    from helpdesk_tui.desk.workspace import Workspace
 
 
 def _title(record: dict[str, Any], what: str) -> Text:
@@ -178,3 +186,59 @@ class TaskCommentDialog(SavingDialog):
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.edits.comment_task(self.record["id"], values["text"])
+
+
+def splittable(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The journal entries of an incident that can be split off (R38), newest first."""
+    return [e for e in reversed(record.get("journal") or []) if e["kind"] in SPLITTABLE_KINDS]
+
+
+def entry_line(entry: dict[str, Any]) -> str:
+    """One entry as the list of what to split off shows it: when, who, what it says."""
+    said = entry.get("summary") if entry["kind"] == "note" and entry.get("summary") else entry.get("body")
+    first = next((line for line in (said or "").splitlines() if line.strip()), "")
+    line = " · ".join((when(entry["created_at"]), entry.get("author") or _("system"), first.strip()))
+    return printable(line, one_line=True)[:90]
+
+
+class SplitDialog(SavingDialog):
+    """R38: the question in one e-mail or note as an incident of its own; its short description
+    is the message's subject or first line until the analyst says otherwise."""
+
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="SplitDialog") + """
+    SplitDialog #said { height: auto; max-height: 10; border: round $panel; padding: 0 1; }
+    """
+
+    def __init__(self, workspace: Workspace, record: dict[str, Any], entry: dict[str, Any]) -> None:
+        super().__init__(workspace, record)
+        self.entry = entry
+        self.created: tuple[int, str] | None = None  # the new incident's id and number, once saved
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(_title(self.record, _("Split off into a new incident")), classes="title")
+            with VerticalScroll(id="said"):
+                yield Static(literal(self.entry.get("body") or self.entry.get("summary") or ""))
+            yield Label(field_label("short_description") + " *")
+            yield Input(entry_title(self.entry["kind"], self.entry.get("summary") or "", self.entry.get("summary_args"),
+                                    self.entry.get("body") or "", thread_title=self.record["short_description"]),
+                        id="short", max_length=200)
+            yield Label(_("The caller gets a message with the new number."), classes="hint")
+            yield Label("", id="error")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        short = self.query_one("#short", Input)
+        short.focus()
+        short.cursor_position = len(short.value)
+
+    def problem(self) -> Problem | None:
+        if not self.query_one("#short", Input).value.strip():
+            return _("{field} is required").format(field=field_label("short_description")), "short"
+        return None
+
+    def values(self) -> dict[str, Any]:
+        return {"short_description": self.query_one("#short", Input).value.strip()}
+
+    def write(self, values: dict[str, Any]) -> None:
+        self.created = self.workspace.edits.split(self.record["id"], self.entry["id"], **values)

@@ -11,8 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from helpdesk_tui.domain.display import when
-from helpdesk_tui.domain.field_values import RECORD_KIND_LABELS, field_name, shown_value
+from helpdesk_tui.domain.field_values import RECORD_KIND_LABELS, RELATION_LABELS, field_name, shown_value
 from helpdesk_tui.domain.statuses import status_label
+from helpdesk_tui.domain.turn import TURN_COLOURS, TURN_WORDS, turn
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.widgets.list_columns import time_left
 from helpdesk_tui.widgets.translated import literal
@@ -91,6 +92,11 @@ def render_title(data: dict[str, Any]) -> Text:
     title.append_text(literal(data.get("short_description"), one_line=True))
     if data.get("status"):
         title.append(f"  · {status_label(data['kind'], data['status'])}", style="bold yellow")
+    if data.get("kind") == "incident" and data.get("status"):
+        # R40: the list's dot, with what it means in words.
+        whose = turn(data["status"], data.get("waiting_on"))
+        words = _(TURN_WORDS[whose])
+        title.append("  ● " + words, style=TURN_COLOURS[whose])
     return title
 
 
@@ -171,6 +177,9 @@ def render_rows(data: dict[str, Any], key: str) -> RenderableType:
             value = row.get(f)
             if f == "kind":
                 value = _(RECORD_KIND_LABELS.get(value, value))
+                relation = RELATION_LABELS.get(row.get("relation") or "")
+                if relation is not None:
+                    value = " · ".join((value, _(relation)))
             elif f == "status":
                 kind = "task" if key != "related" else row.get("kind", "")
                 value = status_label(kind, value) if kind in ("task", "incident") else ""

@@ -195,7 +195,8 @@ class Incident(SQLModel, table=True):
     solution: str | None = None
     reason_code: str | None = None
     configuration_item_id: int | None = fk("configuration_item.id")
-    # R40: whose turn it is: "desk" (the caller wrote last and waits for us) or "caller".
+    # R40: whose turn it is, from the last message: "desk" (the client wrote last), "caller" (the
+    # desk did), "nobody" (closed); domain/turn.py reads it with the status for the coloured dot.
     waiting_on: str = "desk"
     created_at: datetime = when()
     updated_at: datetime = when()

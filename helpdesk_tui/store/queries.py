@@ -230,7 +230,9 @@ def page_statement(
     if spec.order is not None:
         stmt = stmt.add_columns(spec.order.label(cursor_column(spec.name)))
     if src.kind == "incident":
-        stmt = stmt.add_columns(Incident.waiting_on.label("waiting_on"))
+        # Whose turn (R40) is read from the status beside it, whichever columns are listed.
+        stmt = stmt.add_columns(Incident.waiting_on.label("waiting_on"),
+                                *(() if "status" in src.columns else (Incident.status.label("status"),)))
     cursor = before if backwards else (after or start)
     conds = [] if where is None else [where]
     if cursor is not None:

@@ -129,7 +129,7 @@ def incident_detail(session: Session, incident: Incident, viewer_id: int | None 
         target = session.get(model, link.to_id) if model else None
         title = getattr(target, "short_description", None) or getattr(target, "title", "")
         links.append({"kind": link.to_kind, "id": link.to_id, "number": getattr(target, "number", None), "title": title,
-                      "status": getattr(target, "status", None)})
+                      "status": getattr(target, "status", None), "relation": link.relation})
     return {
         "id": incident.id,
         "number": incident.number,

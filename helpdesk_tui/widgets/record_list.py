@@ -17,6 +17,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from helpdesk_tui.domain.display import number
+from helpdesk_tui.domain.turn import turn as whose_turn
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.widgets import list_columns as cols
 from helpdesk_tui.widgets.list_window import GroupState, ListWindow
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
     from helpdesk_tui.desk.workspace import ListQuery, Workspace
 
 PAGE = 100
-TURN_CLASS = {"desk": "turn-desk", "caller": "turn-wait", "vendor": "turn-wait", "nobody": "turn-closed"}
+# R40's dot (domain/turn.py): green, yellow, red, grey.
+TURN_CLASS = {"client_wrote": "turn-desk", "details": "turn-wait", "confirm": "turn-confirm", "closed": "turn-closed"}
 
 
 @dataclass
@@ -43,7 +45,8 @@ class _Arrived(Message):
 class RecordList(SaysFailures, TranslatedBindings, Widget, can_focus=True):
     COMPONENT_CLASSES = {
         "record-list--header", "record-list--cursor", "record-list--p1", "record-list--unread",
-        "record-list--turn-desk", "record-list--turn-wait", "record-list--turn-closed", "record-list--group",
+        "record-list--turn-desk", "record-list--turn-wait", "record-list--turn-confirm", "record-list--turn-closed",
+        "record-list--group",
         "record-list--sla-warning", "record-list--sla-breach", "record-list--status",
     }
     DEFAULT_CSS = """
@@ -55,6 +58,7 @@ class RecordList(SaysFailures, TranslatedBindings, Widget, can_focus=True):
     RecordList > .record-list--unread { color: $primary; }
     RecordList > .record-list--turn-desk { color: $success; }
     RecordList > .record-list--turn-wait { color: $warning; }
+    RecordList > .record-list--turn-confirm { color: $error; }
     RecordList > .record-list--turn-closed { color: $text-muted; }
     RecordList > .record-list--group { text-style: bold; color: $secondary; }
     RecordList > .record-list--sla-warning { color: $warning; }
@@ -380,7 +384,7 @@ class RecordList(SaysFailures, TranslatedBindings, Widget, can_focus=True):
         if row.get("priority") == 1:
             style = style + self._style("p1")
         segments = [Segment("▌" if row.get("unread") else " ", style + self._style("unread"))]
-        turn = TURN_CLASS.get(row.get("waiting_on") or "")
+        turn = TURN_CLASS[whose_turn(row.get("status"), row["waiting_on"])] if "waiting_on" in row else None
         segments.append(Segment("●" if turn else " ", style + (self._style(turn) if turn else Style())))
         for column, col_width in self._columns():
             cell_style = style
