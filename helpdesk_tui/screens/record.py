@@ -65,6 +65,7 @@ class RecordScreen(RequestActions, SaysFailures, TranslatedBindings, Screen[None
         Binding("k", "new_task", N_("New task"), id="record.new_task"),
         Binding("E", "edit_words", N_("Edit"), id="record.edit"),
         Binding("o", "assign", N_("Assign"), id="record.assign"),
+        Binding("i", "criticality", N_("Criticality and channel"), id="record.criticality"),
         Binding("v", "vendor_task", N_("External task"), id="record.vendor_task"),
         Binding("A", "move_task('accept')", N_("Accept"), id="record.accept_task"),
         Binding("C", "move_task('complete')", N_("Complete"), id="record.complete_task"),
@@ -247,7 +248,7 @@ class RecordScreen(RequestActions, SaysFailures, TranslatedBindings, Screen[None
         if action == "add_note" and self.kind == "task":
             return self.data is not None and self.data["status"] in ("open", "accepted")
         if action in ("change_status", "add_note", "classify", "change_priority", "new_task", "edit_words", "assign",
-                      "vendor_task"):
+                      "vendor_task", "criticality"):
             # R26: a closed or cancelled incident opens read-only.
             return self.kind == "incident" and self.data is not None \
                 and self.data["status"] not in ("closed", "cancelled")
@@ -353,6 +354,12 @@ class RecordScreen(RequestActions, SaysFailures, TranslatedBindings, Screen[None
             self.request_dialog("assign")
         elif self.data is not None:
             self.app.push_screen(AssignDialog(self.workspace, self.data), self._changed)
+
+    def action_criticality(self) -> None:
+        from helpdesk_tui.screens.record_edits import CriticalityDialog
+
+        if self.data is not None:
+            self.app.push_screen(CriticalityDialog(self.workspace, self.data), self._changed)
 
     def action_vendor_task(self) -> None:
         from helpdesk_tui.screens.record_edits import VendorTaskDialog
