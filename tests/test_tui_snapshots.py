@@ -202,6 +202,33 @@ def test_new_incident_form(frozen, snap_compare, lang):
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
+@pytest.mark.parametrize("size", [(120, 50), (80, 24)], ids=["120x50", "80x24"])
+def test_new_incident_form_urgent(frozen, snap_compare, lang, size):
+    """«Термінова» chosen and saved without a reason: the reason's choice is on show, the cursor in
+    it, and what it lacks is said under it (R35), in view also in a small SSH window."""
+    from helpdesk_tui.i18n import _
+
+    db, w, _made = frozen
+    set_language(lang)
+
+    async def ready(pilot):
+        await new_incident_for_olena(pilot)
+        form = pilot.app.screen
+        await pilot.press("enter", *"Не працює каса у всіх")
+        await wait_for(pilot, lambda: str(form.query_one("#related-hint").render()) == _("Nothing similar yet."),
+                       what="the related items' answer")
+        await wait_for(pilot, lambda: len(form.query_one("#group")._options) > 1, what="the groups")
+        form.query_one("#group").value = w.first_line.id
+        form.query_one("#criticality").focus()
+        await pilot.press("enter", "end", "enter", "ctrl+s")
+        await wait_for(pilot, lambda: form.query_one("#urgent_reason-error").display, what="the reason's message")
+        steady_cursor(pilot)
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
 @pytest.mark.parametrize("step", ["panel", "preview"])
 def test_related_items(frozen, snap_compare, lang, step):
     from helpdesk_tui.desk import knowledge
@@ -229,22 +256,23 @@ def test_related_items(frozen, snap_compare, lang, step):
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
 @pytest.mark.parametrize("dialog", ["resolved", "info_needed", "cancelled", "third_party", "note", "classify", "task",
-                                    "priority"])
+                                    "priority", "criticality"])
 def test_incident_dialogs(frozen, snap_compare, lang, dialog):
     db, _w, made = frozen
     set_language(lang)
 
     async def ready(pilot):
         await open_my_registered(pilot, made)
-        if dialog in ("note", "classify", "task", "priority"):
-            await pilot.press({"note": "a", "classify": "c", "task": "k", "priority": "P"}[dialog])
+        if dialog in ("note", "classify", "task", "priority", "criticality"):
+            await pilot.press({"note": "a", "classify": "c", "task": "k", "priority": "P", "criticality": "i"}[dialog])
         else:
             await pilot.press("t")
             await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "ChoiceDialog")
             values = [v for v, _label in pilot.app.screen.choices]
             await pilot.press("home", *(["down"] * values.index(dialog)), "enter")
         await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ in (
-            "StatusDialog", "NoteDialog", "ClassifyDialog", "TaskDialog", "VendorDialog", "PriorityDialog"))
+            "StatusDialog", "NoteDialog", "ClassifyDialog", "TaskDialog", "VendorDialog", "PriorityDialog",
+            "CriticalityDialog"))
         if dialog == "third_party":
             await wait_for(pilot, lambda: len(pilot.app.screen.query_one("#vendor")._options) > 1)
         if dialog == "classify":  # what the channel and the registration set is filled in (R19)

@@ -130,6 +130,8 @@ def incident_show(number: Number, as_json: JsonOpt = False) -> None:
         (_("Service"), d["service"]), (_("Category"), d["category"]),
         (_("Impact"), level_label(d["impact"])), (_("Urgency"), level_label(d["urgency"])),
         (_("Priority"), priority_label(d["priority"]) + (" " + _("(changed by hand)") if d["priority_overridden"] else "")),
+        *([(_("Criticality"), shown_value("criticality", d["criticality"]))] if d["criticality"] else []),
+        *([(_("Reason for urgency"), shown_value("urgent_reason", d["urgent_reason"]))] if d["urgent_reason"] else []),
         (_("Work group"), d["group"]), (_("Owner"), d["owner"]),
         (_("Created"), when(d["created_at"])),
         (_("Response"), _clock_text(d["sla"]["response"])),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from helpdesk_tui.cli.output import emit_json, say, table
+from helpdesk_tui.domain.field_values import shown_value
 from helpdesk_tui.domain.priority import priority_label
 from helpdesk_tui.domain.statuses import status_label
 from helpdesk_tui.i18n import _
@@ -38,6 +39,8 @@ def print_page(kind: str, page: queries.Page, *, as_json: bool, title: str | Non
                 v = status_label(kind, v)
             elif n == "priority":
                 v = priority_label(v)
+            elif n == "criticality":
+                v = shown_value(n, v) if v else None
             elif n == "number" and r.get("unread"):
                 v = f"▌{v}"
             values.append(v)

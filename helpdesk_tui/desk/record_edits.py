@@ -1,7 +1,7 @@
 """What the record view changes besides the status (the TUI's side of the CLI's `incident
-update`, `assign`, `vendor-task`, `split` and a task's comment): an incident's words, its work
-group and owner, a vendor's task without a status change, a question split off into an incident
-of its own, the configuration items to resolve with."""
+update`, `assign`, `vendor-task`, `split` and a task's comment): an incident's words, its
+criticality and channel, its work group and owner, a vendor's task without a status change, a
+question split off into an incident of its own, the configuration items to resolve with."""
 
 from __future__ import annotations
 
@@ -41,6 +41,15 @@ class RecordEdits:
             incidents.update_incident(session, self._actor(session), self._incident(session, record_id),
                                       expected_version=expected_version, short_description=short_description,
                                       description=description)
+
+    def change_criticality(self, record_id: int, *, criticality: str | None, urgent_reason: str | None,
+                           channel: str, expected_version: int | None) -> None:
+        """R34, R35, R37: the criticality (an urgent one with its reason) and the channel; the
+        SLA targets follow the criticality."""
+        with self.db.write() as session:
+            incidents.update_incident(session, self._actor(session), self._incident(session, record_id),
+                                      expected_version=expected_version, criticality=criticality,
+                                      urgent_reason=urgent_reason, channel=channel)
 
     def assign(self, record_id: int, *, group_id: int | None, owner_id: int | None,
                expected_version: int | None) -> None:

@@ -189,10 +189,12 @@ class Workspace:
                 .distinct().order_by(Person.sort_key, Person.id)).scalars()]
 
     def register(self, *, caller_id: int | None, short_description: str, description: str = "",
-                 group_id: int | None = None, owner_id: int | None = None,
+                 group_id: int | None = None, owner_id: int | None = None, channel: str = "phone",
+                 criticality: str | None = None, urgent_reason: str | None = None,
                  links: tuple[tuple[str, int], ...] = (), solution_from: tuple[str, int] | None = None) -> dict[str, Any]:
-        """Register an incident taken by phone, with the related items chosen while typing (R4);
-        its number, id and SLA targets (R6). One transaction: all of it or none."""
+        """Register an incident taken on the line or typed from a message (R37: its channel), with
+        its criticality (R34, R35) and the related items chosen while typing (R4); its number, id
+        and SLA targets (R6). One transaction: all of it or none."""
         from helpdesk_tui.desk.incidents import register_incident
         from helpdesk_tui.desk.knowledge import reuse_solution
         from helpdesk_tui.desk.notes import link_records
@@ -203,9 +205,10 @@ class Workspace:
             actor = self._person(session)
             incident = register_incident(
                 session, actor, short_description=short_description, description=description,
-                caller=session.get(Person, caller_id) if caller_id else None, channel=Channel.PHONE,
+                caller=session.get(Person, caller_id) if caller_id else None, channel=Channel(channel),
                 group=session.get(WorkGroup, group_id) if group_id else None,
-                owner=session.get(Person, owner_id) if owner_id else None)
+                owner=session.get(Person, owner_id) if owner_id else None,
+                criticality=criticality, urgent_reason=urgent_reason)
             for kind, target in links:
                 link_records(session, actor, incident, to_kind=kind, to_id=target)
             if solution_from is not None:

@@ -10,10 +10,12 @@ people by their full names, linked records by kind and number.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
 from helpdesk_tui.domain.display import when
+from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.domain.lifecycle import FIELD_LABELS
 from helpdesk_tui.domain.priority import level_label, priority_label
 from helpdesk_tui.domain.statuses import (
@@ -24,9 +26,11 @@ from helpdesk_tui.domain.statuses import (
     ROLE_LABELS,
     TASK_STATUS_LABELS,
     TICKET_KIND_LABELS,
+    names_in_all_languages,
 )
 from helpdesk_tui.domain.requests import REQUEST_STATUS_LABELS
-from helpdesk_tui.i18n import N_, _, label_of
+from helpdesk_tui.domain.sla import URGENT_REASONS
+from helpdesk_tui.i18n import LANGUAGES, N_, _, label_of, translator
 
 EMPTY = "—"
 
@@ -107,6 +111,7 @@ _LABELS: dict[str, Mapping[str, str]] = {
     "reason_code": REASON_CODE_LABELS,
     "criticality": CRITICALITY_LABELS,
     "kind": TICKET_KIND_LABELS,
+    "urgent_reason": URGENT_REASONS,
     "waiting_on": TURN_LABELS,
     "language": LANGUAGE_LABELS,
 }
@@ -235,3 +240,45 @@ def status_code(kind: str, text: str) -> str:
             if wanted == str(code) or wanted in names_in_all_languages(label, getattr(labels, "context", None)):
                 return str(code)
     return text.strip()
+
+
+# Filter fields whose values are codes named by a label (R13): «критичність:термінова».
+CHOSEN_BY_LABEL: dict[str, Mapping[str, str]] = {"channel": CHANNEL_LABELS, "criticality": CRITICALITY_LABELS}
+_WORD = re.compile(r"[^\W_]+")
+
+
+def coded_value(field: str, text: str) -> str:
+    """The code a typed value of `field` names: the code, its label in either language
+    («термінова», «Urgent», «urgent» → urgent), or a beginning of a word of just one label
+    («портал» → portal, «сайт» → web). Anything else is refused with the labels to choose from."""
+    labels = CHOSEN_BY_LABEL[field]
+    wanted = " ".join(text.strip().casefold().split())
+    for code, label in labels.items():
+        if wanted == str(code) or wanted in names_in_all_languages(label):
+            return str(code)
+    if wanted:
+        begun = {str(code) for code, label in labels.items()
+                 for lang in LANGUAGES for word in _WORD.findall(translator(lang)(label).casefold())
+                 if word.startswith(wanted)}
+        if len(begun) == 1:
+            return begun.pop()
+    raise RuleViolation(_("{field}: no value «{value}»; one of: {names}").format(
+        field=field_name(field), value=text, names=", ".join(_(label) for label in labels.values())), field="filter")
+
+
+# Fields a saved search keeps as codes, so that it reads the same in either language.
+KEPT_AS_CODES = frozenset({"status", *CHOSEN_BY_LABEL})
+
+
+def kept_value(kind: str, field: str, text: str) -> str:
+    """What a saved search keeps for a value typed in its editor: the code a status, criticality
+    or channel name means, in either language; any other text as typed, an unknown name too (the
+    filter then says what it could be)."""
+    if field == "status":
+        return status_code(kind, text)
+    if field in CHOSEN_BY_LABEL:
+        try:
+            return coded_value(field, text)
+        except RuleViolation:
+            return text.strip()
+    return text

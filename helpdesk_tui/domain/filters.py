@@ -1,6 +1,6 @@
 """The filter language shared by the typed filter line, quick filters and saved searches (R13–R15).
 
-    status:Зареєстровано group:"Перша лінія" priority<=2 -owner:me принтер
+    status:Зареєстровано group:"Перша лінія" priority<=2 -owner:me критичність:термінова принтер
 
 `field:value` is equality, `field:a,b` is one of several, `field~text` contains, `-field:value`
 negates, `field:` alone is empty, comparisons `< <= > >=`; bare words are free text. Field names
@@ -34,6 +34,7 @@ FIELD_ALIASES: dict[str, str] = {
     "сервіс": "service",
     "категорія": "category",
     "канал": "channel",
+    "критичність": "criticality",
     "номер": "number",
     "опис": "description",
     "короткий_опис": "short_description",

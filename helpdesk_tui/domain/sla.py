@@ -59,7 +59,8 @@ def check_urgent_reason(criticality: str | None, reason: str | None) -> None:
     if criticality == Criticality.URGENT.value:
         if reason not in URGENT_REASONS:
             raise RuleViolation(
-                _("An urgent request must name its reason: {reasons}").format(reasons=", ".join(URGENT_REASONS)),
+                _("An urgent request must name its reason: {reasons}").format(
+                    reasons="; ".join(code + " (" + _(label) + ")" for code, label in URGENT_REASONS.items())),
                 field="urgent_reason",
             )
     elif criticality is not None and criticality not in {c.value for c in Criticality}:

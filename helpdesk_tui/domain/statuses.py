@@ -107,6 +107,10 @@ CHANNEL_LABELS: dict[Channel, str] = {
     Channel.MESSENGER: N_("Messenger"),
     Channel.WALK_IN: N_("In person"),
 }
+# The order a choice offers them in: the seed's (phone, messenger, the site, the portal, e-mail),
+# then what it does not name.
+CHANNEL_ORDER: tuple[Channel, ...] = (Channel.PHONE, Channel.MESSENGER, Channel.WEB, Channel.PORTAL, Channel.EMAIL,
+                                      Channel.WALK_IN)
 
 
 class ReasonCode(StrEnum):

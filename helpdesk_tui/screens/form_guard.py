@@ -4,7 +4,9 @@
   "Something" is any difference from what the form showed when it opened (or when its data
   arrived): a field prefilled for the analyst is not their work until they change it.
 - A message about what the form lacks follows the fields: it is checked again at every change,
-  says what is still missing, and goes away once nothing is.
+  says what is still missing, and goes away once nothing is. It is said under its field when the
+  form has a place there (a Label `#<field>-error.under-field`), else at the foot of the form:
+  in one place, never in both.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class FormGuard:
 
     DISCARD_QUESTION = N_("Discard what you typed?")
     ERROR_LABEL = "#error"
+    # A form whose foot message sits between fields takes no line for it while there is none.
+    FOOT_FOLDS = False
     _baseline: Any = None
     _following = False  # a message about missing fields is on show and follows the fields
 
@@ -83,8 +87,22 @@ class FormGuard:
     def problem(self) -> Problem | None:
         return None
 
-    def say(self, message: str) -> None:
-        self.query_one(self.ERROR_LABEL, Label).update(literal(message))  # type: ignore[attr-defined]
+    def say(self, message: str, field: str | None = None) -> None:
+        foot = self.query_one(self.ERROR_LABEL, Label)  # type: ignore[attr-defined]
+        # A field named by the desk may be no widget's id (nor a valid one): then the foot says it.
+        named = bool(field) and field.replace("_", "").replace("-", "").isalnum()  # type: ignore[union-attr]
+        under = self.query(f"#{field}-error.under-field").results(Label) if named else iter(())  # type: ignore[attr-defined]
+        target = next(under, foot)
+        for label in self.query("Label.under-field").results(Label):  # type: ignore[attr-defined]
+            label.display = label is target and bool(message)  # no blank line under a field that is right
+        for label in (foot, *self.query("Label.under-field").results(Label)):  # type: ignore[attr-defined]
+            if label is not target:
+                label.update("")
+        target.update(literal(message))
+        if self.FOOT_FOLDS:
+            foot.display = target is foot and bool(message)
+        if target is not foot and message:
+            target.scroll_visible()  # the field went into view on focus; its message is below it
 
     def check(self) -> bool:
         """True when nothing is missing; otherwise say what is, go to that field, and keep the
@@ -94,7 +112,7 @@ class FormGuard:
         if problem is None:
             return True
         message, field = problem
-        self.say(message)
+        self.say(message, field)
         if field:
             self.query_one(f"#{field}").focus()  # type: ignore[attr-defined]
         return False
@@ -105,7 +123,10 @@ class FormGuard:
             return
         problem = self.problem()
         self._following = problem is not None
-        self.say(problem[0] if problem else "")
+        if problem is None:
+            self.say("")
+        else:
+            self.say(*problem)
 
     def _on_input_changed(self) -> None:
         self.follow()

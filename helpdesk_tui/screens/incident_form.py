@@ -1,5 +1,6 @@
 """«Інцидент» → «Новий» (R3): the caller is on the line. Caller, short description, description,
-work group and owner; Ctrl+S saves and opens the new incident with its SLA targets (R6) and
+work group and owner, criticality (with its reason when urgent, R34, R35) and the channel it came
+by (R37, the phone unless chosen otherwise); Ctrl+S saves and opens the new incident with its SLA targets (R6) and
 the journal with the notifications queued (R5). Nothing typed is lost on a refusal.
 
 Beside the form, the related-items panel (R4) follows the short description as it is typed:
@@ -13,7 +14,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
@@ -27,6 +27,7 @@ from helpdesk_tui.domain.lifecycle import assignment_missing
 from helpdesk_tui.domain.search_terms import SearchHit
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.form_guard import FormGuard, Problem
+from helpdesk_tui.widgets.criticality_fields import CriticalityFields
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.person_picker import PersonPicker
 from helpdesk_tui.widgets.related_panel import MARK_LINKED, MARK_SOLUTION, RelatedPanel
@@ -49,9 +50,10 @@ class IncidentFormScreen(FormGuard, SaysFailures, TranslatedBindings, Screen[Non
     IncidentFormScreen .title { text-style: bold; margin: 1 0 0 0; }
     IncidentFormScreen .field { margin-top: 1; color: $text-muted; }
     IncidentFormScreen TextArea { height: 6; }
-    IncidentFormScreen #error { color: $error; margin-top: 1; width: 100%; }
+    IncidentFormScreen #error { color: $error; margin-top: 1; width: 100%; display: none; }
     """
     DISCARD_QUESTION = N_("Discard this new incident?")
+    FOOT_FOLDS = True
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Save"), id="form.save", priority=True),
         Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
@@ -94,7 +96,10 @@ class IncidentFormScreen(FormGuard, SaysFailures, TranslatedBindings, Screen[Non
             yield Select([], prompt=_("Choose a work group"), id="group", type_to_search=True)
             yield Label(_("Owner"), classes="field")
             yield Select([], prompt=_("Nobody yet"), id="owner", type_to_search=True)
+            # What the form lacks is said right under the assignment, where it mostly is; the
+            # reason for urgency has its message under its own field.
             yield Label("", id="error")
+            yield CriticalityFields(id="profile")
 
     def on_mount(self) -> None:
         self.query_one(StatusHeader).set_user(self.workspace.who.full_name, self.workspace.role.label)
@@ -254,12 +259,13 @@ class IncidentFormScreen(FormGuard, SaysFailures, TranslatedBindings, Screen[Non
             return _("A short description is required"), "short"
         if not any(isinstance(self.query_one(f"#{name}", Select).value, int) for name in ("group", "owner")):
             return assignment_missing(), "group"
-        return None
+        return self.query_one(CriticalityFields).problem()
 
     def _say(self, message: str, field: str | None = None) -> None:
-        self.say(message)
+        self.say(message, field)
         target = {"caller": "#caller-search", "short_description": "#short", "description": "#description",
-                  "group": "#group", "owner": "#owner"}.get(field or "")
+                  "group": "#group", "owner": "#owner", "criticality": "#criticality",
+                  "urgent_reason": "#urgent_reason", "channel": "#channel"}.get(field or "")
         if target:
             self.query_one(target).focus()
 
@@ -270,11 +276,12 @@ class IncidentFormScreen(FormGuard, SaysFailures, TranslatedBindings, Screen[Non
         short = self.query_one("#short", Input).value.strip()
         group, owner = self.query_one("#group", Select).value, self.query_one("#owner", Select).value
         self.saving = True
-        self.query_one("#error", Label).update(Text(_("Saving…")))
+        self.say(_("Saving…"))
         self._save(dict(caller_id=caller.id, short_description=short,
                         description=self.query_one("#description", TextBox).text,
                         group_id=group if isinstance(group, int) else None,
                         owner_id=owner if isinstance(owner, int) else None,
+                        **self.query_one(CriticalityFields).values(),
                         links=tuple(k for k in self.links if k != self.solution_from),
                         solution_from=self.solution_from))
 

@@ -68,6 +68,7 @@ class RecordScreen(RequestActions, TimeActions, SaysFailures, TranslatedBindings
         Binding("k", "new_task", N_("New task"), id="record.new_task"),
         Binding("E", "edit_words", N_("Edit"), id="record.edit"),
         Binding("o", "assign", N_("Assign"), id="record.assign"),
+        Binding("i", "criticality", N_("Criticality and channel"), id="record.criticality"),
         Binding("v", "vendor_task", N_("External task"), id="record.vendor_task"),
         Binding("s", "split", N_("Split off"), id="record.split"),
         Binding("A", "move_task('accept')", N_("Accept"), id="record.accept_task"),
@@ -273,7 +274,7 @@ class RecordScreen(RequestActions, TimeActions, SaysFailures, TranslatedBindings
         if action == "add_note" and self.kind == "task":
             return self.data is not None and self.data["status"] in ("open", "accepted")
         if action in ("change_status", "add_note", "classify", "change_priority", "new_task", "edit_words", "assign",
-                      "vendor_task", "split"):
+                      "vendor_task", "split", "criticality"):
             # R26: a closed or cancelled incident opens read-only.
             return self.kind == "incident" and self.data is not None \
                 and self.data["status"] not in ("closed", "cancelled")
@@ -379,6 +380,12 @@ class RecordScreen(RequestActions, TimeActions, SaysFailures, TranslatedBindings
             self.request_dialog("assign")
         elif self.data is not None:
             self.app.push_screen(AssignDialog(self.workspace, self.data), self._changed)
+
+    def action_criticality(self) -> None:
+        from helpdesk_tui.screens.record_edits import CriticalityDialog
+
+        if self.data is not None:
+            self.app.push_screen(CriticalityDialog(self.workspace, self.data), self._changed)
 
     def action_vendor_task(self) -> None:
         from helpdesk_tui.screens.record_edits import VendorTaskDialog

@@ -1,7 +1,7 @@
-"""Dialogs for the record view's everyday corrections (R3, R21, R24, R38): the incident's words,
-its work group and owner, a vendor's task without a status change, a comment on a task, a
-question split off into an incident of its own. Each saves through desk/record_edits.py; a
-refusal keeps what was typed (incident_dialogs' base)."""
+"""Dialogs for the record view's everyday corrections (R3, R21, R24, R34–R38): the incident's
+words, its criticality and channel, its work group and owner, a vendor's task without a status
+change, a comment on a task, a question split off into an incident of its own. Each saves
+through desk/record_edits.py; a refusal keeps what was typed (incident_dialogs' base)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.lifecycle import field_label
-from helpdesk_tui.domain.statuses import SPLITTABLE_KINDS
+from helpdesk_tui.domain.statuses import SPLITTABLE_KINDS, Channel
 from helpdesk_tui.domain.text import entry_title, printable
 from helpdesk_tui.i18n import _
 from helpdesk_tui.screens.form_guard import Problem
 from helpdesk_tui.screens.saving_dialog import DIALOG_FORM_CSS, SavingDialog
+from helpdesk_tui.widgets.criticality_fields import CriticalityFields
 from helpdesk_tui.widgets.key_bar import KeyBar
 from helpdesk_tui.widgets.translated import literal
 
@@ -60,6 +61,33 @@ class EditWordsDialog(SavingDialog):
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.edits.update_words(self.record["id"], expected_version=self.version, **values)
+
+
+class CriticalityDialog(SavingDialog):
+    """The criticality (R34), the reason an urgent incident names (R35) and its channel (R37)."""
+
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="CriticalityDialog")
+
+    def compose(self) -> ComposeResult:
+        record = self.record
+        with Vertical():
+            yield Label(_title(record, _("Criticality and channel")), classes="title")
+            yield CriticalityFields(criticality=record.get("criticality"), urgent_reason=record.get("urgent_reason"),
+                                    channel=record.get("channel") or Channel.PHONE.value, id="profile")
+            yield Label("", id="error")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#criticality").focus()
+
+    def problem(self) -> Problem | None:
+        return self.query_one(CriticalityFields).problem()
+
+    def values(self) -> dict[str, Any]:
+        return self.query_one(CriticalityFields).values()
+
+    def write(self, values: dict[str, Any]) -> None:
+        self.workspace.edits.change_criticality(self.record["id"], expected_version=self.version, **values)
 
 
 class AssignDialog(SavingDialog):

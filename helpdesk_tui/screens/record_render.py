@@ -20,7 +20,8 @@ from helpdesk_tui.widgets.translated import literal
 
 FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "incident": (
-        ("status", N_("Status")), ("priority", N_("Priority")), ("caller", N_("Caller")),
+        ("status", N_("Status")), ("priority", N_("Priority")), ("criticality", N_("Criticality")),
+        ("urgent_reason", N_("Reason for urgency")), ("caller", N_("Caller")),
         ("organisation", N_("Organisation")), ("channel", N_("Channel")), ("service", N_("Service")),
         ("category", N_("Category")), ("group", N_("Work group")), ("owner", N_("Owner")),
         ("impact", N_("Impact")), ("urgency", N_("Urgency")), ("created_at", N_("Created")),
@@ -56,8 +57,13 @@ def field_label(name: str) -> str:
     return field_name(name)
 
 
+# Values too long for half a line (a reason for urgency is a sentence): a line of their own under
+# the pairs of fields.
+_WIDE = frozenset({"urgent_reason"})
+
 # Record fields shown by their labels (the rest are names, texts and numbers already).
-_LABELLED = frozenset({"channel", "reason_code", "priority", "impact", "urgency", "criticality", "waiting_on"})
+_LABELLED = frozenset({"channel", "reason_code", "priority", "impact", "urgency", "criticality", "urgent_reason",
+                       "waiting_on"})
 
 
 def _value(kind: str, name: str, value: Any) -> str:
@@ -109,12 +115,17 @@ def render_details(data: dict[str, Any], journal_filter: int = 0) -> RenderableT
     grid.add_column(ratio=1)
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1)
-    shown = [(label, _value(kind, name, data.get(name))) for name, label in FIELDS[kind] if data.get(name) not in (None, "")]
+    filled = [(name, label) for name, label in FIELDS[kind] if data.get(name) not in (None, "")]
+    shown = [(label, _value(kind, name, data.get(name))) for name, label in filled if name not in _WIDE]
     for i in range(0, len(shown), 2):
         left, right = shown[i], shown[i + 1] if i + 1 < len(shown) else ("", "")
         grid.add_row(Text(_(left[0])), literal(left[1], one_line=True),
                      Text(_(right[0]) if right[0] else ""), literal(right[1], one_line=True))
     parts: list[RenderableType] = [grid]
+    for name, label in filled:
+        if name in _WIDE:
+            parts.append(Text(_(label), style="bold").append("  ").append_text(
+                literal(_value(kind, name, data[name]), one_line=True)))
     for name, label in TEXTS[kind]:
         if data.get(name):
             parts += [Text(""), Text(_(label), style="bold underline"), literal(data[name])]

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from helpdesk_tui.domain.listing import ListQuery, SearchInfo
 from helpdesk_tui.domain.errors import DeskError
-from helpdesk_tui.domain.field_values import filter_value, status_code
+from helpdesk_tui.domain.field_values import KEPT_AS_CODES, filter_value, kept_value
 from helpdesk_tui.domain.filters import Condition, Filter, format_filter
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.dialogs import ConfirmDialog, PromptDialog
@@ -176,7 +176,8 @@ class ValueSuggester(Suggester):
         if not last:
             return None
         found = await asyncio.to_thread(self.workspace.values, self.kind, self.field, last)
-        for candidate, _label in found:
+        # A coded value completes from its name too («Терм» → «Термінова»), as the row shows it.
+        for candidate in (text for code, label in found for text in (label, code) if text):
             if candidate.casefold().startswith(last.casefold()) and candidate.startswith(last) and candidate != last:
                 return value + candidate[len(last):]
         return None
@@ -202,8 +203,9 @@ class ConditionRow(Horizontal):
                      allow_blank=False, classes="field")
         yield Select([(_(label), op) for op, label in OPERATORS], value=c.op, allow_blank=False, classes="op")
         values = c.value if isinstance(c.value, list) else [c.value] if c.value else []
-        # Statuses by their names: the filter takes them, and they are what the analyst knows.
-        value = ",".join(filter_value(self.kind, c.field, v) if c.field == "status" else v for v in values)
+        # Statuses, criticalities, channels by their names: the filter takes them, and they are
+        # what the analyst knows.
+        value = ",".join(filter_value(self.kind, c.field, v) if c.field in KEPT_AS_CODES else v for v in values)
         yield TextField(value=value, placeholder=_("value"), classes="value",
                     suggester=ValueSuggester(self.workspace, self.kind, c.field))
         yield Button("✕", classes="remove")
@@ -226,11 +228,11 @@ class ConditionRow(Horizontal):
         if op in ("empty", "not empty"):
             return Condition(field, op)
         values = [v.strip() for v in text.split(",") if v.strip()]
-        if field == "status":  # kept as codes, so the search reads the same in either language
-            values = [status_code(self.kind, v) for v in values]
+        if field in KEPT_AS_CODES:  # kept as codes, so the search reads the same in either language
+            values = [kept_value(self.kind, field, v) for v in values]
         if op in ("in", "not in"):
             return Condition(field, op, values)
-        return Condition(field, op, ",".join(values) if field == "status" else text)
+        return Condition(field, op, ",".join(values) if field in KEPT_AS_CODES else text)
 
 
 class SearchEditor(FormGuard, SaysFailures, TranslatedBindings, ModalScreen[SearchInfo | None]):

@@ -9,7 +9,14 @@ from sqlalchemy import ColumnElement, func, select
 from sqlmodel import Session
 
 from helpdesk_tui.domain.requests import RequestStatus
-from helpdesk_tui.domain.statuses import INCIDENT_STATUS_LABELS, Channel, TASK_STATUS_LABELS, IncidentStatus, TaskStatus
+from helpdesk_tui.domain.statuses import (
+    CHANNEL_ORDER,
+    INCIDENT_STATUS_LABELS,
+    TASK_STATUS_LABELS,
+    Criticality,
+    IncidentStatus,
+    TaskStatus,
+)
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.filtering import _fold, _like_pattern
 from helpdesk_tui.store.models import Person
@@ -30,7 +37,9 @@ def _fixed(kind: str, field: str) -> list[tuple[str, str]] | None:
     if field in ("priority", "impact", "urgency"):
         return [(str(n), str(n)) for n in range(1, 6 if field == "priority" else 4)]
     if field == "channel":
-        return [(c.value, c.label) for c in Channel]
+        return [(c.value, c.label) for c in CHANNEL_ORDER]
+    if field == "criticality":
+        return [(c.value, c.label) for c in Criticality]
     if field == "waiting_on":
         return [(w, w) for w in WAITING_ON]
     return None

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
 from sqlmodel import Session
 
 from helpdesk_tui.domain.errors import RuleViolation
-from helpdesk_tui.domain.field_values import field_name
+from helpdesk_tui.domain.field_values import CHOSEN_BY_LABEL, coded_value, field_name
 from helpdesk_tui.domain.filters import Condition, Filter
 from helpdesk_tui.domain.requests import CONTEXT, REQUEST_STATUS_LABELS, RequestStatus
 from helpdesk_tui.domain.statuses import (
@@ -84,6 +84,8 @@ def _typed(src: Source, name: str, value: str) -> Any:
 
             moment = moment.replace(tzinfo=ZoneInfo("Europe/Kyiv"))
         return moment
+    if name in CHOSEN_BY_LABEL:
+        return coded_value(name, value)
     if name == "number":
         return value.upper()
     return value

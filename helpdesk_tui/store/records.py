@@ -153,6 +153,8 @@ def incident_detail(session: Session, incident: Incident, viewer_id: int | None 
         "urgency": incident.urgency,
         "priority": incident.priority,
         "priority_overridden": incident.priority_overridden,
+        "criticality": incident.criticality,
+        "urgent_reason": incident.urgent_reason,
         "group": _name(session, WorkGroup, incident.group_id),
         "owner": _name(session, Person, incident.owner_id, "full_name"),
         "owner_login": _name(session, Person, incident.owner_id, "login"),

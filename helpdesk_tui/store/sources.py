@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from helpdesk_tui.domain.errors import RuleViolation
+from helpdesk_tui.domain.statuses import Criticality
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import (
     CatalogItem,
@@ -140,6 +141,9 @@ INCIDENTS = Source(
         ColumnSpec("short_description", N_("Short description"), Incident.short_description, False),
         ColumnSpec("status", N_("Status"), Incident.status, False),
         ColumnSpec("priority", N_("Priority"), Incident.priority),
+        # Sorted by rank (low → urgent), not by the code's letters.
+        ColumnSpec("criticality", N_("Criticality"), Incident.criticality,
+                   order=case({c.value: rank for rank, c in enumerate(Criticality, 1)}, value=Incident.criticality)),
         # Sorted by the caller's key kept on the incident (ix_incident_caller_sort), never NULL
         # (collation.NOBODY): no join, no sort, a page of a million rows is an index range.
         replace(_person(_caller, Incident.caller_id, "caller", N_("Caller")), joined=False, order=Incident.caller_sort,
@@ -171,6 +175,7 @@ INCIDENTS = Source(
         "priority": Incident.priority,
         "impact": Incident.impact,
         "urgency": Incident.urgency,
+        "criticality": Incident.criticality,
         "channel": Incident.channel,
         "number": Incident.number,
         "short_description": Incident.short_description,

@@ -10,6 +10,7 @@ from rich.cells import cell_len, set_cell_size
 
 from helpdesk_tui.domain.clock import utcnow
 from helpdesk_tui.domain.display import when
+from helpdesk_tui.domain.field_values import shown_value
 from helpdesk_tui.domain.statuses import status_label
 from helpdesk_tui.domain.text import printable
 from helpdesk_tui.i18n import N_, _
@@ -31,13 +32,16 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "incident": (
         Column("number", N_("Number"), 10),
         Column("priority", N_("Pr."), 4, drop=3),
+        # R34: on from 100 columns («Термінова» fits). The channel is no column: wherever it fits the
+        # short description would lose more than it is worth; sorting, grouping and filtering reach it.
+        Column("criticality", N_("Crit."), 9, drop=5),
         Column("status", N_("Status"), 14, flex=1, drop=1),
         Column("short_description", N_("Short description"), 18, flex=4),
-        Column("caller", N_("Caller"), 14, flex=1, drop=5),
-        Column("group", N_("Work group"), 14, flex=1, drop=6),
+        Column("caller", N_("Caller"), 14, flex=1, drop=6),
+        Column("group", N_("Work group"), 14, flex=1, drop=7),
         Column("owner", N_("Owner"), 14, flex=1, drop=4),
         Column("resolution_due", N_("SLA"), 8, drop=2),
-        Column("updated_at", N_("Updated"), 16, drop=7),
+        Column("updated_at", N_("Updated"), 16, drop=8),
     ),
     "task": (
         Column("number", N_("Number"), 10),
@@ -110,6 +114,8 @@ def cell(kind: str, name: str, row: dict[str, Any]) -> str:
         return "" if value is None else str(value)
     if name in ("resolution_due",):
         return time_left(value)[0]
+    if name in ("criticality", "channel"):
+        return "" if value is None else shown_value(name, str(value), kind=kind)
     if isinstance(value, datetime):
         return when(value)
     if value is None:

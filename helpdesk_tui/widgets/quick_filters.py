@@ -15,8 +15,8 @@ from helpdesk_tui.domain.text import printable
 from helpdesk_tui.i18n import N_, _
 
 FIELDS = {
-    "incident": (("status", N_("Status")), ("priority", N_("Priority")), ("group", N_("Work group")),
-                 ("owner", N_("Owner"))),
+    "incident": (("status", N_("Status")), ("priority", N_("Priority")), ("criticality", N_("Criticality")),
+                 ("group", N_("Work group")), ("owner", N_("Owner"))),
     "task": (("status", N_("Status")), ("group", N_("Work group")), ("owner", N_("Owner"))),
     "service_request": (("status", N_("Status")), ("group", N_("Work group"))),
 }
