@@ -31,12 +31,12 @@ def statement(session: Session, actor: Person | None, organisation: Organisation
     desk_staff(session, actor)
     month = month_start(month)
     use = month_use(session, organisation.id, month)  # type: ignore[arg-type]
-    lines = _lines(session, organisation.id, month)  # type: ignore[arg-type]
-    tickets = sum(1 for line in lines if line.counted_minutes)
+    sums = _sums(session, organisation.id, month)  # type: ignore[arg-type]
+    lines = _lines(session, sums) if internal else []
     return Statement(client=organisation.name, month=month, subscription_minutes=use.included_minutes,
-                     used_minutes=use.used_minutes, outside_minutes=use.outside_minutes, tickets=tickets,
-                     lines=tuple(lines) if internal else (), desk=desk_details(),
-                     number=f"{month:%Y-%m}/{organisation.id}")
+                     used_minutes=use.used_minutes, outside_minutes=use.outside_minutes,
+                     tickets=sum(1 for _m, counted in sums.values() if counted), lines=tuple(lines),
+                     desk=desk_details(), number=f"{month:%Y-%m}/{organisation.id}")
 
 
 def statements(session: Session, actor: Person | None, month: date, *, internal: bool = False) -> list[Statement]:
@@ -48,32 +48,45 @@ def statements(session: Session, actor: Person | None, month: date, *, internal:
             for u in sorted(uses, key=lambda u: u.name.casefold())]
 
 
-def _lines(session: Session, organisation_id: int, month: date) -> list[StatementLine]:
+def _sums(session: Session, organisation_id: int, month: date) -> dict[tuple[str, int], tuple[int, int]]:
+    """{(kind, ticket id): (minutes, counted minutes)} of the client's month, from the (client,
+    date) index alone: the act needs only how many tickets, the report their rows."""
     counted = TimeEntry.billable & ~TimeEntry.change_request  # type: ignore[operator]
-    window = (TimeEntry.organisation_id == organisation_id, TimeEntry.work_date >= month,
-              TimeEntry.work_date < next_month(month))
-    total, in_count = func.sum(TimeEntry.minutes), func.coalesce(func.sum(TimeEntry.minutes).filter(counted), 0)
-    lines: list[StatementLine] = []
+    rows = session.execute(
+        select(TimeEntry.record_kind, TimeEntry.record_id, func.sum(TimeEntry.minutes),
+               func.coalesce(func.sum(TimeEntry.minutes).filter(counted), 0))
+        .where(TimeEntry.organisation_id == organisation_id, TimeEntry.work_date >= month,
+               TimeEntry.work_date < next_month(month))
+        .group_by(TimeEntry.record_kind, TimeEntry.record_id))
+    return {(kind, rid): (int(total), int(used)) for kind, rid, total, used in rows}
+
+
+def _lines(session: Session, sums: dict[tuple[str, int], tuple[int, int]]) -> list[StatementLine]:
+    """The report's rows: the tickets read by their keys, a few hundred at a time."""
     zone = settings.current().timezone
-    incidents = session.execute(
-        select(Incident.number, Incident.short_description, Incident.kind,
-               func.coalesce(Incident.resolved_at, Incident.closed_at), Incident.status, total, in_count)
-        .join(TimeEntry, (TimeEntry.record_kind == "incident") & (TimeEntry.record_id == Incident.id))
-        .where(*window)
-        .group_by(Incident.id, Incident.number, Incident.short_description, Incident.kind, Incident.resolved_at,
-                  Incident.closed_at, Incident.status))
-    for number, title, kind, done, status, minutes, used in incidents:
-        completed = local_date(done, zone) if done is not None and status != "cancelled" else None
-        lines.append(StatementLine(number, title, kind, completed, int(minutes), int(used)))
-    requests = session.execute(
-        select(ServiceRequest.number, ServiceRequest.short_description,
-               func.coalesce(ServiceRequest.implemented_at, ServiceRequest.closed_at), total, in_count)
-        .join(TimeEntry, (TimeEntry.record_kind == "service_request") & (TimeEntry.record_id == ServiceRequest.id))
-        .where(*window)
-        .group_by(ServiceRequest.id, ServiceRequest.number, ServiceRequest.short_description,
-                  ServiceRequest.implemented_at, ServiceRequest.closed_at))
-    for number, title, done, minutes, used in requests:
-        lines.append(StatementLine(number, title, "request", local_date(done, zone) if done else None,
-                                   int(minutes), int(used)))
+    lines: list[StatementLine] = []
+    incident_ids = [rid for kind, rid in sums if kind == "incident"]
+    request_ids = [rid for kind, rid in sums if kind == "service_request"]
+    for chunk in _chunks(incident_ids):
+        for rid, number, title, kind, resolved, closed, status in session.execute(
+                select(Incident.id, Incident.number, Incident.short_description, Incident.kind, Incident.resolved_at,
+                       Incident.closed_at, Incident.status).where(Incident.id.in_(chunk))):  # type: ignore[union-attr]
+            done = resolved or closed
+            completed = local_date(done, zone) if done is not None and status != "cancelled" else None
+            minutes, used = sums[("incident", rid)]
+            lines.append(StatementLine(number, title, kind, completed, minutes, used))
+    for chunk in _chunks(request_ids):
+        for rid, number, title, implemented, closed in session.execute(
+                select(ServiceRequest.id, ServiceRequest.number, ServiceRequest.short_description,
+                       ServiceRequest.implemented_at, ServiceRequest.closed_at)
+                .where(ServiceRequest.id.in_(chunk))):  # type: ignore[union-attr]
+            done = implemented or closed
+            minutes, used = sums[("service_request", rid)]
+            lines.append(StatementLine(number, title, "request", local_date(done, zone) if done else None,
+                                       minutes, used))
     # Completed first, by day; then what is still open; a ticket's number settles ties.
     return sorted(lines, key=lambda line: (line.completed_on is None, line.completed_on or date.max, line.number))
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[i:i + size] for i in range(0, len(ids), size)]

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from helpdesk_tui.desk import settings
@@ -140,13 +140,16 @@ def trend(session: Session, actor: Person | None, month: date, *, organisation_i
     desk_staff(session, actor)
     span = months_back(month, months)
     counted = TimeEntry.billable & ~TimeEntry.change_request  # type: ignore[operator]
-    year, mon = extract("year", TimeEntry.work_date), extract("month", TimeEntry.work_date)
-    stmt = (select(year, mon, func.sum(TimeEntry.minutes))
+    # By day, in the index's order (no sort, no date function on every row), folded into months here.
+    stmt = (select(TimeEntry.work_date, func.sum(TimeEntry.minutes))
             .where(counted, TimeEntry.work_date >= span[0], TimeEntry.work_date < next_month(span[-1]))
-            .group_by(year, mon))
+            .group_by(TimeEntry.work_date))
     stmt = stmt.where(TimeEntry.organisation_id == organisation_id) if organisation_id is not None else \
         stmt.where(TimeEntry.organisation_id.is_not(None))  # type: ignore[union-attr]
-    used = {(int(y), int(m)): int(total or 0) for y, m, total in session.execute(stmt)}
+    used: dict[tuple[int, int], int] = {}
+    for day, total in session.execute(stmt):
+        key = (day.year, day.month)
+        used[key] = used.get(key, 0) + int(total or 0)
     result = []
     for first in span:
         if organisation_id is not None:

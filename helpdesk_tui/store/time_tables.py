@@ -22,8 +22,12 @@ class TimeEntry(SQLModel, table=True):
     __tablename__ = "time_entry"
     __table_args__ = (
         Index("ix_time_record", "record_kind", "record_id"),
-        Index("ix_time_client_date", "organisation_id", "work_date"),
+        # A client's month (the statement, its report, the ticket's header) from the index alone.
+        Index("ix_time_client_date", "organisation_id", "work_date", "record_kind", "record_id", "billable",
+              "change_request", "minutes"),
         Index("ix_time_person_date", "person_id", "work_date"),
+        # Every client's month (the clients view, the reports' trend) read from the index alone.
+        Index("ix_time_date_client", "work_date", "organisation_id", "billable", "change_request", "minutes"),
     )
     id: int | None = Field(default=None, primary_key=True)
     record_kind: str  # incident | request: the ticket, also for time on its tasks

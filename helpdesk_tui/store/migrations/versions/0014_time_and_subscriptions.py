@@ -35,8 +35,11 @@ def upgrade() -> None:
     op.add_column('time_entry', sa.Column('billable', sa.Boolean(), server_default=sa.true(), nullable=False))
     op.add_column('time_entry', sa.Column('change_request', sa.Boolean(), server_default=sa.false(),
                                           nullable=False))
-    op.create_index('ix_time_client_date', 'time_entry', ['organisation_id', 'work_date'], unique=False)
+    op.create_index('ix_time_client_date', 'time_entry', ['organisation_id', 'work_date', 'record_kind', 'record_id',
+                                                          'billable', 'change_request', 'minutes'], unique=False)
     op.create_index('ix_time_person_date', 'time_entry', ['person_id', 'work_date'], unique=False)
+    op.create_index('ix_time_date_client', 'time_entry',
+                    ['work_date', 'organisation_id', 'billable', 'change_request', 'minutes'], unique=False)
 
     op.create_table('running_timer',
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -89,6 +92,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_subscription_organisation_id'), table_name='subscription')
     op.drop_table('subscription')
     op.drop_table('running_timer')
+    op.drop_index('ix_time_date_client', table_name='time_entry')
     op.drop_index('ix_time_person_date', table_name='time_entry')
     op.drop_index('ix_time_client_date', table_name='time_entry')
     op.drop_column('time_entry', 'change_request')
