@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from helpdesk_tui.desk import settings
+from helpdesk_tui.desk import notify, settings
 from helpdesk_tui.desk.common import apply_changes, bump, check_text, desk_staff, feed, journal
 from helpdesk_tui.desk.incident_rules import KIND, load_for_change, named_diff
 from helpdesk_tui.domain.errors import RuleViolation
@@ -83,8 +83,21 @@ def set_kind(session: Session, actor: Person | None, incident: Incident, kind: s
                    if kind == "change_request" else Message(N_("Made an incident again")))
         journal(session, record_kind=KIND, record_id=incident.id, kind="change", author=actor,  # type: ignore[arg-type]
                 summary=summary, diff=named_diff(session, diff), record_version=incident.version)
+        if kind == "change_request":
+            ask_agreement(session, actor, incident)
         feed(session, KIND, incident.id, "updated", actor)  # type: ignore[arg-type]
     return KindChange(incident, group.name if group and "group_id" in changes else None, missing)
+
+
+def ask_agreement(session: Session, actor: Person | None, incident: Incident) -> None:
+    """Tell the caller it is a change request and how to agree to it (by a reply: mail/intake.py)."""
+    if incident.caller_id is None or incident.agreed_at is not None:
+        return
+    caller = session.get(Person, incident.caller_id)
+    if caller is not None:
+        notify.queue(session, template="change_request", record_kind=KIND, record_id=incident.id,  # type: ignore[arg-type]
+                     number=incident.number, recipients=[caller], author=actor,
+                     values=notify.incident_values(session, incident))
 
 
 def record_agreement(session: Session, actor: Person | None, incident: Incident, how: str, *,

@@ -141,6 +141,8 @@ def register_incident(
         notify.queue(session, template="registered", record_kind=KIND, record_id=incident.id,  # type: ignore[arg-type]
                      number=incident.number, recipients=[caller], author=actor,
                      values=notify.incident_values(session, incident))
+    if kind == "change_request":
+        change_requests.ask_agreement(session, actor, incident)
     notify_assignment(session, actor, incident, owner_changed=owner is not None, group_changed=group is not None)
     feed(session, KIND, incident.id, "created", actor)  # type: ignore[arg-type]
     return incident

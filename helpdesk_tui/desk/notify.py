@@ -93,6 +93,15 @@ TEMPLATES: dict[str, Template] = {
            "{parent} goes on as before.\n"
            "Reply to this message about the new question; keep [{number}] in the subject."),
     ),
+    # R36: a change request is development's work, outside the subscription, agreed beforehand.
+    "change_request": Template(
+        N_("a change request to agree"),
+        N_("[{number}] A change request to agree: {title}"),
+        N_("Hello, {name}.\n\n{number} «{title}» is a change request: a change to the program's "
+           "functionality, done by development and not covered by the subscription.\n"
+           "Work starts once you agree. To agree, reply with the word AGREE (ПОГОДЖУЮ); "
+           "to withdraw it, reply CLOSE (ЗАКРИТИ)."),
+    ),
     "sla_warning": Template(
         N_("SLA warning"),
         N_("[{number}] {clock} target at {share}%: {title}"),

@@ -30,14 +30,14 @@ from typing import Any
 from sqlmodel import Session
 
 from helpdesk_tui.config import Settings
-from helpdesk_tui.desk import approvals, caller_close, incidents, mailbox, notes, request_mail
+from helpdesk_tui.desk import approvals, caller_close, change_requests, incidents, mailbox, notes, request_mail
 from helpdesk_tui.desk.admin import create_person
 from helpdesk_tui.desk.system import system_person
 from helpdesk_tui.domain.statuses import Channel, IncidentStatus
 from helpdesk_tui.i18n import _
 from helpdesk_tui.mail.parse import ParsedMail, UnparseableMail, parse_mail, strip_quoted_reply
 from helpdesk_tui.mail import request_intake
-from helpdesk_tui.mail.replies import is_close_request, is_confirmation
+from helpdesk_tui.mail.replies import first_line, is_agreement, is_close_request, is_confirmation
 from helpdesk_tui.store.models import Incident, InboundMail, Person, Service, WorkGroup
 
 SUBJECT_MAX = 200
@@ -223,6 +223,13 @@ def _reply(session: Session, system: Person, mail: InboundMail, thread: Incident
         caller_close.close_by_caller(session, sender, thread, Channel.EMAIL, reply)
         return IntakeResult(mail.id, "closed", thread.number)  # type: ignore[arg-type]
     mailbox.record_email(session, mail, thread, sender=sender, text=reply, turn="desk")  # R40: they wrote last
+    if thread.kind == "change_request" and thread.agreed_at is None and is_agreement(reply) \
+            and sender is not None and sender.id == thread.caller_id:
+        # R36: the caller's own «Погоджую» to a change request is the agreement work waits for.
+        how = _("By e-mail from {name} <{address}>: {words}").format(
+            name=sender.full_name, address=mail.from_address or "", words=first_line(reply))
+        change_requests.record_agreement(session, system, thread, how)
+        return IntakeResult(mail.id, "agreed", thread.number)  # type: ignore[arg-type]
     if status is IncidentStatus.INFO_NEEDED:
         incidents.change_status(session, system, thread, IncidentStatus.INFO_PROVIDED,
                                 answer=reply or mail.text or _("(see the e-mail)"))

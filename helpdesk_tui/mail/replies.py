@@ -38,6 +38,12 @@ CLOSE_PHRASES = frozenset({
     "close", "close ticket", "close the ticket", "please close", "please close the ticket",
     "закрыть", "закройте", "закрыть обращение",
 })
+# What agrees to a change request (R36) when it is the whole first line of the client's reply.
+AGREE_PHRASES = frozenset({
+    "погоджую", "погоджуюсь", "погоджено", "погоджуємо", "згоден", "згодна", "згодні", "так, погоджую",
+    "agree", "i agree", "we agree", "agreed", "approved",
+    "согласен", "согласна", "согласовано",
+})
 # Besides those, what confirms a resolution (an answer to «Вирішено» or «Реалізовано» only).
 CONFIRMATIONS = CLOSE_PHRASES | {"підтверджую", "confirm"}
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
@@ -59,6 +65,11 @@ def is_close_request(reply: str) -> bool:
     """The reply's first line asks to close the ticket, whatever its status (R39). `reply` is
     the new part only (strip_quoted_reply): a quoted «Закрити звернення» asks nothing."""
     return first_line(reply) in CLOSE_PHRASES
+
+
+def is_agreement(reply: str) -> bool:
+    """The reply's first line agrees to a change request (R36); quoted text agrees to nothing."""
+    return first_line(reply) in AGREE_PHRASES
 
 
 def strip_quoted_reply(text: str) -> str:
