@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpdesk_tui.documents import FORMATS, file_name, render_statement
+from helpdesk_tui.documents import FORMATS, common, file_name, render_statement
 from helpdesk_tui.domain.statements import DeskDetails, Statement, StatementLine
 from helpdesk_tui.i18n import current_language, set_language
 from tests.strict_ci import skip_or_fail
@@ -166,6 +166,57 @@ def test_the_internal_report_lists_every_ticket_across_pages_with_the_headings_r
     logged = sum(line.minutes for line in statement.lines) / 60
     counted = sum(line.counted_minutes for line in statement.lines) / 60
     assert f"Разом {logged:.2f} {counted:.2f}".replace(".", ",") in " ".join(pages[-1].split())
+
+
+def test_a_long_internal_report_has_each_ticket_once_whole_the_headings_on_each_page_and_one_total(uk, tmp_path):
+    statement = _statement(lines=_lines(1500), tickets=1500)
+    pages = pdf_pages(render_statement(statement, "pdf", internal=True), tmp_path, layout=True)
+    assert len(pages) >= 30
+    headings = re.compile(r"Номер\s+Назва\s+Тип\s+Завершено\s+Витрачено,\s+Зараховано,")
+    rows: dict[str, str] = {}
+    for number, page in enumerate(pages, 1):
+        assert len(headings.findall(page)) == 1, f"the table's headings once on page {number}"
+        first_ticket = page.find("INC")
+        assert 0 <= headings.search(page).start() < first_ticket, f"the headings on top of page {number}"
+        rows.update((text.split()[0], text) for text in page.splitlines() if text.startswith("INC"))
+    everything = "\n".join(pages)
+    numbers = re.findall(r"INC\d{7}", everything)
+    assert numbers == [line.number for line in statement.lines], "every ticket exactly once, in order"
+    for line in statement.lines:
+        # A row is never torn across pages: the whole ticket stands on one line of the layout
+        # (but the second word of a wrapped type, on the line under it).
+        number, title, kind, completed, logged, counted = common.line_cells(line)
+        row = " ".join(map(re.escape, (number, title, kind.split()[0]))) + ".*? " + " ".join(
+            map(re.escape, (completed, logged, counted))
+        )
+        assert re.fullmatch(row, " ".join(rows[line.number].split())), rows[line.number]
+    assert everything.count("Разом") == 1 and "Разом" in pages[-1]
+    assert pages[-1].index("Разом") > pages[-1].index(statement.lines[-1].number), "the total closes the table"
+    logged_total, counted_total = common.totals(statement)
+    total = f"Разом {common.hours_text(logged_total)} {common.hours_text(counted_total)}"
+    assert " ".join(total.split()) in " ".join(pages[-1].split())
+
+
+def test_a_row_taller_than_a_page_goes_on_over_the_next_pages_losing_nothing(tmp_path):
+    # No ticket of the report is this tall (its texts are cut short), but the table must not
+    # drop lines, nor loop, if one ever were.
+    from helpdesk_tui.documents.pdf import FAMILY, _StatementPDF
+    from helpdesk_tui.documents.pdf_table import RuledTable
+
+    pdf = _StatementPDF()
+    pdf.add_page()
+    table = RuledTable(pdf, (22, 158), ("L", "L"), ["Head", "Text"], family=FAMILY, size=8, line_height=3.6,
+                       padding=(0.8, 1.2), heading_fill=(230, 230, 230))
+    words = [f"w{i:03d}" for i in range(600)]  # two a line in the narrow column: 300 lines
+    table.row(["before", "x"])
+    table.row([" ".join(words), "tall"])
+    table.row(["after", "y"])
+    table.finish()
+    pages = pdf_pages(pdf.finish(), tmp_path)
+    assert len(pages) >= 3
+    assert all("Head" in page for page in pages)
+    assert re.findall(r"w\d{3}", "\n".join(pages)) == words
+    assert "after" in pages[-1]
 
 
 def test_the_internal_report_says_so_when_nothing_was_completed(uk, tmp_path):

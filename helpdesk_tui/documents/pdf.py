@@ -7,6 +7,7 @@ aliases, and with a visible replacement for characters the font cannot draw.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from fpdf.enums import TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 
 from helpdesk_tui.documents import common
+from helpdesk_tui.documents.pdf_table import RuledTable
 from helpdesk_tui.domain.statements import Statement
 from helpdesk_tui.i18n import _, current_language
 
@@ -32,7 +34,7 @@ LINE_MM = 5.0
 REPLACEMENT = "\ufffd"
 
 BOLD = FontFace(emphasis="B")
-HEADINGS = FontFace(emphasis="B", fill_color=(230, 230, 230))
+HEADINGS_FILL = (230, 230, 230)
 # Widths in millimetres of the internal report's columns (A4 less 15 mm margins: 180 mm), in the
 # order of `common.line_headings`: the title takes what the short columns leave.
 LINE_WIDTHS = (22, 60, 30, 22, 23, 23)
@@ -136,24 +138,25 @@ def _lines_table(pdf: _StatementPDF, statement: Statement) -> None:
     if not statement.lines:
         pdf.paragraph(common.no_tickets())
         return
-    pdf.set_font(FAMILY, size=SMALL_PT)
-    with pdf.table(
-        col_widths=LINE_WIDTHS,
-        headings_style=HEADINGS,
-        repeat_headings=1,  # on top of every page
-        text_align=("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"),
+    # Drawn by hand rather than with pdf.table(): see pdf_table for why.
+    table = RuledTable(
+        pdf,
+        LINE_WIDTHS,
+        ("L", "L", "L", "L", "R", "R"),
+        [pdf.drawable(text) for text in common.line_headings()],
+        family=FAMILY,
+        size=SMALL_PT,
         line_height=SMALL_PT * 0.45,
         padding=(0.8, 1.2),
-        v_align="TOP",
-    ) as table:
-        table.row([pdf.drawable(text) for text in common.line_headings()])
-        for line in statement.lines:
-            table.row([pdf.drawable(text) for text in common.line_cells(line)])
-        logged, counted = common.totals(statement)
-        row = table.row(style=BOLD)
-        row.cell(common.total_label(), colspan=4)
-        row.cell(common.hours_text(logged))
-        row.cell(common.hours_text(counted))
+        heading_fill=HEADINGS_FILL,
+    )
+    drawable = functools.lru_cache(maxsize=4096)(pdf.drawable)  # types, dates and hours repeat
+    for line in statement.lines:
+        table.row([drawable(text) for text in common.line_cells(line)])
+    logged, counted = common.totals(statement)
+    total = (common.total_label(), common.hours_text(logged), common.hours_text(counted))
+    table.row([pdf.drawable(text) for text in total], bold=True, spans=(4, 1, 1))
+    table.finish()
     pdf.set_font(FAMILY, size=BODY_PT)
 
 
