@@ -127,3 +127,30 @@ def test_the_clients_month_is_said_under_the_title_and_turns_red_when_used_up(de
         assert record.client_use.used_minutes == 65
 
     drive(db, scenario)
+
+
+def test_time_on_a_task_is_its_tickets_and_says_the_clients_month(desk):
+    db, w, made, now = desk
+    from helpdesk_tui.store.models import Task
+
+    with db.read() as s:
+        task = s.execute(select(Task).where(Task.incident_id == made["mine-registered"].id)).scalars().first()
+
+    async def scenario(app, pilot):
+        from tests.tui import workspace_ready
+
+        await workspace_ready(pilot)
+        app.push_screen(RecordScreen(app.workspace, "task", task.id))
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None)
+        await wait_text(pilot, "0.00 of 1.00 h this month")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LogTimeDialog))
+        await pilot.press(*"0:20", "ctrl+s")
+        await wait_notified(pilot, "Logged 20 min")
+        await wait_text(pilot, "0.33 of 1.00 h this month")
+
+    drive(db, scenario)
+    with db.read() as s:
+        entry = s.execute(select(TimeEntry)).scalar_one()
+    assert (entry.record_kind, entry.record_id, entry.task_id, entry.minutes) == (
+        "incident", made["mine-registered"].id, task.id, 20)

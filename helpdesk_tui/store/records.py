@@ -199,6 +199,7 @@ def task_detail(session: Session, task: Task, viewer_id: int | None = None) -> d
         "group": _name(session, WorkGroup, task.group_id), "owner": _name(session, Person, task.owner_id, "full_name"),
         "parent": parent.number if parent else None, "parent_kind": parent_kind if parent else None,
         "parent_id": parent.id if parent else None, "completion_comment": task.completion_comment,
+        "organisation_id": parent.organisation_id if parent else None,  # the client whose hours it uses
         "created_at": task.created_at, "completed_at": task.completed_at,
         "journal": journal_entries(session, "task", task.id, viewer_id),  # type: ignore[arg-type]
     }

@@ -50,6 +50,7 @@ def request_detail(session: Session, request: ServiceRequest, viewer_id: int | N
         "requester": _name(session, Person, request.requester_id, "full_name"),
         "requester_id": request.requester_id,
         "organisation": _name(session, Organisation, request.organisation_id),
+        "organisation_id": request.organisation_id,
         "group": _name(session, WorkGroup, request.group_id), "group_id": request.group_id,
         "owner": _name(session, Person, request.owner_id, "full_name"), "owner_id": request.owner_id,
         "opened_by": _name(session, Person, request.opened_by_id, "full_name"),
