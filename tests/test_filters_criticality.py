@@ -129,3 +129,20 @@ def test_the_record_names_the_criticality_and_the_reason(desk, uk):
     assert shown_value("urgent_reason", detail["urgent_reason"]) == "Проблеми з роботою в програмі більшості користувачів"
     changes = [c for e in detail["journal"] for c in e["changes"] if c["field"] == "urgent_reason"]
     assert [shown_value(c["field"], c["new"]) for c in changes] == ["Проблеми з роботою в програмі більшості користувачів"]
+
+
+def test_the_kind_of_ticket_by_code_or_by_name_and_as_a_quick_filter(desk, uk):
+    """R36: change requests found by «вид:запит на зміну» (or its code, or in English), and the
+    quick filter and completion offer the kinds by name."""
+    from helpdesk_tui.desk import change_requests
+
+    db, w, made = desk
+    with db.write() as s:
+        change_requests.set_kind(s, w.analyst, s.get(Incident, made["colleagues"].id), "change_request")
+    for line in ('вид:"запит на зміну"', "kind:change_request", "вид:запит", "Kind:Change"):
+        assert _filter(db, w, line) == ["colleagues"], line
+    assert "colleagues" not in _filter(db, w, "вид:інцидент")
+    with db.read() as s:
+        offered = choices.field_values(s, "incident", "ticket_kind")
+    assert offered == [("incident", "Інцидент"), ("change_request", "Запит на зміну")]
+    assert shown_value("ticket_kind", "change_request") == "Запит на зміну"

@@ -64,6 +64,7 @@ FIELD_NAMES: dict[str, str] = {
     "priority_overridden": N_("Priority changed by hand"),
     "urgent_reason": N_("Reason for urgency"),
     "agreement": N_("Client's agreement"),
+    "ticket_kind": N_("Kind of ticket"),
     "agreed_at": N_("Agreed"),
     "login": N_("Login"),
     "full_name": N_("Full name"),
@@ -111,6 +112,7 @@ _LABELS: dict[str, Mapping[str, str]] = {
     "reason_code": REASON_CODE_LABELS,
     "criticality": CRITICALITY_LABELS,
     "kind": TICKET_KIND_LABELS,
+    "ticket_kind": TICKET_KIND_LABELS,
     "urgent_reason": URGENT_REASONS,
     "waiting_on": TURN_LABELS,
     "language": LANGUAGE_LABELS,
@@ -200,7 +202,7 @@ _OPERATOR_WORDS: dict[str, str] = {
 _COMPARISONS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 # Values that are codes in the data and words on the screen; the rest (names, numbers, text)
 # are shown as they were typed.
-_CODED = frozenset({"status", "channel", "waiting_on", "reason_code", "criticality", "kind"})
+_CODED = frozenset({"status", "channel", "waiting_on", "reason_code", "criticality", "kind", "ticket_kind"})
 
 
 def filter_value(kind: str, field: str, value: str) -> str:
@@ -243,7 +245,8 @@ def status_code(kind: str, text: str) -> str:
 
 
 # Filter fields whose values are codes named by a label (R13): «критичність:термінова».
-CHOSEN_BY_LABEL: dict[str, Mapping[str, str]] = {"channel": CHANNEL_LABELS, "criticality": CRITICALITY_LABELS}
+CHOSEN_BY_LABEL: dict[str, Mapping[str, str]] = {"channel": CHANNEL_LABELS, "criticality": CRITICALITY_LABELS,
+                                                  "ticket_kind": TICKET_KIND_LABELS}
 _WORD = re.compile(r"[^\W_]+")
 
 

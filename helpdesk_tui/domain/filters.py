@@ -35,6 +35,9 @@ FIELD_ALIASES: dict[str, str] = {
     "категорія": "category",
     "канал": "channel",
     "критичність": "criticality",
+    "вид": "ticket_kind",  # R36: incident or change request («Категорія звернення» in the seed)
+    "вид_звернення": "ticket_kind",
+    "kind": "ticket_kind",
     "номер": "number",
     "опис": "description",
     "короткий_опис": "short_description",

@@ -13,6 +13,7 @@ from helpdesk_tui.domain.statuses import (
     CHANNEL_ORDER,
     INCIDENT_STATUS_LABELS,
     TASK_STATUS_LABELS,
+    TICKET_KIND_LABELS,
     Criticality,
     IncidentStatus,
     TaskStatus,
@@ -40,6 +41,8 @@ def _fixed(kind: str, field: str) -> list[tuple[str, str]] | None:
         return [(c.value, c.label) for c in CHANNEL_ORDER]
     if field == "criticality":
         return [(c.value, c.label) for c in Criticality]
+    if field == "ticket_kind":
+        return [(k, _(label)) for k, label in TICKET_KIND_LABELS.items()]
     if field == "waiting_on":
         return [(w, w) for w in WAITING_ON]
     return None

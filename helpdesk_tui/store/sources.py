@@ -152,6 +152,7 @@ INCIDENTS = Source(
         _person(_owner, Incident.owner_id, "owner", N_("Owner")),
         _name(Service.name, Service.id, Incident.service_id, "service", N_("Service")),
         ColumnSpec("channel", N_("Channel"), Incident.channel, False),
+        ColumnSpec("ticket_kind", N_("Kind of ticket"), Incident.kind, False),  # R36
         ColumnSpec("created_at", N_("Created"), Incident.created_at, False),
         ColumnSpec("updated_at", N_("Updated"), Incident.updated_at, False),
         ColumnSpec("resolution_due", N_("Resolution due"), Incident.resolution_due),
@@ -177,6 +178,7 @@ INCIDENTS = Source(
         "urgency": Incident.urgency,
         "criticality": Incident.criticality,
         "channel": Incident.channel,
+        "ticket_kind": Incident.kind,
         "number": Incident.number,
         "short_description": Incident.short_description,
         "description": Incident.description,

@@ -17,7 +17,7 @@ from helpdesk_tui.widgets.translated import TranslatedBindings
 ValuesLookup = Callable[[str, str, str], list[tuple[str, str]]]
 FIELDS = {
     "incident": ("status", "priority", "group", "owner", "caller", "service", "category", "organisation",
-                 "criticality", "channel", "impact", "urgency", "number", "short_description", "description",
+                 "criticality", "channel", "ticket_kind", "impact", "urgency", "number", "short_description", "description",
                  "created_at", "updated_at", "waiting_on"),
     "task": ("status", "group", "owner", "number", "short_description", "created_at", "updated_at"),
     "service_request": ("status", "group", "owner", "requester", "item", "organisation", "number",

@@ -114,7 +114,7 @@ def cell(kind: str, name: str, row: dict[str, Any]) -> str:
         return "" if value is None else str(value)
     if name in ("resolution_due",):
         return time_left(value)[0]
-    if name in ("criticality", "channel"):
+    if name in ("criticality", "channel", "ticket_kind"):
         return "" if value is None else shown_value(name, str(value), kind=kind)
     if isinstance(value, datetime):
         return when(value)
