@@ -240,3 +240,37 @@ def test_criticality_completes_from_its_ukrainian_name_and_shows_in_the_list(des
         drive(db, scenario)
     finally:
         set_language("en")
+
+
+def test_a_change_request_registered_from_the_form_goes_to_development_and_asks_agreement(db):
+    """R36 on the phone: «Категорія звернення» → «Запит на зміну» in the form; saved, it is in the
+    development group, the caller is asked to agree, and its work waits for the agreement."""
+    from helpdesk_tui.desk import admin
+    from helpdesk_tui.store.models import OutboxMessage, Person, WorkGroup
+
+    w = seed(db)
+    with db.write() as s:
+        boss = s.get(Person, w.admin.id)
+        dev = admin.create_group(s, boss, name="Розробки та впроваджень")
+        admin.add_member(s, boss, dev, s.get(Person, w.specialist.id))
+
+    async def scenario(app, pilot):
+        form = await new_incident_with_caller(app, pilot)
+        await pilot.press(*"Новий звіт для податкової")
+        await wait_for(pilot, lambda: len(form.query_one("#group")._options) > 1, what="the groups")
+        form.query_one("#group").value = w.first_line.id
+        form.query_one("#ticket_kind").focus()
+        await pilot.press("enter", "down", "enter")
+        assert form.query_one("#ticket_kind").value == "change_request"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None,
+                       what="the new incident")
+        await wait_text(pilot, "Change request")
+        await wait_text(pilot, "Розробки та впроваджень")
+
+    drive(db, scenario)
+    with db.read() as s:
+        incident = s.execute(select(Incident)).scalar_one()
+        assert (incident.kind, s.get(WorkGroup, incident.group_id).name) == ("change_request", "Розробки та впроваджень")
+        templates = set(s.execute(select(OutboxMessage.template)).scalars())
+    assert "change_request" in templates

@@ -190,7 +190,7 @@ class Workspace:
 
     def register(self, *, caller_id: int | None, short_description: str, description: str = "",
                  group_id: int | None = None, owner_id: int | None = None, channel: str = "phone",
-                 criticality: str | None = None, urgent_reason: str | None = None,
+                 criticality: str | None = None, urgent_reason: str | None = None, kind: str | None = None,
                  links: tuple[tuple[str, int], ...] = (), solution_from: tuple[str, int] | None = None) -> dict[str, Any]:
         """Register an incident taken on the line or typed from a message (R37: its channel), with
         its criticality (R34, R35) and the related items chosen while typing (R4); its number, id
@@ -208,7 +208,7 @@ class Workspace:
                 caller=session.get(Person, caller_id) if caller_id else None, channel=Channel(channel),
                 group=session.get(WorkGroup, group_id) if group_id else None,
                 owner=session.get(Person, owner_id) if owner_id else None,
-                criticality=criticality, urgent_reason=urgent_reason)
+                criticality=criticality, urgent_reason=urgent_reason, kind=kind)
             for kind, target in links:
                 link_records(session, actor, incident, to_kind=kind, to_id=target)
             if solution_from is not None:

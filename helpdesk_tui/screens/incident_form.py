@@ -99,7 +99,7 @@ class IncidentFormScreen(FormGuard, SaysFailures, TranslatedBindings, Screen[Non
             # What the form lacks is said right under the assignment, where it mostly is; the
             # reason for urgency has its message under its own field.
             yield Label("", id="error")
-            yield CriticalityFields(id="profile")
+            yield CriticalityFields(id="profile", with_kind=True)
 
     def on_mount(self) -> None:
         self.query_one(StatusHeader).set_user(self.workspace.who.full_name, self.workspace.role.label)

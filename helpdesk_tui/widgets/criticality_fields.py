@@ -15,7 +15,7 @@ from textual.widgets import Label, Select
 
 from helpdesk_tui.domain.field_values import field_name
 from helpdesk_tui.domain.sla import URGENT_REASONS
-from helpdesk_tui.domain.statuses import CHANNEL_ORDER, Channel, Criticality
+from helpdesk_tui.domain.statuses import CHANNEL_ORDER, TICKET_KIND_LABELS, Channel, Criticality
 from helpdesk_tui.i18n import _
 
 URGENT = Criticality.URGENT.value
@@ -33,9 +33,12 @@ class CriticalityFields(Vertical):
     """
 
     def __init__(self, *, criticality: str | None = None, urgent_reason: str | None = None,
-                 channel: str = Channel.PHONE.value, id: str | None = None) -> None:  # noqa: A002
+                 channel: str = Channel.PHONE.value, with_kind: bool = False, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._start = (criticality, urgent_reason, channel)
+        # The new-incident form also asks what kind of ticket it is (R36); the record changes
+        # the kind with its own key (K), journaled, so its dialog does not.
+        self.with_kind = with_kind
 
     def compose(self) -> ComposeResult:
         criticality, reason, channel = self._start
@@ -50,6 +53,10 @@ class CriticalityFields(Vertical):
         yield Label(field_name("channel"), classes="field")
         yield Select([(Text(c.label), c.value) for c in CHANNEL_ORDER], id="channel", allow_blank=False,
                      value=channel)
+        if self.with_kind:
+            yield Label(field_name("ticket_kind"), classes="field")
+            yield Select([(Text(_(label)), code) for code, label in TICKET_KIND_LABELS.items()], id="ticket_kind",
+                         allow_blank=False, value="incident")
 
     def on_mount(self) -> None:
         self.show_reason(self._start[0] == URGENT)
@@ -68,9 +75,12 @@ class CriticalityFields(Vertical):
     def values(self) -> dict[str, str | None]:
         """What is chosen, as the desk takes it: a reason only for an urgent ticket."""
         criticality = self._chosen("criticality")
-        return {"criticality": criticality,
-                "urgent_reason": self._chosen("urgent_reason") if criticality == URGENT else None,
-                "channel": self._chosen("channel") or Channel.PHONE.value}
+        chosen = {"criticality": criticality,
+                  "urgent_reason": self._chosen("urgent_reason") if criticality == URGENT else None,
+                  "channel": self._chosen("channel") or Channel.PHONE.value}
+        if self.with_kind:
+            chosen["kind"] = self._chosen("ticket_kind") or "incident"
+        return chosen
 
     def problem(self) -> tuple[str, str] | None:
         """R35, before the desk is asked: urgent without a reason (message, field to go to)."""
