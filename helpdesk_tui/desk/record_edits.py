@@ -10,22 +10,13 @@ from typing import Any
 from sqlalchemy import select
 
 from helpdesk_tui.desk import incidents, split, tasks
-from helpdesk_tui.desk.auth import SignedIn
+from helpdesk_tui.desk.facade import Facade
 from helpdesk_tui.domain.errors import NotFound
 from helpdesk_tui.i18n import _
-from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import ConfigurationItem, Incident, Person, Task, Vendor, WorkGroup
 
 
-class RecordEdits:
-    def __init__(self, db: Database, who: SignedIn) -> None:
-        self.db, self.who = db, who
-
-    def _actor(self, session: Any) -> Person:
-        person = session.get(Person, self.who.person_id)
-        if person is None:
-            raise NotFound(_("Your account no longer exists"))
-        return person  # type: ignore[no-any-return]
+class RecordEdits(Facade):
 
     @staticmethod
     def _incident(session: Any, record_id: int) -> Incident:

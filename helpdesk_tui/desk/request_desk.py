@@ -7,24 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from helpdesk_tui.desk import approvals, catalog, request_sla, request_tasks, requests
-from helpdesk_tui.desk.auth import SignedIn
 from helpdesk_tui.desk.catalog import ItemInfo
+from helpdesk_tui.desk.facade import Facade
 from helpdesk_tui.domain.errors import NotFound
 from helpdesk_tui.i18n import _
-from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import Person, ServiceRequest, WorkGroup
 from helpdesk_tui.store.request_records import request_detail
 
 
-class RequestDesk:
-    def __init__(self, db: Database, who: SignedIn) -> None:
-        self.db, self.who = db, who
-
-    def _actor(self, session: Any) -> Person:
-        person = session.get(Person, self.who.person_id)
-        if person is None:
-            raise NotFound(_("Your account no longer exists"))
-        return person  # type: ignore[no-any-return]
+class RequestDesk(Facade):
 
     @staticmethod
     def _request(session: Any, request_id: int) -> ServiceRequest:

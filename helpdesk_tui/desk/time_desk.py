@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from helpdesk_tui.desk import change_requests, settings, statements, subscriptions, time_entries
-from helpdesk_tui.desk.auth import SignedIn
+from helpdesk_tui.desk.facade import Facade
 from helpdesk_tui.domain.errors import NotFound, RuleViolation
 from helpdesk_tui.domain.statements import Statement
 from helpdesk_tui.i18n import _
-from helpdesk_tui.store.db import Database
-from helpdesk_tui.store.models import Incident, Organisation, Person, ServiceRequest, Task
+from helpdesk_tui.store.models import Incident, Organisation, ServiceRequest, Task
 
 
 @dataclass(frozen=True)
@@ -27,15 +26,7 @@ class Timer:
     started_at: datetime
 
 
-class TimeDesk:
-    def __init__(self, db: Database, who: SignedIn) -> None:
-        self.db, self.who = db, who
-
-    def _actor(self, session: Any) -> Person:
-        person = session.get(Person, self.who.person_id)
-        if person is None:
-            raise NotFound(_("Your account no longer exists"))
-        return person  # type: ignore[no-any-return]
+class TimeDesk(Facade):
 
     @staticmethod
     def _ticket(session: Any, kind: str, record_id: int) -> tuple[time_entries.Ticket, Task | None]:

@@ -88,6 +88,19 @@ def legend() -> Text:
     return line
 
 
+def export_statement(screen: Screen[None], workspace: Workspace, organisation_id: int, name: str, month: date) -> None:
+    """The export dialog for a client's month; the path written is said when it is done."""
+    from helpdesk_tui.screens.time_dialogs import ExportDialog
+
+    dialog = ExportDialog(workspace, {"id": organisation_id, "number": name, "month": month, "version": None})
+
+    def saved(ok: bool | None) -> None:
+        if ok and dialog.written is not None:
+            screen.notify(_("Written {path}").format(path=dialog.written), markup=False, timeout=10)
+
+    screen.app.push_screen(dialog, saved)
+
+
 class ClientsScreen(SaysFailures, TranslatedBindings, Screen[None]):
     DEFAULT_CSS = """
     ClientsScreen #clients-title { padding: 0 1; text-style: bold; }
@@ -216,20 +229,11 @@ class ClientsScreen(SaysFailures, TranslatedBindings, Screen[None]):
         self.app.push_screen(ClientTicketsScreen(self.workspace, chosen.organisation_id, chosen.name, self.month))
 
     def action_export(self) -> None:
-        from helpdesk_tui.screens.time_dialogs import ExportDialog
-
         chosen = self._chosen()
         if chosen is None:
             self.notify(_("Choose a client first"), severity="warning")
             return
-        dialog = ExportDialog(self.workspace, {"id": chosen.organisation_id, "number": chosen.name,
-                                               "month": self.month, "version": None})
-
-        def saved(ok: bool | None) -> None:
-            if ok and dialog.written is not None:
-                self.notify(_("Written {path}").format(path=dialog.written), markup=False, timeout=10)
-
-        self.app.push_screen(dialog, saved)
+        export_statement(self, self.workspace, chosen.organisation_id, chosen.name, self.month)
 
 
 class ClientTicketsScreen(SaysFailures, TranslatedBindings, Screen[None]):
@@ -303,13 +307,4 @@ class ClientTicketsScreen(SaysFailures, TranslatedBindings, Screen[None]):
             self.app.push_screen(RecordScreen(self.workspace, *target))
 
     def action_export(self) -> None:
-        from helpdesk_tui.screens.time_dialogs import ExportDialog
-
-        dialog = ExportDialog(self.workspace, {"id": self.organisation_id, "number": self.client, "month": self.month,
-                                               "version": None})
-
-        def saved(ok: bool | None) -> None:
-            if ok and dialog.written is not None:
-                self.notify(_("Written {path}").format(path=dialog.written), markup=False, timeout=10)
-
-        self.app.push_screen(dialog, saved)
+        export_statement(self, self.workspace, self.organisation_id, self.client, self.month)
