@@ -149,7 +149,7 @@ def test_the_record_view_tabs_link_related_items_and_show_the_history_of_fields(
         assert screen_text(app).count(number) == 1
         await pilot.press("l")  # the best suggestion, the article, is linked at once
         await wait_text(pilot, "Related items (1)")
-        await pilot.press("right_square_bracket")  # «Історія змін»
+        await pilot.press("right_square_bracket", "right_square_bracket")  # «Час», then «Історія змін»
         await wait_text(pilot, "Became")
         text = screen_text(app)
         assert "Марія Коваль" in text and "Після оновлення Office" in text  # who changed what (R42)

@@ -93,7 +93,7 @@ def test_time_typed_by_hand_warns_past_the_subscription_and_offers_a_change_requ
         await wait_for(pilot, lambda: app.screen is record and record.data.get("ticket_kind") == "change_request")
         await wait_text(pilot, "Change request")
         # The client's agreement, then the time tab with its totals.
-        await pilot.press("g")
+        await pilot.press("Y")
         await wait_for(pilot, lambda: isinstance(app.screen, AgreementDialog))
         await pilot.press(*"По телефону, директор", "ctrl+s")
         await wait_for(pilot, lambda: app.screen is record and record.data.get("agreed_at") is not None)

@@ -83,7 +83,7 @@ class RecordScreen(RequestActions, TimeActions, SaysFailures, TranslatedBindings
         Binding("w", "timer", N_("Timer"), id="record.timer"),
         Binding("l", "log_time", N_("Log time"), id="record.log_time"),
         Binding("K", "change_kind", N_("Incident or change request"), id="record.change_kind"),
-        Binding("g", "agree", N_("Client's agreement"), id="record.agree"),
+        Binding("Y", "agree", N_("Client's agreement"), id="record.agree"),
         Binding("delete", "remove_time", N_("Remove entry"), show=False, id="record.remove_time"),
         Binding("r,f5", "reload", N_("Refresh"), id="record.refresh"),
         Binding("right_square_bracket", "tab(1)", N_("Next tab"), id="record.next_tab"),

@@ -1,6 +1,6 @@
 """Time on an open record (R41) and its change-request side (R36), mixed into RecordScreen: the
 «Час» tab (entries and totals; Delete removes one's own entry), `w` starts or stops the timer on
-this record, `l` logs time by hand, `K` makes an incident a change request or back, `g` records
+this record, `l` logs time by hand, `K` makes an incident a change request or back, `Y` records
 the client's agreement. The client's month is said under the title; past 80 % it warns."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Static
 from helpdesk_tui.domain.errors import DeskError
 from helpdesk_tui.domain.timekeeping import format_duration, format_hours
 from helpdesk_tui.i18n import _
+from helpdesk_tui.widgets.failures import SaysFailures
 from helpdesk_tui.widgets.translated import literal
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def client_line(use: Use | None) -> Text | None:
     return line
 
 
-class TimeActions:
+class TimeActions(SaysFailures):
     """The record's time: needs `workspace`, `kind`, `record_id`, `data` and `action_reload`."""
 
     workspace: Workspace

@@ -16,7 +16,7 @@ from helpdesk_tui.i18n import N_, _
 
 FIELDS = {
     "incident": (("status", N_("Status")), ("priority", N_("Priority")), ("criticality", N_("Criticality")),
-                 ("ticket_kind", N_("Kind of ticket")),
+                 ("ticket_kind", N_("Kind")),  # short: six choices share the bar
                  ("group", N_("Work group")), ("owner", N_("Owner"))),
     "task": (("status", N_("Status")), ("group", N_("Work group")), ("owner", N_("Owner"))),
     "service_request": (("status", N_("Status")), ("group", N_("Work group"))),
