@@ -69,3 +69,29 @@ def test_a_quoted_or_hedged_agreement_agrees_to_nothing(desk):
                                    body="Погоджую, але спершу оцінка"), MAILBOX)
     assert (quoted.outcome, hedged.outcome) == ("linked", "linked")
     assert _row(db, inc).agreed_at is None
+
+
+def test_an_urgent_mail_naming_a_reason_registers_an_urgent_ticket_and_one_without_says_so(db):
+    """R34/R35 by mail: «Терміново» in the subject and a till that cannot print a receipt make
+    an urgent ticket with its reason and its hour; urgent without a reason is left unset, with a
+    note saying why, in the reader's language."""
+    from helpdesk_tui.i18n import set_language
+    from helpdesk_tui.store.records import incident_detail
+
+    w = seed(db)
+    with db.write() as s:
+        urgent = ingest(s, message(sender=CALLER, subject="Терміново: каса не друкує чек", body="Покупці чекають"),
+                        MAILBOX)
+        vague = ingest(s, message(sender=CALLER, subject="ТЕРМІНОВО", body="Дуже треба сьогодні"), MAILBOX)
+    with db.read() as s:
+        first = s.execute(select(Incident).where(Incident.number == urgent.incident)).scalar_one()
+        second = s.execute(select(Incident).where(Incident.number == vague.incident)).scalar_one()
+        assert (first.criticality, first.urgent_reason, first.channel) == ("urgent", "operational_work_blocked", "email")
+        assert (first.response_due - first.created_at).total_seconds() <= 24 * 3600
+        assert (second.criticality, second.urgent_reason) == (None, None)
+        set_language("uk")
+        try:
+            notes_said = [e["summary"] for e in incident_detail(s, second)["journal"] if e["kind"] == "note"]
+        finally:
+            set_language("en")
+    assert notes_said == ["Позначено терміновим без причини"]

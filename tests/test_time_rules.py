@@ -137,3 +137,18 @@ def test_a_statement_is_either_over_or_has_hours_left(included, used):
     s = Statement("Клієнт", date(2026, 11, 1), included, used)
     assert s.over_minutes * s.left_minutes == 0
     assert used - s.over_minutes + s.left_minutes == included
+
+
+@pytest.mark.parametrize("subject, text, expected", [
+    ("Терміново: не друкує чек", "Каса стоїть, покупці чекають", ("urgent", "operational_work_blocked", False)),
+    ("ТЕРМІНОВО", "У більшості користувачів не відкривається 1С", ("urgent", "most_users_affected", False)),
+    ("Urgent: director cannot log in", "", ("urgent", "management_affected", False)),
+    ("Терміново!", "Просто дуже треба", (None, None, True)),
+    ("Не термінове питання про звіт", "Коли буде оновлення?", (None, None, False)),
+    ("Питання", "Терміново потрібен чек", (None, None, False)),  # the seed's mark is the subject's
+])
+def test_an_urgent_mail_with_one_of_the_three_reasons_is_urgent_and_without_one_is_left_to_the_analyst(
+        subject, text, expected):
+    from helpdesk_tui.domain.urgency import criticality_from_mail
+
+    assert criticality_from_mail(subject, text) == expected

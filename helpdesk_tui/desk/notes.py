@@ -142,3 +142,12 @@ def link_records(session: Session, actor: Person | None, incident: Incident, *, 
             summary=Message(N_("Related record linked")), diff=[("related", None, f"{to_kind}:{to_id}")])
     feed(session, "incident", incident.id, "updated", actor)  # type: ignore[arg-type]
     return link
+
+
+def desk_note(session: Session, actor: Person | None, incident: Incident, summary: Message, text: Message) -> None:
+    """An internal note in the desk's own words (a Message, shown in each reader's language):
+    what intake noticed and an analyst should know, such as an urgent ticket without a reason."""
+    actor = desk_staff(session, actor)
+    journal(session, record_kind="incident", record_id=incident.id, kind="note", author=actor,  # type: ignore[arg-type]
+            summary=summary, body=text)
+    feed(session, "incident", incident.id, "note", actor)  # type: ignore[arg-type]

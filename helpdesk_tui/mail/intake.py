@@ -34,7 +34,9 @@ from helpdesk_tui.desk import approvals, caller_close, change_requests, incident
 from helpdesk_tui.desk.admin import create_person
 from helpdesk_tui.desk.system import system_person
 from helpdesk_tui.domain.statuses import Channel, IncidentStatus
-from helpdesk_tui.i18n import _
+from helpdesk_tui.domain.messages import Message
+from helpdesk_tui.domain.urgency import criticality_from_mail
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.mail.parse import ParsedMail, UnparseableMail, parse_mail, strip_quoted_reply
 from helpdesk_tui.mail import request_intake
 from helpdesk_tui.mail.replies import first_line, is_agreement, is_close_request, is_confirmation
@@ -286,12 +288,17 @@ def create_incident_from_mail(session: Session, actor: Person, mail: InboundMail
                                full_name=mail.from_name or mail.from_address, email=mail.from_address,
                                from_mail=True)
     service, group, _why = presets(session, settings)
+    description = (strip_quoted_reply(mail.text) if reply is None else reply) or mail.text
+    criticality, reason, unexplained = criticality_from_mail(mail.subject or "", description)
     incident = incidents.register_incident(session, actor, caller=caller, short_description=_title(mail),
-                                           description=(strip_quoted_reply(mail.text) if reply is None else reply)
-                                           or mail.text,
-                                           channel=Channel.EMAIL, service=service, group=group,
-                                           owner=actor if group is None else None)
+                                           description=description, channel=Channel.EMAIL, service=service,
+                                           group=group, owner=actor if group is None else None,
+                                           criticality=criticality, urgent_reason=reason)
     mailbox.record_email(session, mail, incident, sender=caller, status="incident", touch=False)
+    if unexplained:
+        notes.desk_note(session, actor, incident, Message(N_("Marked urgent without a reason")),
+                        Message(N_("The caller marked it urgent but named none of the three reasons of an urgent "
+                                   "ticket; set the criticality when the reason is known.")))
     return incident
 
 
