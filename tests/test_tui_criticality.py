@@ -274,3 +274,26 @@ def test_a_change_request_registered_from_the_form_goes_to_development_and_asks_
         assert (incident.kind, s.get(WorkGroup, incident.group_id).name) == ("change_request", "Розробки та впроваджень")
         templates = set(s.execute(select(OutboxMessage.template)).scalars())
     assert "change_request" in templates
+
+
+def test_a_wide_terminal_shows_the_kind_and_the_channel_as_columns(db):
+    """R36, R37 in the list: from about 225 columns the kind of ticket and the channel have
+    columns of their own, by name; narrower, the short description keeps its room."""
+    from helpdesk_tui.desk import change_requests
+    from helpdesk_tui.domain.statuses import Channel
+
+    w = seed(db)
+    with db.write() as s:
+        cr = incidents.register_incident(s, w.analyst, caller=w.caller, group=w.first_line, owner=w.analyst,
+                                          short_description="Новий звіт", channel=Channel.MESSENGER)
+        change_requests.set_kind(s, w.analyst, cr, "change_request")
+
+    async def scenario(app, pilot):
+        screen = await workspace_ready(pilot)
+        screen.go_to("analyst", "my-action")
+        await list_settled(pilot)
+        await wait_text(pilot, "Новий звіт")
+        text = screen_text(app)
+        assert "Change request" in text and "Messenger" in text and "change_request" not in text
+
+    drive(db, scenario, size=(240, 30))

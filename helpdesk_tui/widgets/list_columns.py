@@ -15,6 +15,7 @@ from helpdesk_tui.domain.statuses import status_label
 from helpdesk_tui.domain.text import printable
 from helpdesk_tui.i18n import N_, _
 
+SHORT_ROOM = 50  # what the short description keeps before an optional column is shown
 MARKS_WIDTH = 2  # the unread bar and the whose-turn dot before the number
 SLA_WARNING_SECONDS = 3600
 
@@ -26,6 +27,8 @@ class Column:
     width: int
     flex: int = 0
     drop: int = 0  # the higher, the sooner it goes when the terminal is narrow
+    # Shown only while the short description keeps SHORT_ROOM cells beside it: on a wide terminal.
+    optional: bool = False
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -35,6 +38,10 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         # R34: on from 100 columns («Термінова» fits). The channel is no column: wherever it fits the
         # short description would lose more than it is worth; sorting, grouping and filtering reach it.
         Column("criticality", N_("Crit."), 9, drop=5),
+        # R36, R37: on a wide terminal (about 225 columns and more); sorting, grouping, quick
+        # filters and the filter language reach them at any width.
+        Column("ticket_kind", N_("Kind"), 14, drop=10, optional=True),
+        Column("channel", N_("Channel"), 12, drop=9, optional=True),
         Column("status", N_("Status"), 14, flex=1, drop=1),
         Column("short_description", N_("Short description"), 18, flex=4),
         Column("caller", N_("Caller"), 14, flex=1, drop=6),
@@ -74,8 +81,16 @@ def layout(kind: str, width: int) -> list[tuple[Column, int]]:
 
     while len(columns) > 2 and needed(columns) > room:
         columns.remove(max(columns, key=lambda c: c.drop))
-    spare = max(room - needed(columns), 0)
     weights = sum(c.flex for c in columns) or 1
+
+    def short_room(cols: list[Column]) -> int:
+        short = next((c for c in cols if c.name == "short_description"), None)
+        spare = max(room - needed(cols), 0)
+        return short.width + spare * short.flex // (sum(c.flex for c in cols) or 1) if short else room
+
+    while any(c.optional for c in columns) and short_room(columns) < SHORT_ROOM:
+        columns.remove(max((c for c in columns if c.optional), key=lambda c: c.drop))
+    spare = max(room - needed(columns), 0)
     widths = [c.width + spare * c.flex // weights for c in columns]
     leftover = room - (sum(widths) + len(widths) - 1)
     if leftover > 0:
