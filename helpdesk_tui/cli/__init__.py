@@ -64,6 +64,7 @@ def _register() -> None:
         database,
         identity,
         incidents,
+        kb,
         mail,
         reports,
         requests,
@@ -76,7 +77,7 @@ def _register() -> None:
     )
 
     for module in (database, admin, subscriptions, identity, incidents, change_requests, split, tasks, requests,
-                   catalog, views, sla, mail, timesheet, reports):
+                   catalog, views, sla, mail, timesheet, reports, kb):
         module.register(app)
 
 

@@ -328,16 +328,25 @@ class RecordLink(SQLModel, table=True):
 
 
 class KnowledgeArticle(SQLModel, table=True):
+    """R4: an article of the knowledge base; its earlier versions are in article_version."""
+
     __tablename__ = "knowledge_article"
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True)
     title: str
-    body: str = ""
+    body: str = ""  # Markdown
     solution: str = ""
     service_id: int | None = fk("service.id")
+    # draft | published | retired; `published` mirrors it for the search, which suggests only those.
+    status: str = Field(default="published", sa_column_kwargs={"server_default": "published"})
     published: bool = True
+    keywords: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    author_id: int | None = fk("person.id")
+    reviewer_id: int | None = fk("person.id")  # who published it
+    source_incident_id: int | None = fk("incident.id")  # written from this incident's solution
     created_at: datetime = when()
     updated_at: datetime = when()
+    published_at: datetime | None = maybe_when()
     version: int = 1
 
 
@@ -443,6 +452,7 @@ from helpdesk_tui.store.request_tables import (  # noqa: E402,F401
     RequestSlaEvent,
     ServiceRequest,
 )
+from helpdesk_tui.store.knowledge_tables import ArticleVersion  # noqa: E402,F401
 from helpdesk_tui.store.time_tables import RunningTimer, Subscription, TimeEntry  # noqa: E402,F401
 from helpdesk_tui.store.sla_tables import (  # noqa: E402,F401
     BusinessCalendarRow,
