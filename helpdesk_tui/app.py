@@ -436,6 +436,10 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
             from helpdesk_tui.screens.record import RecordScreen
 
             self.push_screen(RecordScreen(self.workspace, kind, record_id))
+        elif kind == "knowledge_article":
+            from helpdesk_tui.screens.articles import ArticleScreen
+
+            self.push_screen(ArticleScreen(self.workspace, record_id))
         else:
             from helpdesk_tui.screens.related_preview import RelatedPreview
 

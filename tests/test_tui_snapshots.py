@@ -444,3 +444,33 @@ def test_record_with_the_timer_running(frozen, snap_compare, lang):
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(db, "ivan"), terminal_size=(120, 40), run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+@pytest.mark.parametrize("view", ["list", "article", "editor"])
+def test_knowledge_base(frozen, snap_compare, lang, view):
+    """«База знань»: the list, an article rendered from Markdown, the editor (R4)."""
+    from helpdesk_tui.desk import articles
+
+    db, w, _made = frozen
+    set_language(lang)
+    with db.write() as s:
+        draft = articles.create_article(s, w.analyst, title="Не друкує мережевий принтер", keywords="принтер, друк",
+                                        body="## Симптоми\n\nЧервоний **індикатор** на принтері.\n\n1. Вимкнути\n2. Увімкнути",
+                                        solution="Перезапустити службу друку.", service=w.service)
+        articles.publish_article(s, w.colleague, draft)
+        articles.create_article(s, w.colleague, title="VPN не підключається", body="Перевірте час")
+
+    async def ready(pilot):
+        await workspace_ready(pilot)
+        await pilot.press("b")
+        await wait_text(pilot, "VPN")
+        if view != "list":
+            await pilot.press("enter")
+            await wait_text(pilot, "Симптоми")
+        if view == "editor":
+            await pilot.press("E")
+            await wait_text(pilot, "Markdown")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(120, 40), run_before=ready)

@@ -84,6 +84,7 @@ class RecordScreen(RequestActions, TimeActions, SaysFailures, TranslatedBindings
         Binding("l", "log_time", N_("Log time"), id="record.log_time"),
         Binding("K", "change_kind", N_("Incident or change request"), id="record.change_kind"),
         Binding("Y", "agree", N_("Client's agreement"), id="record.agree"),
+        Binding("B", "write_article", N_("Knowledge article from it"), id="record.write_article"),
         Binding("delete", "remove_time", N_("Remove entry"), show=False, id="record.remove_time"),
         Binding("r,f5", "reload", N_("Refresh"), id="record.refresh"),
         Binding("right_square_bracket", "tab(1)", N_("Next tab"), id="record.next_tab"),
@@ -257,6 +258,9 @@ class RecordScreen(RequestActions, TimeActions, SaysFailures, TranslatedBindings
             self.app.push_screen(RecordScreen(self.workspace, "task", int(event.row_key.value)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "write_article":  # R4: the knowledge base written from a solution
+            return self.kind == "incident" and self.data is not None and bool(self.data.get("solution")) \
+                and self.data["status"] in ("resolved", "closed")
         timed = self.time_allows(action)
         if timed is not None:
             return timed
@@ -427,6 +431,21 @@ class RecordScreen(RequestActions, TimeActions, SaysFailures, TranslatedBindings
 
         self.app.push_screen(ConfirmDialog(_("{number} is registered and the caller is told its number. Open it?")
                                            .format(number=number)), answer)
+
+    @work(thread=True, group="record-article", exit_on_error=False)
+    def action_write_article(self) -> None:
+        try:
+            article_id = self.workspace.articles.from_incident(self.record_id)
+        except DeskError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._article_written, article_id)
+
+    def _article_written(self, article_id: int) -> None:
+        from helpdesk_tui.screens.articles import ArticleScreen  # the knowledge base's screens: on demand
+
+        self.notify(_("A draft article is written from the solution"))
+        self.app.push_screen(ArticleScreen(self.workspace, article_id))
 
     def _changed(self, saved: bool | None) -> None:
         if saved:

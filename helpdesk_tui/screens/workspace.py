@@ -81,6 +81,7 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         Binding("p", "open_parent", N_("Open in parent"), id="workspace.open_parent"),
         Binding("r,f5", "refresh", N_("Refresh"), id="workspace.refresh"),
         Binding("R", "clients", N_("Clients and reports"), id="workspace.clients"),
+        Binding("b", "knowledge", N_("Knowledge base"), id="workspace.knowledge"),
     ]
 
     def __init__(self, workspace: Workspace) -> None:
@@ -381,6 +382,11 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         from helpdesk_tui.screens.mail import MailScreen
 
         self.app.push_screen(MailScreen(self.workspace))
+
+    def action_knowledge(self) -> None:
+        from helpdesk_tui.screens.articles import KnowledgeScreen  # Markdown rendering comes with it
+
+        self.app.push_screen(KnowledgeScreen(self.workspace))
 
     def action_clients(self) -> None:
         from helpdesk_tui.screens.clients import ClientsScreen  # plotext and the report come with it
