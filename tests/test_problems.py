@@ -14,6 +14,7 @@ from sqlalchemy import select
 from helpdesk_tui.cli import main
 from helpdesk_tui.desk import incidents, knowledge, problems
 from helpdesk_tui.domain.errors import ClosedRecord, MissingFields, NotFound, PermissionDenied, RuleViolation, StaleVersion
+from helpdesk_tui.domain.field_values import field_name, shown_value
 from helpdesk_tui.domain.problem_status import TRANSITIONS, ProblemStatus, check_transition
 from helpdesk_tui.domain.statuses import IncidentStatus
 from helpdesk_tui.i18n import current_language, set_language
@@ -59,6 +60,17 @@ def test_the_labels_are_the_desks_words():
     set_language("uk")
     try:
         assert [s.label for s in ProblemStatus] == ["Зареєстровано", "Аналіз", "Відома помилка", "Вирішено", "Закрито"]
+    finally:
+        set_language(before)
+
+
+def test_the_journal_names_a_problems_statuses_and_an_items_kind():
+    before = current_language()
+    set_language("uk")
+    try:
+        assert shown_value("status", "known_error", kind="problem") == "Відома помилка"
+        assert shown_value("kind", "printer", kind="configuration_item") == "Принтер"
+        assert field_name("root_cause") == "Першопричина"
     finally:
         set_language(before)
 
@@ -145,6 +157,10 @@ def test_resolving_a_problem_resolves_its_open_incidents_and_skips_the_settled(d
                                                                    OutboxMessage.template == "resolved")).all()
             assert len(mails) == 1
         assert s.get(Incident, ids[3]).status == "closed"
+    with db.write() as s:  # a later incident like them takes the problem's fix, not its workaround
+        later = _incident(s, w, "Не входить знову")
+        assert knowledge.reuse_solution(s, w.analyst, later, source_kind="problem", source_id=ids[0]) == (
+            "Оновлено сертифікат")
 
 
 def test_one_incident_that_refuses_refuses_the_whole_resolution(desk):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
-from helpdesk_tui.desk import config_items, security, settings
+from helpdesk_tui.desk import security, settings
 from helpdesk_tui.desk.common import apply_changes, bump, feed, journal, require_role
 from helpdesk_tui.desk.lookup import name_key, phone_key
 from helpdesk_tui.domain.collation import person_sort_key
@@ -302,6 +302,8 @@ def create_category(session: Session, actor: Person | None, *, name: str, servic
 def create_configuration_item(session: Session, actor: Person | None, *, name: str,
                               service: Service | None = None, description: str = "") -> ConfigurationItem:
     """The administrator's way (the catalogue's setup); analysts use desk/config_items.py."""
+    from helpdesk_tui.desk import config_items  # it builds on incident_rules, which builds on this module
+
     require_admin(session, actor)
     return config_items.create_item(session, actor, name=name, service=service, description=description)
 

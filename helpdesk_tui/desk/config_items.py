@@ -10,7 +10,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from helpdesk_tui.desk.common import apply_changes, bump, check_text, check_version, desk_staff, feed, get_for_update, journal
+from helpdesk_tui.desk.common import (
+    apply_changes,
+    bump,
+    check_text,
+    check_version,
+    desk_staff,
+    feed,
+    get_for_update,
+    journal,
+)
+from helpdesk_tui.desk.incident_rules import named_diff
 from helpdesk_tui.domain.collation import sort_key
 from helpdesk_tui.domain.config_items import ItemKind, parse_kind
 from helpdesk_tui.domain.errors import RuleViolation
@@ -99,7 +109,8 @@ def update_item(session: Session, actor: Person | None, item: ConfigurationItem 
         bump(item)
         _flush(session, item.name)
         journal(session, record_kind=KIND, record_id=item.id, kind="change", author=actor,  # type: ignore[arg-type]
-                summary=Message(N_("Configuration item edited")), diff=diff, record_version=item.version)
+                summary=Message(N_("Configuration item edited")), diff=named_diff(session, diff),
+                record_version=item.version)
         feed(session, KIND, item.id, "updated", actor)  # type: ignore[arg-type]
     return item
 

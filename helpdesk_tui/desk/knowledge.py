@@ -45,6 +45,8 @@ def reuse_solution(session: Session, actor: Person | None, incident: Incident, *
     solution = (getattr(source, attribute) or "").strip()
     if not solution and source_kind == "knowledge_article":
         solution = source.body.strip()
+    if source_kind == "problem" and (source.solution or "").strip():
+        solution = source.solution.strip()  # a resolved problem's fix, better than its workaround
     if not solution:
         raise RuleViolation(_("{number} has no solution to reuse").format(number=source.number))
     incident = get_for_update(session, Incident, incident.id, what=incident.number)  # type: ignore[arg-type]

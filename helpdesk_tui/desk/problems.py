@@ -23,7 +23,7 @@ from helpdesk_tui.desk.common import (
     journal,
     next_number,
 )
-from helpdesk_tui.desk.incident_rules import check_owner
+from helpdesk_tui.desk.incident_rules import check_owner, named_diff
 from helpdesk_tui.desk.notes import link_records
 from helpdesk_tui.domain.errors import DeskError, NotFound, RuleViolation
 from helpdesk_tui.domain.messages import Message
@@ -109,8 +109,8 @@ def _save(session: Session, actor: Person, problem: Problem, values: dict[str, A
     if diff:
         bump(problem)
         journal(session, record_kind=KIND, record_id=problem.id, kind="change", author=actor,  # type: ignore[arg-type]
-                summary=summary, diff=diff, record_version=problem.version, status_from=status_from,
-                status_to=problem.status if status_from else None)
+                summary=summary, diff=named_diff(session, diff), record_version=problem.version,
+                status_from=status_from, status_to=problem.status if status_from else None)
         feed(session, KIND, problem.id, "status" if status_from else "updated", actor)  # type: ignore[arg-type]
     return problem
 
@@ -261,8 +261,8 @@ def unlink_incident(session: Session, actor: Person | None, problem: Problem, in
 
 def problem_incidents(session: Session, problem: Problem) -> list[Incident]:
     """The incidents linked to a problem, oldest first."""
-    stmt = (select(Incident).join(RecordLink, (RecordLink.from_kind == "incident") & (RecordLink.from_id == Incident.id))
-            .where(RecordLink.to_kind == KIND, RecordLink.to_id == problem.id)
+    stmt = (select(Incident).join(RecordLink, RecordLink.from_id == Incident.id)
+            .where(RecordLink.from_kind == "incident", RecordLink.to_kind == KIND, RecordLink.to_id == problem.id)
             .order_by(Incident.id).limit(LIST_LIMIT))
     return list(session.execute(stmt).scalars())
 
