@@ -25,6 +25,7 @@ from helpdesk_tui.desk.common import (
 )
 from helpdesk_tui.desk.incident_rules import check_owner, named_diff
 from helpdesk_tui.desk.notes import link_records
+from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import DeskError, NotFound, RuleViolation
 from helpdesk_tui.domain.messages import Message
 from helpdesk_tui.domain.problem_status import (
@@ -108,8 +109,8 @@ def _save(session: Session, actor: Person, problem: Problem, values: dict[str, A
     diff = apply_changes(problem, values)
     if diff:
         bump(problem)
-        journal(session, record_kind=KIND, record_id=problem.id, kind="change", author=actor,  # type: ignore[arg-type]
-                summary=summary, diff=named_diff(session, diff), record_version=problem.version,
+        journal(session, record_kind=KIND, record_id=problem.id, kind="status" if status_from else "change",  # type: ignore[arg-type]
+                author=actor, summary=summary, diff=named_diff(session, diff), record_version=problem.version,
                 status_from=status_from, status_to=problem.status if status_from else None)
         feed(session, KIND, problem.id, "status" if status_from else "updated", actor)  # type: ignore[arg-type]
     return problem
@@ -246,6 +247,7 @@ def link_incident(session: Session, actor: Person | None, problem: Problem, inci
 def unlink_incident(session: Session, actor: Person | None, problem: Problem, incident: Incident) -> None:
     actor = desk_staff(session, actor)
     ensure_changeable(ProblemStatus(problem.status), problem.number)
+    lifecycle.ensure_changeable(IncidentStatus(incident.status), incident.number)  # R26, as linking
     link = _link_of(session, problem, incident)
     if link is None:
         raise NotFound(_("{incident} is not linked to {problem}").format(
