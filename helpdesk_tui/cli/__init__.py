@@ -61,11 +61,13 @@ def _register() -> None:
         admin,
         catalog,
         change_requests,
+        config_items,
         database,
         identity,
         incidents,
         kb,
         mail,
+        problems,
         reports,
         requests,
         sla,
@@ -77,7 +79,7 @@ def _register() -> None:
     )
 
     for module in (database, admin, subscriptions, identity, incidents, change_requests, split, tasks, requests,
-                   catalog, views, sla, mail, timesheet, reports, kb):
+                   catalog, views, sla, mail, timesheet, reports, kb, problems, config_items):
         module.register(app)
 
 

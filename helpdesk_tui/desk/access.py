@@ -66,7 +66,7 @@ POLICY: dict[str, Need] = {
 }
 # Whole groups whose every command needs the same (new commands in them inherit it).
 GROUPS: dict[str, Need] = {"incident": Need.DESK, "task": Need.DESK, "request": Need.DESK, "time": Need.DESK,
-                           "report": Need.DESK, "kb": Need.DESK}
+                           "report": Need.DESK, "kb": Need.DESK, "problem": Need.DESK, "ci": Need.DESK}
 
 
 def need_of(command: str) -> Need:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from helpdesk_tui.desk import articles
-from helpdesk_tui.desk.common import bump, desk_staff, feed, get_for_update, journal, next_number
+from helpdesk_tui.desk import articles, problems
+from helpdesk_tui.desk.common import bump, desk_staff, feed, get_for_update, journal
 from helpdesk_tui.desk.notes import link_records
 from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import NotFound, RuleViolation
@@ -24,19 +24,9 @@ def create_article(session: Session, actor: Person | None, *, title: str, body: 
 
 def create_problem(session: Session, actor: Person | None, *, short_description: str, description: str = "",
                    workaround: str = "", service: Service | None = None) -> Problem:
-    actor = desk_staff(session, actor)
-    if not (short_description or "").strip():
-        raise RuleViolation(_("A problem needs a short description"), field="short_description")
-    problem = Problem(number=next_number(session, "problem"), short_description=short_description.strip(),
-                      description=description.strip(), workaround=workaround.strip(),
-                      service_id=service.id if service else None)
-    session.add(problem)
-    session.flush()
-    journal(session, record_kind="problem", record_id=problem.id, kind="change", author=actor,  # type: ignore[arg-type]
-            summary=Message(N_("Problem registered")), diff=[("short_description", None, problem.short_description)],
-            record_version=1)
-    feed(session, "problem", problem.id, "created", actor)  # type: ignore[arg-type]
-    return problem
+    """A registered problem (the demo's); desk/problems.py keeps its lifecycle."""
+    return problems.register_problem(session, actor, short_description=short_description, description=description,
+                                     workaround=workaround, service=service)
 
 
 _SOURCES = {"knowledge_article": (KnowledgeArticle, "solution"), "problem": (Problem, "workaround"),
@@ -55,6 +45,8 @@ def reuse_solution(session: Session, actor: Person | None, incident: Incident, *
     solution = (getattr(source, attribute) or "").strip()
     if not solution and source_kind == "knowledge_article":
         solution = source.body.strip()
+    if source_kind == "problem" and (source.solution or "").strip():
+        solution = source.solution.strip()  # a resolved problem's fix, better than its workaround
     if not solution:
         raise RuleViolation(_("{number} has no solution to reuse").format(number=source.number))
     incident = get_for_update(session, Incident, incident.id, what=incident.number)  # type: ignore[arg-type]

@@ -15,9 +15,11 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from helpdesk_tui.domain.display import when
+from helpdesk_tui.domain.config_items import ITEM_KIND_LABELS
 from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.domain.lifecycle import FIELD_LABELS
 from helpdesk_tui.domain.priority import level_label, priority_label
+from helpdesk_tui.domain.problem_status import PROBLEM_STATUS_LABELS
 from helpdesk_tui.domain.statuses import (
     CHANNEL_LABELS,
     CRITICALITY_LABELS,
@@ -74,6 +76,13 @@ FIELD_NAMES: dict[str, str] = {
     "roles": N_("Roles"),
     "language": N_("Language"),
     "organisation_id": N_("Organisation"),
+    "root_cause": N_("Root cause"),
+    "workaround": N_("Workaround"),
+    "incidents": N_("Incidents"),
+    "location": N_("Location"),
+    "name": N_("Name"),
+    "service_id": N_("Service"),
+    "configuration_item_id": N_("Configuration item"),
 }
 
 # R40: whose turn it is, as the record's dot says it.
@@ -124,6 +133,7 @@ _STATUS_LABELS: dict[str, tuple[Mapping[str, str], ...]] = {
     "task": (TASK_STATUS_LABELS, INCIDENT_STATUS_LABELS),  # type: ignore[dict-item]
     "external_task": (TASK_STATUS_LABELS,),  # type: ignore[dict-item]
     "service_request": (REQUEST_STATUS_LABELS, TASK_STATUS_LABELS),  # type: ignore[dict-item]
+    "problem": (PROBLEM_STATUS_LABELS,),  # type: ignore[dict-item]
 }
 
 
@@ -164,6 +174,8 @@ def shown_value(field: str, value: str | None, *, kind: str = "incident",
         return _number_label(value, priority_label)
     if field in ("impact", "urgency"):
         return _number_label(value, level_label)
+    if field == "kind" and kind == "configuration_item":
+        return label_of(ITEM_KIND_LABELS, value) if value in ITEM_KIND_LABELS else value
     if field in _LABELS:
         labels = _LABELS[field]
         return _(labels[value]) if value in labels else value

@@ -115,6 +115,10 @@ class ConfigurationItem(SQLModel, table=True):
     service_id: int | None = fk("service.id")
     description: str = ""
     active: bool = True
+    kind: str = Field(default="other", sa_column_kwargs={"server_default": "other"})  # domain/config_items.py
+    group_id: int | None = fk("work_group.id")  # the work group that looks after it
+    location: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class Vendor(SQLModel, table=True):
@@ -356,9 +360,17 @@ class Problem(SQLModel, table=True):
     short_description: str
     description: str = ""
     workaround: str = ""
-    status: str = "open"
+    root_cause: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    solution: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    status: str = Field(default="registered", sa_column_kwargs={"server_default": "registered"})  # domain/problem_status.py
     service_id: int | None = fk("service.id")
+    configuration_item_id: int | None = fk("configuration_item.id")
+    group_id: int | None = fk("work_group.id")
+    owner_id: int | None = fk("person.id")
     created_at: datetime = when()
+    updated_at: datetime | None = maybe_when()
+    resolved_at: datetime | None = maybe_when()
+    closed_at: datetime | None = maybe_when()
     version: int = 1
 
 
