@@ -421,6 +421,8 @@ def test_clients_and_reports(frozen, snap_compare, lang, size):
         await workspace_ready(pilot)
         await pilot.press("R")
         await wait_for(pilot, lambda: getattr(pilot.app.screen, "uses", None))
+        await wait_for(pilot, lambda: pilot.app.screen.query_one("#clients-table").row_count > 1)
+        await wait_text(pilot, "Дванадцять місяців" if lang == "uk" else "Twelve months")
         await wait_text(pilot, "ТОВ «Ромашка»")
         await pilot.pause(0.3)
 
