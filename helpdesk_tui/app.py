@@ -429,9 +429,14 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
             self.push_screen(GoToDialog(self.workspace), self._open_found)
 
     def _open_found(self, found: tuple[str, int] | None) -> None:
-        if found is None or self.workspace is None:
+        if found is not None:
+            self.open_record(*found)
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        """Any record's own screen, whichever screen asks (they need not import each other)."""
+        if self.workspace is None:
             return
-        kind, record_id = found
+        # Each screen module is imported when first opened: none of them is part of the first paint.
         if kind in ("incident", "task", "service_request"):
             from helpdesk_tui.screens.record import RecordScreen
 
@@ -440,6 +445,10 @@ class HelpdeskApp(SaysFailures, TranslatedBindings, App[None]):
             from helpdesk_tui.screens.articles import ArticleScreen
 
             self.push_screen(ArticleScreen(self.workspace, record_id))
+        elif kind == "problem":
+            from helpdesk_tui.screens.problems import ProblemScreen
+
+            self.push_screen(ProblemScreen(self.workspace, record_id))
         else:
             from helpdesk_tui.screens.related_preview import RelatedPreview
 

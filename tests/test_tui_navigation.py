@@ -64,12 +64,12 @@ def test_help_lists_the_keys_of_the_screen_in_the_analyst_s_language(db):
     drive(db, scenario)
 
 
-def test_dashboard_5_without_favourites_says_how_to_add_one(db):
+def test_dashboard_6_without_favourites_says_how_to_add_one(db):
     db, w, made = seed_desk(db)
 
     async def scenario(app, pilot):
         await workspace_ready(pilot)
-        await pilot.press("5")
+        await pilot.press("6")
         await wait_text(pilot, "No favourite searches yet.")
         assert "press f to make it a favourite" in " ".join(screen_text(app).split())
 

@@ -80,7 +80,7 @@ def test_new_search_from_conditions_with_a_live_count_then_favourite_rename_dele
         await pilot.press("home", "r", "ctrl+u", *"Мої зареєстровані", "enter")
         await wait_for(pilot, lambda: app.screen.items[0].name == "Мої зареєстровані", what="the new name")
         await pilot.press("escape")
-        await pilot.press("5")  # the saved-searches dashboard: favourites are its tabs
+        await pilot.press("6")  # the saved-searches dashboard: favourites are its tabs
         await list_settled(pilot)
         await wait_text(pilot, "Мої зареєстровані")
         assert _shown(screen) == ["classified-unassigned", "colleagues", "mine-registered", "unclassified"]

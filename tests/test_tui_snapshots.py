@@ -467,12 +467,54 @@ def test_knowledge_base(frozen, snap_compare, lang, view):
         await workspace_ready(pilot)
         await pilot.press("b")
         await wait_text(pilot, "VPN")
+        # The filter field's first Changed reloads the list once more: wait until it has settled.
+        screen = pilot.app.screen
+        await wait_for(pilot, lambda: not any(w.is_running for w in screen.workers), what="the list")
         if view != "list":
             await pilot.press("enter")
             await wait_text(pilot, "Симптоми")
         if view == "editor":
             await pilot.press("E")
             await wait_text(pilot, "Markdown")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(120, 40), run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+@pytest.mark.parametrize("view", ["dashboard", "record", "incidents", "resolve"])
+def test_problems(frozen, snap_compare, lang, view):
+    """Problems (issue 19): dashboard 5, a problem's details and incidents, and resolving it with
+    the offer to resolve its open incidents."""
+    from helpdesk_tui.desk import problems
+
+    db, w, made = frozen
+    set_language(lang)
+    with db.write() as s:
+        p = problems.register_problem(s, w.analyst, short_description="Збої входу в ЕТС після оновлення",
+                                      description="Користувачі не можуть увійти зранку", group=w.first_line,
+                                      owner=w.analyst, service=w.service, configuration_item=w.item,
+                                      incident=s.get(Incident, made["mine-registered"].id))
+        problems.link_incident(s, w.analyst, p, s.get(Incident, made["mine-waiting"].id))
+        problems.change_status(s, w.analyst, p, "known_error", root_cause="Прострочений сертифікат",
+                               workaround="Входити через резервний вузол")
+        problems.register_problem(s, w.colleague, short_description="Повільний друк у філії")
+
+    async def ready(pilot):
+        await workspace_ready(pilot)
+        await pilot.press("5")
+        await list_settled(pilot)
+        await wait_text(pilot, "Повільний друк")
+        if view != "dashboard":
+            await pilot.press("down", "enter")
+            await wait_text(pilot, "Прострочений сертифікат")
+        if view == "incidents":
+            await pilot.press("right_square_bracket")
+            await wait_text(pilot, made["mine-waiting"].number)
+        if view == "resolve":
+            await pilot.press("t", "down", "enter")
+            await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "ProblemStatusDialog")
+            await pilot.press(*"Оновлено сертифікат")
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(db, "ivan"), terminal_size=(120, 40), run_before=ready)

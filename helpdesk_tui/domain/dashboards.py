@@ -60,6 +60,14 @@ CATALOGUE: dict[str, DashboardInfo] = {
             TabInfo("my-done", N_("Completed requests assigned to me"), "service_request"),
             TabInfo("registered-by-me", N_("Requests registered by me"), "service_request"),
         )),
+        # Issue 19: problem management — the causes behind incidents, from registration to closure.
+        DashboardInfo("problems", N_("Problems"), (
+            TabInfo("open", N_("Open problems"), "problem"),
+            TabInfo("known-errors", N_("Known errors"), "problem"),
+            TabInfo("team-open", N_("Open problems of my team"), "problem"),
+            TabInfo("my-open", N_("My open problems"), "problem"),
+            TabInfo("resolved", N_("Resolved problems to close"), "problem"),
+        )),
     )
 }
 

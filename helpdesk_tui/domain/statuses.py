@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from helpdesk_tui.domain.problem_status import ProblemStatus
 from helpdesk_tui.i18n import N_, _
 
 
@@ -237,6 +238,11 @@ def status_label(kind: str, code: str | None) -> str:
 
         try:
             return RequestStatus(code).label
+        except ValueError:
+            return code
+    if kind == "problem":
+        try:
+            return ProblemStatus(code).label
         except ValueError:
             return code
     return code

@@ -174,12 +174,7 @@ class ArticleScreen(SaysFailures, TranslatedBindings, Screen[None]):
 
     @work(thread=True, group="article", exclusive=True, exit_on_error=False)
     def action_reload(self) -> None:
-        try:
-            data = self.workspace.articles.article(self.article_id)
-        except DeskError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self._show, data)
+        self.from_worker(lambda: self.workspace.articles.article(self.article_id), self._show)
 
     def _show(self, data: dict[str, Any]) -> None:
         self.data = data

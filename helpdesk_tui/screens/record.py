@@ -26,6 +26,7 @@ from helpdesk_tui.screens.record_render import (
     render_rows,
     render_title,
 )
+from helpdesk_tui.screens.problem_dialogs import IncidentProblemActions
 from helpdesk_tui.screens.record_time import TimeActions, client_line
 from helpdesk_tui.screens.request_record import RequestActions, decision_hint
 from helpdesk_tui.screens.workspace import DataChanged
@@ -48,7 +49,7 @@ TABS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-class RecordScreen(RequestActions, TimeActions, SaysFailures, TranslatedBindings, Screen[None]):
+class RecordScreen(IncidentProblemActions, RequestActions, TimeActions, SaysFailures, TranslatedBindings, Screen[None]):
     DEFAULT_CSS = """
     RecordScreen #record-title { padding: 0 1; height: auto; }
     RecordScreen ContentSwitcher { height: 1fr; }
@@ -85,6 +86,7 @@ class RecordScreen(RequestActions, TimeActions, SaysFailures, TranslatedBindings
         Binding("K", "change_kind", N_("Incident or change request"), id="record.change_kind"),
         Binding("Y", "agree", N_("Client's agreement"), id="record.agree"),
         Binding("B", "write_article", N_("Knowledge article from it"), id="record.write_article"),
+        Binding("L", "problem", N_("Problem"), id="record.problem"),
         Binding("delete", "remove_time", N_("Remove entry"), show=False, id="record.remove_time"),
         Binding("r,f5", "reload", N_("Refresh"), id="record.refresh"),
         Binding("right_square_bracket", "tab(1)", N_("Next tab"), id="record.next_tab"),
@@ -278,7 +280,7 @@ class RecordScreen(RequestActions, TimeActions, SaysFailures, TranslatedBindings
         if action == "add_note" and self.kind == "task":
             return self.data is not None and self.data["status"] in ("open", "accepted")
         if action in ("change_status", "add_note", "classify", "change_priority", "new_task", "edit_words", "assign",
-                      "vendor_task", "split", "criticality"):
+                      "vendor_task", "split", "criticality", "problem"):
             # R26: a closed or cancelled incident opens read-only.
             return self.kind == "incident" and self.data is not None \
                 and self.data["status"] not in ("closed", "cancelled")

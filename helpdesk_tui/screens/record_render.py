@@ -41,11 +41,18 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("response_due", N_("Response due")), ("due_at", N_("Resolution due")),
         ("approved_at", N_("Approved")), ("implemented_at", N_("Implemented")), ("closed_at", N_("Closed")),
     ),
+    "problem": (
+        ("status", N_("Status")), ("service", N_("Service")), ("configuration_item", N_("Configuration item")),
+        ("group", N_("Work group")), ("owner", N_("Owner")), ("created_at", N_("Created")),
+        ("updated_at", N_("Updated")), ("resolved_at", N_("Resolved")), ("closed_at", N_("Closed")),
+    ),
 }
 TEXTS = {
     "incident": (("description", N_("Description")), ("solution", N_("Solution"))),
     "task": (("details", N_("Details")), ("completion_comment", N_("Completion comment"))),
     "service_request": (("description", N_("Description")),),
+    "problem": (("description", N_("Description")), ("root_cause", N_("Root cause")),
+                ("workaround", N_("Workaround")), ("solution", N_("Solution"))),
 }
 JOURNAL_KINDS = {
     "note": N_("Note"), "change": N_("Change"), "email": N_("E-mail"), "notification": N_("Notification"),
@@ -193,7 +200,7 @@ def render_rows(data: dict[str, Any], key: str) -> RenderableType:
                     value = " · ".join((value, _(relation)))
             elif f == "status":
                 kind = "task" if key != "related" else row.get("kind", "")
-                value = status_label(kind, value) if kind in ("task", "incident") else ""
+                value = status_label(kind, value) if kind in ("task", "incident", "problem") else ""
             cells.append(literal(_value("task", f, value), one_line=True))
         table.add_row(*cells)
     return table

@@ -72,14 +72,14 @@ class SavingDialog(FormGuard, SaysFailures, TranslatedBindings, ModalScreen[bool
         except OpenTasks as exc:
             self.app.call_from_thread(self._open_tasks, exc)
             return
-        except DeskError as exc:
-            self.app.call_from_thread(self._refused, exc.message)
+        except DeskError as exc:  # under its field when the dialog has a place there
+            self.app.call_from_thread(self._refused, exc.message, exc.field)
             return
         self.app.call_from_thread(self.dismiss, True)
 
-    def _refused(self, message: str) -> None:
+    def _refused(self, message: str, field: str | None = None) -> None:
         self.saving = False
-        self.say(message)
+        self.say(message, field)
 
     def _open_tasks(self, exc: OpenTasks) -> None:
         self.saving = False

@@ -63,12 +63,14 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         Binding("2", "dashboard(1)", N_("Incidents – Service requests"), show=False, id="workspace.dashboard_2"),
         Binding("3", "dashboard(2)", N_("Tasks"), show=False, id="workspace.dashboard_3"),
         Binding("4", "dashboard(3)", N_("Service request"), show=False, id="workspace.dashboard_4"),
-        Binding("5", "dashboard(4)", N_("Saved searches"), show=False, id="workspace.dashboard_5"),
+        Binding("5", "dashboard(4)", N_("Problems"), show=False, id="workspace.dashboard_5"),
+        Binding("6", "dashboard(5)", N_("Saved searches"), show=False, id="workspace.dashboard_6"),
         Binding("right_square_bracket,ctrl+pagedown", "next_tab", N_("Next tab"), id="workspace.next_tab"),
         Binding("left_square_bracket,ctrl+pageup", "previous_tab", N_("Previous tab"), show=False,
                 id="workspace.previous_tab"),
         Binding("n", "new_incident", N_("New incident"), id="workspace.new_incident"),
         Binding("N", "new_request", N_("New request"), id="workspace.new_request"),
+        Binding("P", "new_problem", N_("New problem"), show=False, id="workspace.new_problem"),
         Binding("e", "mail", N_("E-mail"), id="workspace.mail"),
         Binding("slash", "focus_filter", N_("Filter"), id="workspace.filter"),
         Binding("f", "toggle_quick_filters", N_("Show filters"), id="workspace.quick_filters"),
@@ -185,7 +187,7 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
     def _show(self, tab_id: str | None) -> None:
         switcher = self.query_one(ContentSwitcher)
         if tab_id is None:
-            # Dashboard 5 before any search is a favourite: say how one gets here, not a blank.
+            # Saved searches before any search is a favourite: say how one gets here, not a blank.
             self.current = None
             self.query_one("#no-favourites", Static).update(Text(_(
                 "No favourite searches yet.\n\nPress w for the saved searches, move to one and press f to make it a "
@@ -374,6 +376,11 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         self.open_record(message.kind, message.record_id)
 
     def open_record(self, kind: str, record_id: int) -> None:
+        if kind == "problem":
+            from helpdesk_tui.screens.problems import ProblemScreen
+
+            self.app.push_screen(ProblemScreen(self.workspace, record_id))
+            return
         from helpdesk_tui.screens.record import RecordScreen
 
         self.app.push_screen(RecordScreen(self.workspace, kind, record_id))
@@ -397,6 +404,15 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         from helpdesk_tui.screens.incident_form import IncidentFormScreen
 
         self.app.push_screen(IncidentFormScreen(self.workspace))
+
+    def action_new_problem(self) -> None:
+        from helpdesk_tui.screens.problems import ProblemForm, ProblemScreen
+
+        def registered(problem_id: int | None) -> None:
+            if problem_id:
+                self.app.push_screen(ProblemScreen(self.workspace, problem_id))
+
+        self.app.push_screen(ProblemForm(self.workspace, None), registered)
 
     def action_new_request(self) -> None:
         # Imported when asked for: the form is not part of the first paint.

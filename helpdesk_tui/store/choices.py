@@ -18,6 +18,7 @@ from helpdesk_tui.domain.statuses import (
     IncidentStatus,
     TaskStatus,
 )
+from helpdesk_tui.domain.problem_status import ProblemStatus
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.filtering import _fold, _like_pattern
 from helpdesk_tui.store.models import Person
@@ -35,6 +36,8 @@ def _fixed(kind: str, field: str) -> list[tuple[str, str]] | None:
         return [(s.value, _(TASK_STATUS_LABELS[s])) for s in TaskStatus]
     if field == "status" and kind == "service_request":
         return [(s.value, s.label) for s in RequestStatus]
+    if field == "status" and kind == "problem":
+        return [(s.value, s.label) for s in ProblemStatus]
     if field in ("priority", "impact", "urgency"):
         return [(str(n), str(n)) for n in range(1, 6 if field == "priority" else 4)]
     if field == "channel":

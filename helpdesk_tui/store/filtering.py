@@ -13,6 +13,7 @@ from sqlmodel import Session
 from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.domain.field_values import CHOSEN_BY_LABEL, coded_value, field_name
 from helpdesk_tui.domain.filters import Condition, Filter
+from helpdesk_tui.domain.problem_status import parse as parse_problem_status
 from helpdesk_tui.domain.requests import CONTEXT, REQUEST_STATUS_LABELS, RequestStatus
 from helpdesk_tui.domain.statuses import (
     TASK_STATUS_LABELS,
@@ -69,6 +70,8 @@ def _typed(src: Source, name: str, value: str) -> Any:
                     REQUEST_STATUS_LABELS[request_status], CONTEXT):
                 return request_status.value
         raise RuleViolation(_("Unknown status: {name}").format(name=value))
+    if name == "status" and src.kind == "problem":
+        return parse_problem_status(value).value
     if name in ("priority", "impact", "urgency"):
         try:
             return int(value.split()[0].rstrip("."))

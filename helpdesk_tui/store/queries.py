@@ -21,6 +21,8 @@ from sqlmodel import Session
 from helpdesk_tui.domain.dashboards import CATALOGUE, DashboardInfo, TabInfo
 from helpdesk_tui.domain.errors import RuleViolation
 from helpdesk_tui.domain.listing import cursor_column
+from helpdesk_tui.domain.problem_status import OPEN as PROBLEM_OPEN
+from helpdesk_tui.domain.problem_status import ProblemStatus
 from helpdesk_tui.domain.statuses import (
     ACTIVE,
     AWAITING_OTHERS,
@@ -36,6 +38,7 @@ from helpdesk_tui.store.models import (
     OPEN_INCIDENT_SQL,
     OPEN_TASK_SQL,
     Incident,
+    Problem,
     ServiceRequest,
     Task,
     UnreadMarker,
@@ -75,6 +78,10 @@ def _request_active() -> ColumnElement[bool]:
 
 def _request_done() -> ColumnElement[bool]:
     return text(DONE_REQUEST_SQL.replace("status", "service_request.status"))  # type: ignore[return-value]
+
+
+def _problem_open() -> ColumnElement[bool]:
+    return Problem.status.in_(sorted(s.value for s in PROBLEM_OPEN))  # type: ignore[attr-defined,no-any-return]
 
 
 def _mine(column: Any, v: Viewer) -> ColumnElement[bool]:
@@ -121,6 +128,11 @@ _WHERE: dict[tuple[str, str], Callable[[Viewer], ColumnElement[bool]]] = {
     ("requests", "my-active"): lambda v: and_(_mine(ServiceRequest.owner_id, v), _request_active()),
     ("requests", "my-done"): lambda v: and_(_mine(ServiceRequest.owner_id, v), _request_done()),
     ("requests", "registered-by-me"): lambda v: _mine(ServiceRequest.opened_by_id, v),
+    ("problems", "open"): lambda v: _problem_open(),
+    ("problems", "known-errors"): lambda v: Problem.status == ProblemStatus.KNOWN_ERROR.value,
+    ("problems", "team-open"): lambda v: and_(_my_groups(Problem.group_id, v), _problem_open()),
+    ("problems", "my-open"): lambda v: and_(_mine(Problem.owner_id, v), _problem_open()),
+    ("problems", "resolved"): lambda v: Problem.status == ProblemStatus.RESOLVED.value,
 }
 
 DASHBOARDS: dict[str, Dashboard] = {

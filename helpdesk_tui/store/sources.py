@@ -17,10 +17,13 @@ from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import (
     CatalogItem,
     Category,
+    ConfigurationItem,
     GroupMember,
     Incident,
     Organisation,
     Person,
+    Problem,
+    RecordLink,
     Service,
     ServiceRequest,
     Task,
@@ -54,6 +57,7 @@ _towner = aliased(Person, name="towner")
 _rowner = aliased(Person, name="rowner")
 _parent = aliased(Incident, name="parent")
 _request_parent = aliased(ServiceRequest, name="request_parent")
+_powner = aliased(Person, name="powner")
 
 
 @dataclass(frozen=True)
@@ -247,7 +251,49 @@ REQUESTS = Source(
            "due_at": ServiceRequest.due_at, "channel": ServiceRequest.channel},
 )
 
-SOURCES = {s.kind: s for s in (INCIDENTS, TASKS, REQUESTS)}
+
+def _linked_incidents() -> Any:
+    """How many incidents a problem is behind (R4 links from the incident to the problem)."""
+    return (select(func.count()).select_from(RecordLink)
+            .where(RecordLink.from_kind == "incident", RecordLink.to_kind == "problem",
+                   RecordLink.to_id == Problem.id)
+            .correlate_except(RecordLink).scalar_subquery())
+
+
+PROBLEMS = Source(
+    kind="problem",
+    model=Problem,
+    columns=_cols(
+        ColumnSpec("number", N_("Number"), Problem.number, False),
+        ColumnSpec("status", N_("Status"), Problem.status, False),
+        ColumnSpec("short_description", N_("Short description"), Problem.short_description, False),
+        ColumnSpec("incidents", N_("Incidents"), _linked_incidents(), False),
+        _name(Service.name, Service.id, Problem.service_id, "service", N_("Service")),
+        _name(ConfigurationItem.name, ConfigurationItem.id, Problem.configuration_item_id, "configuration_item",
+              N_("Configuration item")),
+        _name(WorkGroup.name, WorkGroup.id, Problem.group_id, "group", N_("Work group")),
+        _person(_powner, Problem.owner_id, "owner", N_("Owner")),
+        ColumnSpec("created_at", N_("Created"), Problem.created_at, False),
+        ColumnSpec("updated_at", N_("Updated"), Problem.updated_at),
+    ),
+    from_clause=lambda: Problem.__table__.outerjoin(WorkGroup, WorkGroup.id == Problem.group_id)
+    .outerjoin(_powner, _powner.id == Problem.owner_id)
+    .outerjoin(Service, Service.id == Problem.service_id)
+    .outerjoin(ConfigurationItem, ConfigurationItem.id == Problem.configuration_item_id),
+    default_sort=("created_at", True),
+    text_columns=(Problem.short_description, Problem.number),
+    refs={
+        "group": RefField(Problem.group_id, WorkGroup, (WorkGroup.name,)),
+        "owner": RefField(Problem.owner_id, Person, (Person.login, Person.full_name)),
+        "service": RefField(Problem.service_id, Service, (Service.name,)),
+        "configuration_item": RefField(Problem.configuration_item_id, ConfigurationItem, (ConfigurationItem.name,)),
+    },
+    plain={"status": Problem.status, "number": Problem.number, "short_description": Problem.short_description,
+           "root_cause": Problem.root_cause, "workaround": Problem.workaround,
+           "created_at": Problem.created_at, "updated_at": Problem.updated_at},
+)
+
+SOURCES = {s.kind: s for s in (INCIDENTS, TASKS, REQUESTS, PROBLEMS)}
 
 
 def source(kind: str) -> Source:

@@ -68,6 +68,16 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("owner", N_("Owner"), 14, flex=1, drop=2),
         Column("due_at", N_("Due"), 16, drop=5),
     ),
+    "problem": (
+        Column("number", N_("Number"), 10),
+        Column("status", N_("Status"), 14, flex=1, drop=1),
+        Column("short_description", N_("Short description"), 18, flex=4),
+        Column("incidents", N_("Inc."), 5, drop=3),
+        Column("configuration_item", N_("Configuration item"), 14, flex=1, drop=6, optional=True),
+        Column("group", N_("Work group"), 14, flex=1, drop=4),
+        Column("owner", N_("Owner"), 14, flex=1, drop=2),
+        Column("updated_at", N_("Updated"), 16, drop=5),
+    ),
 }
 
 

@@ -20,6 +20,7 @@ FIELDS = {
                  ("group", N_("Work group")), ("owner", N_("Owner"))),
     "task": (("status", N_("Status")), ("group", N_("Work group")), ("owner", N_("Owner"))),
     "service_request": (("status", N_("Status")), ("group", N_("Work group"))),
+    "problem": (("status", N_("Status")), ("group", N_("Work group")), ("owner", N_("Owner"))),
 }
 
 
