@@ -17,6 +17,7 @@ from helpdesk_tui.desk.auth import SignedIn
 from helpdesk_tui.desk.lookup import locate as locate_record
 from helpdesk_tui.desk.record_edits import RecordEdits
 from helpdesk_tui.desk.article_desk import ArticleDesk
+from helpdesk_tui.desk.config_item_desk import ConfigItemDesk
 from helpdesk_tui.desk.request_desk import RequestDesk
 from helpdesk_tui.desk.time_desk import TimeDesk
 from helpdesk_tui.desk.notes import mark_all_read, mark_read
@@ -68,6 +69,7 @@ class Workspace:
         self.edits = RecordEdits(db, who)
         self.requests = RequestDesk(db, who)  # and service requests (desk/request_desk.py)
         self.articles = ArticleDesk(db, who)  # the knowledge base (desk/article_desk.py)
+        self.items = ConfigItemDesk(db, who)  # configuration items (desk/config_item_desk.py)
         self.time = TimeDesk(db, who)  # time, subscriptions, change requests, statements (desk/time_desk.py)
         with db.read() as session:
             self.viewer = queries.Viewer.load(session, who.person_id)
