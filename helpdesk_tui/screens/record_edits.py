@@ -1,7 +1,8 @@
-"""Dialogs for the record view's everyday corrections (R3, R21, R24, R34–R38): the incident's
-words, its criticality and channel, its work group and owner, a vendor's task without a status
-change, a comment on a task, a question split off into an incident of its own. Each saves
-through desk/record_edits.py; a refusal keeps what was typed (incident_dialogs' base)."""
+"""Dialogs for the record view's everyday corrections (R3, R21, R24, R25, R34–R38): the
+incident's words, its criticality and channel, its work group and owner, the configuration item
+it is about, a vendor's task without a status change, a comment on a task, a question split off
+into an incident of its own. Each saves through desk/record_edits.py; a refusal keeps what was
+typed (incident_dialogs' base)."""
 
 from __future__ import annotations
 
@@ -147,6 +148,42 @@ class AssignDialog(SavingDialog):
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.edits.assign(self.record["id"], expected_version=self.version, **values)
+
+
+class ConfigItemDialog(SavingDialog):
+    """What the incident is about (R25): a configuration item, its service's first, or none."""
+
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="ConfigItemDialog")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(_title(self.record, field_label("configuration_item")), classes="title")
+            yield Label(field_label("configuration_item"))
+            yield Select([], id="configuration_item", type_to_search=True, prompt=_("None"))
+            yield Label("", id="error")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#configuration_item").focus()
+        self._load()
+
+    @work(thread=True, group="record-items", exit_on_error=False)
+    def _load(self) -> None:
+        items = self.workspace.edits.configuration_items(self.record.get("service_id"))
+        self.app.call_from_thread(self.filled, lambda: self._items(items))
+
+    def _items(self, items: list[tuple[int, str]]) -> None:
+        select = self.query_one("#configuration_item", Select)
+        select.set_options([(literal(name, one_line=True), item_id) for item_id, name in items])
+        if self.record.get("configuration_item_id") in {i for i, _n in items}:
+            select.value = self.record["configuration_item_id"]
+
+    def values(self) -> dict[str, Any]:
+        item = self.query_one("#configuration_item", Select).value
+        return {"item_id": item if isinstance(item, int) else None}
+
+    def write(self, values: dict[str, Any]) -> None:
+        self.workspace.edits.set_configuration_item(self.record["id"], expected_version=self.version, **values)
 
 
 class VendorTaskDialog(SavingDialog):

@@ -1,5 +1,6 @@
 """What every dialog that saves something on a record shares: Ctrl+S saves in a worker, a
-refusal keeps the text and says why under the fields, a stale copy (another analyst saved first)
+refusal keeps the text and says why (under the field it names, where the dialog has a
+`#<field>-error.under-field` label; else under the fields), a stale copy (another analyst saved first)
 says what changed and Ctrl+S again applies the text on top of it; Esc asks before throwing typed
 text away (screens/form_guard.py)."""
 
@@ -73,13 +74,13 @@ class SavingDialog(FormGuard, SaysFailures, TranslatedBindings, ModalScreen[bool
             self.app.call_from_thread(self._open_tasks, exc)
             return
         except DeskError as exc:
-            self.app.call_from_thread(self._refused, exc.message)
+            self.app.call_from_thread(self._refused, exc.message, exc.field)
             return
         self.app.call_from_thread(self.dismiss, True)
 
-    def _refused(self, message: str) -> None:
+    def _refused(self, message: str, field: str | None = None) -> None:
         self.saving = False
-        self.say(message)
+        self.say(message, field)  # under the field it names, when the dialog has a place there
 
     def _open_tasks(self, exc: OpenTasks) -> None:
         self.saving = False
