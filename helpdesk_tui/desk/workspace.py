@@ -8,6 +8,7 @@ nothing here holds a transaction between two key presses.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select, true
@@ -290,16 +291,25 @@ class Workspace:
         return {"services": services, "categories": categories, "owners": owners}  # type: ignore[dict-item]
 
     def classify(self, record_id: int, *, service_id: int, category_id: int, impact: int, urgency: int,
-                 owner_id: int, expected_version: int | None) -> None:
-        """R18: the mandatory fields, and the status «Виконується робота»."""
+                 owner_id: int, expected_version: int | None,
+                 configuration_item_id: int | None | EllipsisType = ...) -> None:
+        """R18: the mandatory fields, and the status «Виконується робота»; the configuration item
+        it is about too when given (None: none; left out: as it was)."""
         from helpdesk_tui.desk.incidents import classify_incident
-        from helpdesk_tui.store.models import Category, Service
+        from helpdesk_tui.store.models import Category, ConfigurationItem, Service
 
         with self.db.write() as session:
+            item: dict[str, Any] = {}
+            if configuration_item_id is None:
+                item["clear_configuration_item"] = True
+            elif isinstance(configuration_item_id, int):
+                item["configuration_item"] = session.get(ConfigurationItem, configuration_item_id)
+                if item["configuration_item"] is None:
+                    raise NotFound(_("That record no longer exists"))
             classify_incident(session, self._person(session), self._incident_for_change(session, record_id),
                               service=session.get(Service, service_id), category=session.get(Category, category_id),  # type: ignore[arg-type]
                               impact=impact, urgency=urgency, owner=session.get(Person, owner_id),  # type: ignore[arg-type]
-                              expected_version=expected_version)
+                              expected_version=expected_version, **item)
 
     def change_priority(self, record_id: int, *, priority: int, justification: str,
                         expected_version: int | None) -> None:
