@@ -1,6 +1,7 @@
 """Configuration items from the keyboard (R25, issue 19): `I` lists them, `n` adds one in the
 editor, the item shows its incidents and its problems, `E` edits it, `X` retires it; a name
-another item has is said under the name; `I` on an incident's record says what it is about."""
+another item has is said under the name; `I` on an incident's record says what it is about, and
+so does classifying it (`c`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from helpdesk_tui.desk import config_items, incidents, problems
 from helpdesk_tui.screens.config_items import ConfigItemEditor, ConfigItemScreen, ConfigItemsScreen
+from helpdesk_tui.screens.incident_dialogs import ClassifyDialog
 from helpdesk_tui.screens.record import RecordScreen
 from helpdesk_tui.screens.record_edits import ConfigItemDialog
 from helpdesk_tui.store.models import ConfigurationItem, FieldChange, Incident, JournalEntry
@@ -197,3 +199,36 @@ def test_the_item_an_incident_is_about_is_set_and_cleared_from_its_record(desk):
                                    FieldChange.field == "configuration_item")
                             .order_by(FieldChange.id)).all()
     assert [(old, new) for _f, old, new in changes] == [(None, "Сервер ЕТС-01"), ("Сервер ЕТС-01", None)]
+
+
+def test_classifying_from_the_record_names_the_item_its_service_s_first(desk):
+    db, w = desk
+    with db.write() as s:
+        inc = incidents.register_incident(s, w.analyst, caller=w.caller, group=w.first_line, owner=w.analyst,
+                                          short_description="ЕТС не відкривається", impact=2, urgency=2)
+        config_items.create_item(s, w.analyst, name="Антивірус", kind="software")  # no service: after ЕТС's
+
+    async def scenario(app, pilot):
+        await workspace_ready(pilot)
+        await pilot.press("g", *inc.number, "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen) and app.screen.data is not None)
+        record = app.screen
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClassifyDialog))
+        dialog = app.screen
+        await wait_for(pilot, lambda: dialog.items_shown, what="the items")
+        dialog.query_one("#service").value = w.service.id
+        await wait_for(pilot, lambda: len(dialog.query_one("#category")._options) > 1, what="the categories")
+        dialog.query_one("#category").value = w.category.id
+        dialog.query_one("#owner").value = w.analyst.id
+        items = dialog.query_one("#configuration_item")
+        await wait_for(pilot, lambda: [str(label) for label, _v in items._options[1:]] == ["Сервер ЕТС-01", "Антивірус"],
+                       what="the service's items first")
+        items.value = w.item.id
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is record and record.data["status"] == "in_progress")
+        await wait_text(pilot, "Сервер ЕТС-01")
+
+    drive(db, scenario)
+    with db.read() as s:
+        assert s.get(Incident, inc.id).configuration_item_id == w.item.id
