@@ -95,3 +95,35 @@ def test_items_from_the_shell(desk, capsys):
     assert code != 0 and "already exists" in capsys.readouterr().err
     code = main(["--db", db.url, "--as", "olena", "ci", "list"])
     assert code != 0  # a caller keeps no inventory
+
+
+def test_classifying_names_the_item_keeps_it_or_clears_it_in_one_journal_entry(desk):
+    """R25 while classifying (the TUI's «Класифікувати»): the item goes into the same journal
+    entry as the status move; without one named the item stays; cleared, it is gone."""
+    db, w = desk
+    with db.write() as s:
+        inc = incidents.register_incident(s, w.analyst, caller=w.caller, group=w.first_line, owner=w.analyst,
+                                          short_description="ЕТС не відкривається")
+        incidents.classify_incident(s, w.analyst, inc, service=w.service, category=w.category, impact=2, urgency=2,
+                                    owner=w.analyst, configuration_item=w.item)
+        assert (inc.status, inc.configuration_item_id) == ("in_progress", w.item.id)
+        incidents.classify_incident(s, w.analyst, inc, service=w.service, category=w.category, impact=3, urgency=2,
+                                    owner=w.analyst)
+        assert inc.configuration_item_id == w.item.id  # not named: kept
+        incidents.change_status(s, w.analyst, inc, "info_needed", question="Який кабінет?")
+        incidents.classify_incident(s, w.analyst, inc, service=w.service, category=w.category, impact=3, urgency=2,
+                                    owner=w.analyst, clear_configuration_item=True)
+        assert (inc.status, inc.configuration_item_id) == ("in_progress", None)
+        with pytest.raises(RuleViolation, match="not both"):
+            incidents.classify_incident(s, w.analyst, inc, service=w.service, category=w.category, impact=3,
+                                        urgency=2, owner=w.analyst, configuration_item=w.item,
+                                        clear_configuration_item=True)
+        inc_id = inc.id
+    with db.read() as s:
+        entries = s.execute(select(JournalEntry.kind, FieldChange.old_value, FieldChange.new_value)
+                            .join(JournalEntry, JournalEntry.id == FieldChange.entry_id)
+                            .where(JournalEntry.record_kind == "incident", JournalEntry.record_id == inc_id,
+                                   FieldChange.field == "configuration_item")
+                            .order_by(FieldChange.id)).all()
+    assert entries[0] == ("status", None, "Сервер ЕТС-01")  # with the move to «Виконується робота»
+    assert [(old, new) for _k, old, new in entries] == [(None, "Сервер ЕТС-01"), ("Сервер ЕТС-01", None)]

@@ -26,6 +26,29 @@ def _incident(db, incident):
         return s.get(Incident, incident.id)
 
 
+def test_an_emptied_short_description_or_a_bare_vendor_task_is_said_and_kept(desk):
+    db, w, made = desk
+    mine = made["mine-registered"]
+
+    async def scenario(app, pilot):
+        record = await open_mine(app, pilot)
+        await pilot.press("E")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditWordsDialog))
+        await pilot.press("ctrl+u", "ctrl+s")
+        await wait_text(pilot, "is required")
+        assert isinstance(app.screen, EditWordsDialog)  # the dialog stays, nothing saved
+        await pilot.press(*"Нові слова", "ctrl+s")
+        await wait_for(pilot, lambda: app.screen is record and record.data["short_description"] == "Нові слова")
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, VendorTaskDialog))
+        await pilot.press("ctrl+s")
+        await wait_text(pilot, "needs a vendor and a short description")
+        assert isinstance(app.screen, VendorTaskDialog)
+
+    drive(db, scenario)
+    assert _incident(db, mine).short_description == "Нові слова"
+
+
 def test_words_group_owner_and_a_vendor_task_are_changed_from_the_record(desk):
     db, w, made = desk
     mine = made["mine-registered"]

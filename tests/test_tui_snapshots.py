@@ -518,3 +518,71 @@ def test_problems(frozen, snap_compare, lang, view):
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(db, "ivan"), terminal_size=(120, 40), run_before=ready)
+
+
+def _configuration_items(db, w, made):
+    """Three items of three kinds, one retired; the server with an incident and a problem."""
+    from helpdesk_tui.desk import config_items, incidents, problems
+
+    with db.write() as s:
+        config_items.update_item(s, w.analyst, w.item.id, kind="server", group=w.second_line,
+                                 location="Київ, серверна 2", description="Сервер застосунку ЕТС, 2×Xeon")
+        config_items.create_item(s, w.analyst, name="Принтер HP 402 (каб. 301)", kind="printer", group=w.first_line,
+                                 location="Київ, каб. 301", service=w.service)
+        old = config_items.create_item(s, w.analyst, name="Комутатор поверху 3", kind="network")
+        config_items.update_item(s, w.analyst, old, active=False)
+        incident = s.get(Incident, made["mine-registered"].id)
+        incidents.update_incident(s, w.analyst, incident, configuration_item=w.item)
+        problems.register_problem(s, w.analyst, short_description="ЕТС зависає щопонеділка", incident=incident)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+@pytest.mark.parametrize("view", ["list", "item", "editor"])
+def test_configuration_items(frozen, snap_compare, lang, view):
+    """«Конфігураційні елементи»: the list, an item with its incidents and problems, the editor (R25)."""
+    db, w, made = frozen
+    set_language(lang)
+    _configuration_items(db, w, made)
+
+    async def ready(pilot):
+        await workspace_ready(pilot)
+        await pilot.press("I")
+        await wait_text(pilot, "Принтер HP 402")
+        if view != "list":
+            await pilot.press("slash", *"серверна", "enter")
+            await wait_for(pilot, lambda: [r["name"] for r in pilot.app.screen.rows] == ["Сервер ЕТС-01"])
+            await pilot.press("enter")
+            await wait_text(pilot, "ЕТС зависає щопонеділка")
+            await wait_text(pilot, made["mine-registered"].number)
+        if view == "editor":
+            await pilot.press("E")
+            await wait_for(pilot, lambda: pilot.app.screen.query_one("#group").value == w.second_line.id)
+            steady_cursor(pilot)
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(120, 40), run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_resolve_dialog_with_a_configuration_item(frozen, snap_compare, lang):
+    """«Вирішено» names what the incident was resolved against (R25), its service's items first."""
+    db, w, made = frozen
+    set_language(lang)
+    _configuration_items(db, w, made)
+
+    async def ready(pilot):
+        await open_my_registered(pilot, made)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "ChoiceDialog")
+        values = [v for v, _label in pilot.app.screen.choices]
+        await pilot.press("home", *(["down"] * values.index("resolved")), "enter")
+        await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "StatusDialog")
+        dialog = pilot.app.screen
+        await wait_for(pilot, lambda: len(dialog.query_one("#configuration_item")._options) > 2, what="the items")
+        await wait_for(pilot, lambda: dialog.query_one("#configuration_item").value == w.item.id, what="its item")
+        await pilot.press(*"Перезапущено службу ЕТС")
+        dialog.query_one("#reason_code").value = "permanent_fix"
+        steady_cursor(pilot)
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(db, "ivan"), terminal_size=(100, 32), run_before=ready)

@@ -144,6 +144,8 @@ def change_status(
         chosen = session.get(Category, classification["category_id"]) if classification["category_id"] else None
         check_category(chosen, session.get(Service, classification["service_id"]))
         changes.update(classification)
+        if configuration_item is not None:  # what it is about, named while classifying (R25)
+            changes["configuration_item_id"] = configuration_item.id
         if category is not None and category.kind == "change_request" != incident.kind:
             # A change request's category makes it one; the owner chosen now keeps the ticket
             # (set_kind routes to development). An incident's category never undoes a change

@@ -40,7 +40,7 @@ from helpdesk_tui.domain.priority import check_level, check_override
 from helpdesk_tui.domain.sla import StatusChange, check_urgent_reason
 from helpdesk_tui.domain.statuses import Channel, IncidentStatus
 from helpdesk_tui.i18n import N_, _
-from helpdesk_tui.store.models import Category, GroupMember, Incident, Person, Service, WorkGroup
+from helpdesk_tui.store.models import Category, ConfigurationItem, GroupMember, Incident, Person, Service, WorkGroup
 from helpdesk_tui.store.rows import new_row, write_row
 
 
@@ -278,18 +278,30 @@ def change_priority(
 
 def classify_incident(session: Session, actor: Person | None, incident: Incident, *, service: Service,
                       category: Category, impact: int, urgency: int, owner: Person,
+                      configuration_item: ConfigurationItem | None = None, clear_configuration_item: bool = False,
                       expected_version: int | None = None) -> Incident:
-    """R18: classification sets the mandatory fields and the status «Виконується робота»."""
+    """R18: classification sets the mandatory fields and the status «Виконується робота»; with
+    them, if given, the configuration item the incident is about (R25), or none
+    (`clear_configuration_item`); without either the item stays as it is."""
     desk_staff(session, actor)
+    if clear_configuration_item and configuration_item is not None:
+        raise RuleViolation(_("Name a configuration item or clear it, not both"), field="configuration_item")
+    item = {"configuration_item": configuration_item} if configuration_item is not None or clear_configuration_item \
+        else {}
     # Which way to go is decided on the row as it is under the lock: the copy the caller holds
     # may be from before someone moved it on (to «Потрібна інформація», say).
     incident = load_for_change(session, incident, expected_version)
     if IncidentStatus(incident.status) is IncidentStatus.IN_PROGRESS:
         incident = update_incident(session, actor, incident, expected_version=expected_version,
                                    summary=Message(N_("Classified")), service=service, category=category,
-                                   impact=impact, urgency=urgency)
+                                   impact=impact, urgency=urgency, **item)
         if incident.owner_id != owner.id:
             incident = assign_incident(session, actor, incident, owner=owner)
         return incident
-    return change_status(session, actor, incident, IncidentStatus.IN_PROGRESS, expected_version=expected_version,
-                         service=service, category=category, impact=impact, urgency=urgency, owner=owner)
+    incident = change_status(session, actor, incident, IncidentStatus.IN_PROGRESS, expected_version=expected_version,
+                             service=service, category=category, impact=impact, urgency=urgency, owner=owner,
+                             configuration_item=configuration_item)
+    if clear_configuration_item and incident.configuration_item_id is not None:
+        incident = update_incident(session, actor, incident, summary=Message(N_("Classified")),
+                                   configuration_item=None)
+    return incident

@@ -1,7 +1,8 @@
 """What the record view changes besides the status (the TUI's side of the CLI's `incident
 update`, `assign`, `vendor-task`, `split` and a task's comment): an incident's words, its
 criticality and channel, its work group and owner, a vendor's task without a status change, a
-question split off into an incident of its own, the configuration items to resolve with."""
+question split off into an incident of its own, the configuration item it is about (set or
+cleared, or chosen when resolving)."""
 
 from __future__ import annotations
 
@@ -83,6 +84,15 @@ class RecordEdits(Facade):
                                    .where(ConfigurationItem.active.is_(True))  # type: ignore[attr-defined]
                                    .order_by(ConfigurationItem.name)).all()
         return [(i, n) for i, n, s in rows if s == service_id] + [(i, n) for i, n, s in rows if s != service_id]
+
+    def set_configuration_item(self, record_id: int, *, item_id: int | None, expected_version: int | None) -> None:
+        """What the incident is about (R25), or nothing: journaled by name, old and new."""
+        with self.db.write() as session:
+            item = session.get(ConfigurationItem, item_id) if item_id else None
+            if item_id and item is None:
+                raise NotFound(_("That record no longer exists"))
+            incidents.update_incident(session, self._actor(session), self._incident(session, record_id),
+                                      expected_version=expected_version, configuration_item=item)
 
     def service_of(self, record_id: int) -> int | None:
         with self.db.read() as session:

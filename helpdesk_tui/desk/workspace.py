@@ -8,6 +8,7 @@ nothing here holds a transaction between two key presses.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select, true
@@ -18,6 +19,7 @@ from helpdesk_tui.desk.lookup import locate as locate_record
 from helpdesk_tui.desk.record_edits import RecordEdits
 from helpdesk_tui.desk.article_desk import ArticleDesk
 from helpdesk_tui.desk.problem_desk import ProblemDesk
+from helpdesk_tui.desk.config_item_desk import ConfigItemDesk
 from helpdesk_tui.desk.request_desk import RequestDesk
 from helpdesk_tui.desk.time_desk import TimeDesk
 from helpdesk_tui.desk.notes import mark_all_read, mark_read
@@ -70,6 +72,7 @@ class Workspace:
         self.requests = RequestDesk(db, who)  # and service requests (desk/request_desk.py)
         self.articles = ArticleDesk(db, who)  # the knowledge base (desk/article_desk.py)
         self.problems = ProblemDesk(db, who)  # problems (desk/problem_desk.py)
+        self.items = ConfigItemDesk(db, who)  # configuration items (desk/config_item_desk.py)
         self.time = TimeDesk(db, who)  # time, subscriptions, change requests, statements (desk/time_desk.py)
         with db.read() as session:
             self.viewer = queries.Viewer.load(session, who.person_id)
@@ -293,16 +296,25 @@ class Workspace:
         return {"services": services, "categories": categories, "owners": owners}  # type: ignore[dict-item]
 
     def classify(self, record_id: int, *, service_id: int, category_id: int, impact: int, urgency: int,
-                 owner_id: int, expected_version: int | None) -> None:
-        """R18: the mandatory fields, and the status «Виконується робота»."""
+                 owner_id: int, expected_version: int | None,
+                 configuration_item_id: int | None | EllipsisType = ...) -> None:
+        """R18: the mandatory fields, and the status «Виконується робота»; the configuration item
+        it is about too when given (None: none; left out: as it was)."""
         from helpdesk_tui.desk.incidents import classify_incident
-        from helpdesk_tui.store.models import Category, Service
+        from helpdesk_tui.store.models import Category, ConfigurationItem, Service
 
         with self.db.write() as session:
+            item: dict[str, Any] = {}
+            if configuration_item_id is None:
+                item["clear_configuration_item"] = True
+            elif isinstance(configuration_item_id, int):
+                item["configuration_item"] = session.get(ConfigurationItem, configuration_item_id)
+                if item["configuration_item"] is None:
+                    raise NotFound(_("That record no longer exists"))
             classify_incident(session, self._person(session), self._incident_for_change(session, record_id),
                               service=session.get(Service, service_id), category=session.get(Category, category_id),  # type: ignore[arg-type]
                               impact=impact, urgency=urgency, owner=session.get(Person, owner_id),  # type: ignore[arg-type]
-                              expected_version=expected_version)
+                              expected_version=expected_version, **item)
 
     def change_priority(self, record_id: int, *, priority: int, justification: str,
                         expected_version: int | None) -> None:

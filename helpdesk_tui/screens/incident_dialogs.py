@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from helpdesk_tui.domain.errors import OpenTasks
@@ -160,22 +160,36 @@ class NoteDialog(SavingDialog):
 
 class ClassifyDialog(SavingDialog):
     """R18/R19: the mandatory fields (marked *) with what the channel already set filled in;
-    the priority shown as computed from impact and urgency (R20)."""
+    the priority shown as computed from impact and urgency (R20); the configuration item it is
+    about (R25, optional: the chosen service's items first; none clears it)."""
 
-    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="ClassifyDialog")
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="ClassifyDialog") + """
+    ClassifyDialog .pair { height: auto; }
+    ClassifyDialog .pair > Vertical { width: 1fr; height: auto; }
+    """
     FIELDS = ("service", "category", "impact", "urgency", "owner")
+    items_shown = False  # the configuration items arrived (after the services)
+
+    def _field(self, name: str, options: list[tuple[str, int]]) -> ComposeResult:
+        yield Label(field_label(name) + " *")
+        yield Select(options, id=name, type_to_search=True, prompt=_("Choose…"),
+                     value=self.record.get(name) if name in ("impact", "urgency") and self.record.get(name)
+                     else Select.NULL)
 
     def compose(self) -> ComposeResult:
         levels = [(level_label(n), n) for n in LEVELS]
         with Vertical():
             yield Label(Text(f"{self.record['number']} → {IncidentStatus.IN_PROGRESS.label}"), classes="title")
-            for name in self.FIELDS:
-                yield Label(field_label(name) + " *")
-                options = levels if name in ("impact", "urgency") else []
-                yield Select(options, id=name, type_to_search=True, prompt=_("Choose…"),
-                             value=self.record.get(name) if name in ("impact", "urgency") and self.record.get(name)
-                             else Select.NULL)
-            yield Label("", id="priority")
+            yield from self._field("service", [])
+            yield from self._field("category", [])
+            with Horizontal(classes="pair"):  # side by side, so the form fits a 32-line window
+                for name in ("impact", "urgency"):
+                    with Vertical():
+                        yield from self._field(name, levels)
+            yield Label("", id="priority")  # computed from the two above
+            yield from self._field("owner", [])
+            yield Label(field_label("configuration_item"))  # R25: optional, its service's items first
+            yield Select([], id="configuration_item", type_to_search=True, prompt=_("None"))
             yield Label("", id="error")
             yield KeyBar()
 
@@ -190,6 +204,21 @@ class ClassifyDialog(SavingDialog):
 
     def _fill(self, choices: dict[str, Any]) -> None:
         self.filled(lambda: self._fill_choices(choices))
+        self._load_items(self.record.get("service_id"))
+
+    @work(thread=True, group="classify-items", exclusive=True, exit_on_error=False)
+    def _load_items(self, service_id: int | None) -> None:
+        items = self.workspace.edits.configuration_items(service_id)
+        self.app.call_from_thread(self.filled, lambda: self._fill_items(items))
+
+    def _fill_items(self, items: list[tuple[int, str]]) -> None:
+        select = self.query_one("#configuration_item", Select)
+        # The choice so far (the record's item before anything was chosen) survives a reordering.
+        chosen = select.value if self.items_shown else self.record.get("configuration_item_id")
+        select.set_options([(literal(name, one_line=True), item_id) for item_id, name in items])
+        if chosen in {i for i, _n in items}:
+            select.value = chosen
+        self.items_shown = True
 
     def _fill_choices(self, choices: dict[str, Any]) -> None:
         self.categories = choices["categories"]
@@ -214,6 +243,8 @@ class ClassifyDialog(SavingDialog):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "service":
             self._fill_categories()
+            if self.items_shown:  # the new service's items first
+                self._load_items(event.value if isinstance(event.value, int) else None)
         self._show_priority()
 
     def _show_priority(self) -> None:
@@ -228,10 +259,13 @@ class ClassifyDialog(SavingDialog):
         self.query_one("#priority", Label).update(Text(text))
 
     def values(self) -> dict[str, Any]:
-        return {name: self.query_one(f"#{name}", Select).value for name in self.FIELDS}
+        item = self.query_one("#configuration_item", Select).value
+        return {**{name: self.query_one(f"#{name}", Select).value for name in self.FIELDS},
+                "configuration_item": item if isinstance(item, int) else None}
 
     def problem(self) -> Problem | None:
-        missing = [name for name, value in self.values().items() if not isinstance(value, int)]
+        values = self.values()
+        missing = [name for name in self.FIELDS if not isinstance(values[name], int)]
         if not missing:
             return None
         return _("«{status}» needs: {fields}").format(
@@ -240,7 +274,7 @@ class ClassifyDialog(SavingDialog):
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.classify(self.record["id"], service_id=values["service"], category_id=values["category"],
                                 impact=values["impact"], urgency=values["urgency"], owner_id=values["owner"],
-                                expected_version=self.version)
+                                configuration_item_id=values["configuration_item"], expected_version=self.version)
 
 
 class PriorityDialog(SavingDialog):

@@ -70,6 +70,7 @@ class RecordScreen(IncidentProblemActions, RequestActions, TimeActions, SaysFail
         Binding("E", "edit_words", N_("Edit"), id="record.edit"),
         Binding("o", "assign", N_("Assign"), id="record.assign"),
         Binding("i", "criticality", N_("Criticality and channel"), id="record.criticality"),
+        Binding("I", "configuration_item", N_("Configuration item"), id="record.configuration_item"),
         Binding("v", "vendor_task", N_("External task"), id="record.vendor_task"),
         Binding("s", "split", N_("Split off"), id="record.split"),
         Binding("A", "move_task('accept')", N_("Accept"), id="record.accept_task"),
@@ -280,7 +281,7 @@ class RecordScreen(IncidentProblemActions, RequestActions, TimeActions, SaysFail
         if action == "add_note" and self.kind == "task":
             return self.data is not None and self.data["status"] in ("open", "accepted")
         if action in ("change_status", "add_note", "classify", "change_priority", "new_task", "edit_words", "assign",
-                      "vendor_task", "split", "criticality", "problem"):
+                      "vendor_task", "split", "criticality", "problem", "configuration_item"):
             # R26: a closed or cancelled incident opens read-only.
             return self.kind == "incident" and self.data is not None \
                 and self.data["status"] not in ("closed", "cancelled")
@@ -392,6 +393,12 @@ class RecordScreen(IncidentProblemActions, RequestActions, TimeActions, SaysFail
 
         if self.data is not None:
             self.app.push_screen(CriticalityDialog(self.workspace, self.data), self._changed)
+
+    def action_configuration_item(self) -> None:
+        from helpdesk_tui.screens.record_edits import ConfigItemDialog
+
+        if self.data is not None:
+            self.app.push_screen(ConfigItemDialog(self.workspace, self.data), self._changed)
 
     def action_vendor_task(self) -> None:
         from helpdesk_tui.screens.record_edits import VendorTaskDialog

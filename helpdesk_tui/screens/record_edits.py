@@ -1,7 +1,8 @@
-"""Dialogs for the record view's everyday corrections (R3, R21, R24, R34–R38): the incident's
-words, its criticality and channel, its work group and owner, a vendor's task without a status
-change, a comment on a task, a question split off into an incident of its own. Each saves
-through desk/record_edits.py; a refusal keeps what was typed (incident_dialogs' base)."""
+"""Dialogs for the record view's everyday corrections (R3, R21, R24, R25, R34–R38): the
+incident's words, its criticality and channel, its work group and owner, the configuration item
+it is about, a vendor's task without a status change, a comment on a task, a question split off
+into an incident of its own. Each saves through desk/record_edits.py; a refusal keeps what was
+typed (incident_dialogs' base)."""
 
 from __future__ import annotations
 
@@ -52,12 +53,14 @@ class EditWordsDialog(SavingDialog):
         short.focus()
         short.cursor_position = len(short.value)
 
-    def values(self) -> dict[str, Any] | None:
-        short = self.query_one("#short", Input).value.strip()
-        if not short:
-            self._say(_("{field} is required").format(field=field_label("short_description")))
-            return None
-        return {"short_description": short, "description": self.query_one("#description", TextArea).text}
+    def problem(self) -> Problem | None:
+        if not self.query_one("#short", Input).value.strip():
+            return _("{field} is required").format(field=field_label("short_description")), "short"
+        return None
+
+    def values(self) -> dict[str, Any]:
+        return {"short_description": self.query_one("#short", Input).value.strip(),
+                "description": self.query_one("#description", TextArea).text}
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.edits.update_words(self.record["id"], expected_version=self.version, **values)
@@ -149,6 +152,42 @@ class AssignDialog(SavingDialog):
         self.workspace.edits.assign(self.record["id"], expected_version=self.version, **values)
 
 
+class ConfigItemDialog(SavingDialog):
+    """What the incident is about (R25): a configuration item, its service's first, or none."""
+
+    DEFAULT_CSS = DIALOG_FORM_CSS.format(name="ConfigItemDialog")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(_title(self.record, field_label("configuration_item")), classes="title")
+            yield Label(field_label("configuration_item"))
+            yield Select([], id="configuration_item", type_to_search=True, prompt=_("None"))
+            yield Label("", id="error")
+            yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#configuration_item").focus()
+        self._load()
+
+    @work(thread=True, group="record-items", exit_on_error=False)
+    def _load(self) -> None:
+        items = self.workspace.edits.configuration_items(self.record.get("service_id"))
+        self.app.call_from_thread(self.filled, lambda: self._items(items))
+
+    def _items(self, items: list[tuple[int, str]]) -> None:
+        select = self.query_one("#configuration_item", Select)
+        select.set_options([(literal(name, one_line=True), item_id) for item_id, name in items])
+        if self.record.get("configuration_item_id") in {i for i, _n in items}:
+            select.value = self.record["configuration_item_id"]
+
+    def values(self) -> dict[str, Any]:
+        item = self.query_one("#configuration_item", Select).value
+        return {"item_id": item if isinstance(item, int) else None}
+
+    def write(self, values: dict[str, Any]) -> None:
+        self.workspace.edits.set_configuration_item(self.record["id"], expected_version=self.version, **values)
+
+
 class VendorTaskDialog(SavingDialog):
     """«Зовнішнє завдання» for a vendor while the incident stays where it is (R24)."""
 
@@ -176,14 +215,17 @@ class VendorTaskDialog(SavingDialog):
         self.app.call_from_thread(self.query_one("#vendor", Select).set_options,
                                   [(literal(name, one_line=True), vid) for vid, name in vendors])
 
-    def values(self) -> dict[str, Any] | None:
+    def problem(self) -> Problem | None:
         vendor = self.query_one("#vendor", Select).value
-        short = self.query_one("#short", Input).value.strip()
-        if not isinstance(vendor, int) or not short:
-            self._say(_("An external task needs a vendor and a short description"))
-            self.query_one("#vendor" if not isinstance(vendor, int) else "#short").focus()
-            return None
-        return {"vendor_id": vendor, "short_description": short, "details": self.query_one("#details", TextArea).text}
+        if not isinstance(vendor, int) or not self.query_one("#short", Input).value.strip():
+            return (_("An external task needs a vendor and a short description"),
+                    "vendor" if not isinstance(vendor, int) else "short")
+        return None
+
+    def values(self) -> dict[str, Any]:
+        return {"vendor_id": self.query_one("#vendor", Select).value,
+                "short_description": self.query_one("#short", Input).value.strip(),
+                "details": self.query_one("#details", TextArea).text}
 
     def write(self, values: dict[str, Any]) -> None:
         number = self.workspace.edits.vendor_task(self.record["id"], **values)
@@ -205,12 +247,13 @@ class TaskCommentDialog(SavingDialog):
     def on_mount(self) -> None:
         self.query_one("#comment").focus()
 
-    def values(self) -> dict[str, Any] | None:
-        text = self.query_one("#comment", TextArea).text.strip()
-        if not text:
-            self._say(_("{field} is required").format(field=field_label("comment")))
-            return None
-        return {"text": text}
+    def problem(self) -> Problem | None:
+        if not self.query_one("#comment", TextArea).text.strip():
+            return _("{field} is required").format(field=field_label("comment")), "comment"
+        return None
+
+    def values(self) -> dict[str, Any]:
+        return {"text": self.query_one("#comment", TextArea).text.strip()}
 
     def write(self, values: dict[str, Any]) -> None:
         self.workspace.edits.comment_task(self.record["id"], values["text"])

@@ -1,5 +1,6 @@
 """What every dialog that saves something on a record shares: Ctrl+S saves in a worker, a
-refusal keeps the text and says why under the fields, a stale copy (another analyst saved first)
+refusal keeps the text and says why (under the field it names, where the dialog has a
+`#<field>-error.under-field` label; else under the fields), a stale copy (another analyst saved first)
 says what changed and Ctrl+S again applies the text on top of it; Esc asks before throwing typed
 text away (screens/form_guard.py)."""
 

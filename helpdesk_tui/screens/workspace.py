@@ -84,6 +84,7 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         Binding("r,f5", "refresh", N_("Refresh"), id="workspace.refresh"),
         Binding("R", "clients", N_("Clients and reports"), id="workspace.clients"),
         Binding("b", "knowledge", N_("Knowledge base"), id="workspace.knowledge"),
+        Binding("I", "configuration_items", N_("Configuration items"), id="workspace.configuration_items"),
     ]
 
     def __init__(self, workspace: Workspace) -> None:
@@ -394,6 +395,11 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         from helpdesk_tui.screens.articles import KnowledgeScreen  # Markdown rendering comes with it
 
         self.app.push_screen(KnowledgeScreen(self.workspace))
+
+    def action_configuration_items(self) -> None:
+        from helpdesk_tui.screens.config_items import ConfigItemsScreen
+
+        self.app.push_screen(ConfigItemsScreen(self.workspace))
 
     def action_clients(self) -> None:
         from helpdesk_tui.screens.clients import ClientsScreen  # plotext and the report come with it
