@@ -113,6 +113,18 @@ def test_demo_has_every_status_and_full_dashboards(db):
     assert any(a.over_minutes for a in acts) and any(a.left_minutes for a in acts)
     assert sum(a.outside_minutes for a in acts) > 0 and changed
     assert [t.person_id for t in timer] == [analyst.id]
+    # Problems at every stage of their lifecycle behind the demo's incidents, and items described
+    # as analysts keep them (issue 19).
+    from helpdesk_tui.desk import problems
+    from helpdesk_tui.domain.problem_status import ProblemStatus
+    from helpdesk_tui.store.models import ConfigurationItem, Problem
+
+    with db.read() as s:
+        made = list(s.execute(select(Problem)).scalars())
+        assert {p.status for p in made} == {st.value for st in ProblemStatus}
+        assert any(problems.problem_incidents(s, p) for p in made if p.status == "known_error")
+        kinds = set(s.execute(select(ConfigurationItem.kind)).scalars())
+    assert {"server", "printer", "network"} <= kinds
 
 
 def test_demo_history_ends_before_now_and_keeps_working_hours(db):

@@ -206,6 +206,26 @@ def test_unlinking_and_refusals(desk):
             problems.update_problem(s, w.analyst, problem, group=w.second_line, owner=w.analyst)
 
 
+def test_a_problem_linked_from_the_incidents_side_says_so_in_its_own_journal(desk):
+    """The related panel and the new-incident form link through the incident (R4): the problem's
+    journal and tab know it all the same, and a closed problem refuses new incidents."""
+    from helpdesk_tui.desk.notes import link_records
+
+    db, w = desk
+    with db.write() as s:
+        inc = _incident(s, w, "VPN рветься")
+        problem = problems.register_problem(s, w.analyst, short_description="VPN-шлюз перевантажений")
+        link_records(s, w.analyst, inc, to_kind="problem", to_id=problem.id)
+        assert [i.number for i in problems.problem_incidents(s, problem)] == [inc.number]
+        said = s.execute(select(JournalEntry.summary_key).where(JournalEntry.record_kind == "problem",
+                                                                JournalEntry.record_id == problem.id)).scalars().all()
+        assert "Incident linked" in said
+        problems.close_problem(s, w.analyst, problem)
+        other = _incident(s, w, "VPN знову рветься")
+        with pytest.raises(ClosedRecord):
+            link_records(s, w.analyst, other, to_kind="problem", to_id=problem.id)
+
+
 def test_problems_from_the_shell(desk, capsys):
     db, w = desk
     with db.write() as s:

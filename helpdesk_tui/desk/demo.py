@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from helpdesk_tui.desk import admin, change_requests, demo_requests, demo_time, incidents, knowledge, notes, settings, tasks
+from helpdesk_tui.desk import admin, change_requests, demo_problems, demo_requests, demo_time, incidents, knowledge, notes, settings, tasks
 from helpdesk_tui.desk import demo_data as data
 from helpdesk_tui.desk.sla import load_rules
 from helpdesk_tui.domain.calendar import BusinessCalendar
@@ -280,9 +280,7 @@ def build_demo(db: Database, *, incidents: int = 2000, seed: int = 7, now: datet
             for si, title, body, solution in data.ARTICLES:
                 knowledge.create_article(session, ref["boss"][0], title=title, body=body, solution=solution,
                                          service=ref["services"][si])
-            knowledge.create_problem(session, ref["boss"][0], short_description="Періодичні збої входу в ЕТС",
-                                     description="Кілька разів на тиждень вхід в ЕТС триває понад хвилину.",
-                                     workaround="Повторити вхід через 2 хвилини.", service=ref["services"][0])
+            demo_problems.describe_items(session, ref["boss"][0], ref["groups"])
         outcomes = [o for o, _w in _OUTCOMES]
         weights = [w for _o, w in _OUTCOMES]
         # The last working day is left for the newest incidents' stories to unfold in.
@@ -317,6 +315,8 @@ def build_demo(db: Database, *, incidents: int = 2000, seed: int = 7, now: datet
             orgs = list(session.execute(select(Organisation).order_by(Organisation.id)).scalars())
             demo_time.finish(session, _attach(session, ref["boss"][0]), _attach(session, ref["staff"][0]), orgs,
                              settings.today())
+            demo_problems.add_problems(session, _attach(session, ref["boss"][0]),
+                                       {k: [_attach(session, o) for o in v] for k, v in ref.items()})
     finally:
         set_clock(None)
     return _("{groups} work groups, {analysts} analysts, {callers} callers, {incidents} incidents, "

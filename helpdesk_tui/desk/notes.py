@@ -10,9 +10,20 @@ from helpdesk_tui.desk.common import apply_changes, desk_staff, feed, get_for_up
 from helpdesk_tui.domain import lifecycle
 from helpdesk_tui.domain.errors import DeskError, NotFound, RuleViolation
 from helpdesk_tui.domain.messages import Message
+from helpdesk_tui.domain.problem_status import ProblemStatus
+from helpdesk_tui.domain.problem_status import ensure_changeable as ensure_problem_changeable
 from helpdesk_tui.domain.statuses import COMMENT_KINDS, IncidentStatus
 from helpdesk_tui.i18n import N_, _
-from helpdesk_tui.store.models import Incident, JournalEntry, Person, RecordLink, ServiceRequest, Task, UnreadMarker
+from helpdesk_tui.store.models import (
+    Incident,
+    JournalEntry,
+    Person,
+    Problem,
+    RecordLink,
+    ServiceRequest,
+    Task,
+    UnreadMarker,
+)
 from helpdesk_tui.store.types import utcnow
 
 NOTE_KINDS = COMMENT_KINDS
@@ -136,11 +147,19 @@ def link_records(session: Session, actor: Person | None, incident: Incident, *, 
     ).scalar_one_or_none()
     if existing is not None:
         return existing
+    problem = None
+    if to_kind == "problem":  # from the panel, the form or the problem: a closed problem refuses
+        problem = get_for_update(session, Problem, to_id, what=_("problem"))
+        ensure_problem_changeable(ProblemStatus(problem.status), problem.number)
     link = RecordLink(from_kind="incident", from_id=incident.id, to_kind=to_kind, to_id=to_id, created_by_id=actor.id)  # type: ignore[arg-type]
     session.add(link)
     journal(session, record_kind="incident", record_id=incident.id, kind="change", author=actor,  # type: ignore[arg-type]
             summary=Message(N_("Related record linked")), diff=[("related", None, f"{to_kind}:{to_id}")])
     feed(session, "incident", incident.id, "updated", actor)  # type: ignore[arg-type]
+    if problem is not None:  # the problem's own journal says so too, whichever side linked
+        journal(session, record_kind="problem", record_id=problem.id, kind="change", author=actor,  # type: ignore[arg-type]
+                summary=Message(N_("Incident linked")), diff=[("incidents", None, incident.number)])
+        feed(session, "problem", problem.id, "updated", actor)  # type: ignore[arg-type]
     return link
 
 

@@ -237,11 +237,7 @@ def link_incident(session: Session, actor: Person | None, problem: Problem, inci
     if _link_of(session, problem, incident) is not None:
         raise RuleViolation(_("{incident} is linked to {problem} already").format(
             incident=incident.number, problem=problem.number), field="incidents")
-    link = link_records(session, actor, incident, to_kind=KIND, to_id=problem.id)  # type: ignore[arg-type]
-    journal(session, record_kind=KIND, record_id=problem.id, kind="change", author=actor,  # type: ignore[arg-type]
-            summary=Message(N_("Incident linked")), diff=[("incidents", None, incident.number)])
-    feed(session, KIND, problem.id, "updated", actor)  # type: ignore[arg-type]
-    return link
+    return link_records(session, actor, incident, to_kind=KIND, to_id=problem.id)  # type: ignore[arg-type]
 
 
 def unlink_incident(session: Session, actor: Person | None, problem: Problem, incident: Incident) -> None:

@@ -243,9 +243,6 @@ class Workspace:
     def link(self, incident_id: int, kind: str, record_id: int) -> None:
         from helpdesk_tui.desk.notes import link_records
 
-        if kind == "problem":  # the problem's own journal says so too, and a closed one refuses
-            self.problems.link_from_incident(incident_id, record_id)
-            return
         with self.db.write() as session:
             link_records(session, self._person(session), self._incident_for_change(session, incident_id),
                          to_kind=kind, to_id=record_id)

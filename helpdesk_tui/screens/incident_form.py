@@ -207,9 +207,7 @@ class IncidentFormScreen(FormGuard, SaysFailures, TranslatedBindings, Screen[Non
                 if choice in ("link", "reuse"):
                     self._choose(choice, hit)
                 elif choice == "open":
-                    from helpdesk_tui.screens.record import RecordScreen
-
-                    self.app.push_screen(RecordScreen(self.workspace, hit.kind, hit.id))
+                    self.app.open_record(hit.kind, hit.id)  # type: ignore[attr-defined]
 
             self.app.push_screen(RelatedPreview(self.workspace, hit.kind, hit.id,
                                                 linked=(hit.kind, hit.id) in self.links), then)

@@ -176,7 +176,7 @@ class RecordScreen(IncidentProblemActions, RequestActions, TimeActions, SaysFail
                 if choice in ("link", "reuse"):
                     self._relate(choice, hit.kind, hit.id)
                 elif choice == "open":
-                    self.app.push_screen(RecordScreen(self.workspace, hit.kind, hit.id))
+                    self.app.open_record(hit.kind, hit.id)  # type: ignore[attr-defined]
 
             self.app.push_screen(RelatedPreview(self.workspace, hit.kind, hit.id, linked=linked), then)
         else:

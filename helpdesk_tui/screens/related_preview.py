@@ -29,7 +29,7 @@ SOLUTION_NAMES = {"knowledge_article": N_("Solution"), "problem": N_("Workaround
 
 
 class RelatedPreview(SaysFailures, TranslatedBindings, ModalScreen[str | None]):
-    """Dismissed with "link", "reuse", "open" (the full record, incidents only) or None."""
+    """Dismissed with "link", "reuse", "open" (the record's own screen) or None."""
 
     DEFAULT_CSS = """
     RelatedPreview { align: center middle; }
@@ -67,7 +67,7 @@ class RelatedPreview(SaysFailures, TranslatedBindings, ModalScreen[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_record":
-            return self.kind == "incident"
+            return self.kind in ("incident", "problem", "knowledge_article")
         if action == "reuse":
             return self.record is None or bool(self.record["solution"])
         return True
@@ -86,7 +86,7 @@ class RelatedPreview(SaysFailures, TranslatedBindings, ModalScreen[str | None]):
         title = Text(f"{_(KIND_NAMES[self.kind])} {record['number']}: ", style="bold")
         title.append_text(literal(record["title"], one_line=True))
         self.query_one("#title", Label).update(title)
-        meta = [x for x in (status_label(self.kind, record["status"]) if self.kind == "incident" else None,
+        meta = [x for x in (status_label(self.kind, record["status"]) if self.kind in ("incident", "problem") else None,
                             record["service"], when(record["created_at"]),
                             _("linked to this incident") if self.linked else None) if x]
         self.query_one("#meta", Label).update(literal(" · ".join(meta)))
