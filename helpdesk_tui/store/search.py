@@ -34,7 +34,9 @@ _DETAILS = {
     "incident": "SELECT id, number, short_description, status, coalesce(solution, '') FROM incident",
     "knowledge_article": "SELECT id, number, title, NULL, coalesce(solution, '') || "
                          "CASE WHEN coalesce(solution, '') = '' THEN body ELSE '' END FROM knowledge_article",
-    "problem": "SELECT id, number, short_description, status, coalesce(workaround, '') FROM problem",
+    # A resolved problem's solution is what an incident reuses (desk/knowledge.py), before its workaround.
+    "problem": "SELECT id, number, short_description, status, coalesce(solution, '') || "
+               "CASE WHEN coalesce(solution, '') = '' THEN coalesce(workaround, '') ELSE '' END FROM problem",
 }
 _ONLY_PUBLISHED = {"knowledge_article": "published"}
 
