@@ -102,3 +102,18 @@ def test_an_article_is_found_by_a_keyword_and_a_keyword_weighs_as_its_title(db):
         articles.update_article(s, w.admin, tagged.id, keywords="FortiClient")
     with db.read() as s:
         assert search.search(s, "тунель", kind="knowledge_article") == []
+
+
+def test_the_panel_fills_its_five_articles_with_published_ones_when_drafts_match_better(db):
+    from helpdesk_tui.desk import articles
+    from helpdesk_tui.store import search
+
+    w = seed(db)
+    with db.write() as s:
+        published = [articles.create_article(s, w.admin, title=f"Outlook не приймає пароль, випадок {i}",
+                                             body="Довгий опис того, що сталося з обліковим записом і як це виправили.",
+                                             status="published").number for i in range(5)]
+        for status in ("draft", "draft", "retired", "draft", "retired"):
+            articles.create_article(s, w.admin, title="Outlook пароль", body="Outlook пароль.", status=status)
+    with db.read() as s:
+        assert sorted(h.number for h in search.related(s, "Outlook пароль")["knowledge_article"]) == published
