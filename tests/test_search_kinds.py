@@ -117,3 +117,20 @@ def test_the_panel_fills_its_five_articles_with_published_ones_when_drafts_match
             articles.create_article(s, w.admin, title="Outlook пароль", body="Outlook пароль.", status=status)
     with db.read() as s:
         assert sorted(h.number for h in search.related(s, "Outlook пароль")["knowledge_article"]) == published
+
+
+def test_postgresql_ranks_only_the_newest_articles_past_the_limit_whatever_the_planner_expected(pg_db, monkeypatch):
+    from helpdesk_tui.desk import articles
+    from helpdesk_tui.store import search
+
+    w = seed(pg_db)
+    with pg_db.write() as s:
+        # The oldest says it most often: ranked in full it would come first.
+        numbers = [articles.create_article(s, w.admin, title="Принтер " + "принтер " * (4 - i), status="published").number
+                   for i in range(4)]
+    monkeypatch.setattr(search, "PG_RANK_AT_MOST", {"knowledge_article": 1})
+    # The planner's statistics miss short prefixes of many rare words: it expects one match.
+    monkeypatch.setattr(search.ESTIMATES, "rows", lambda *_args: 1.0)
+    with pg_db.read() as s:
+        found = [h.number for h in search.search_page(s, "принтер", kind="knowledge_article").hits]
+    assert sorted(found) == numbers[2:]  # the newest two (the limit, and the match at it)

@@ -139,10 +139,29 @@ def _ranked_ids(session: Session, ix: Indexed, terms: Terms, *, limit: int, offs
     params["q"] = ts_query(terms, any_term=any_term)
     if candidates:
         return _pg_newest(conn, ix, terms, params, limit=limit, offset=offset, any_term=any_term)
+    if ix.table in PG_RANK_AT_MOST:
+        return _pg_rank_newest(conn, ix, params)
     sql = (f"SELECT id, ts_rank({PG_COLUMN}, to_tsquery('simple', :q), 1) AS score FROM {ix.table} "
            f"WHERE id != :exclude AND id >= :floor AND {PG_COLUMN} @@ to_tsquery('simple', :q) "
            f"ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset")
     return [(int(i), float(s)) for i, s in conn.execute(text(sql), params)]
+
+
+def _pg_rank_newest(conn: Any, ix: Indexed, params: dict[str, Any]) -> list[tuple[int, float]]:
+    """Long records (articles): the floor comes from the planner's estimate, which misses short
+    prefixes of many rare words («на»: 501 articles expected, 45,000 there), so the newest
+    matches past the limit are left unranked whatever it expected; they are collected through
+    the index (walking the table newest first decompresses every vector on the way)."""
+    sql = (f"SELECT id, ts_rank({PG_COLUMN}, to_tsquery('simple', :q), 1) AS score FROM "
+           f"(SELECT id, {PG_COLUMN} FROM {ix.table} WHERE id != :exclude AND id >= :floor "
+           f"AND {PG_COLUMN} @@ to_tsquery('simple', :q) ORDER BY id DESC LIMIT :most) AS c "
+           f"ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset")
+    conn.execute(text("SET LOCAL enable_indexscan = off"))
+    conn.execute(text("SET LOCAL enable_seqscan = off"))
+    found = [(int(i), float(s)) for i, s in conn.execute(text(sql), {**params, "most": _rank_at_most(conn, ix) + 1})]
+    conn.execute(text("SET LOCAL enable_indexscan = on"))
+    conn.execute(text("SET LOCAL enable_seqscan = on"))
+    return found
 
 
 # PostgreSQL: the newest rows of a big table are read in key order and tested one by one
@@ -285,6 +304,13 @@ def related(session: Session, typed: str, *, per_kind: dict[str, int] | None = N
 # from the table), so a word in a tenth of a million incidents takes 150–500 ms to rank in
 # full. Past this many matches the newest this many are ranked, and the answer says so.
 RANK_AT_MOST = 20_000
+# PostgreSQL ranks a long article in ≈ 50 µs (issue 19: 100,000 articles, «не» in 45,000 of
+# them took 0.8 s): fewer of its newest matches are ranked.
+PG_RANK_AT_MOST = {"knowledge_article": 3000}
+
+
+def _rank_at_most(conn: Any, ix: Indexed) -> int:
+    return PG_RANK_AT_MOST.get(ix.table, RANK_AT_MOST) if conn.dialect.name == "postgresql" else RANK_AT_MOST
 # The explicit search's first pages are reordered over this many of the best matches.
 RERANK_WINDOW = 200
 
@@ -332,8 +358,9 @@ def _rank_floor(conn: Any, ix: Indexed, terms: Terms) -> tuple[int, int]:
     # are not, and it guessed a fifth of the matches. The rarest word's count is a bound
     # that holds.
     matches = int(min(ESTIMATES.rows(conn, ix, p) for p in terms.prefixes))
-    if matches <= RANK_AT_MOST:
+    most = _rank_at_most(conn, ix)
+    if matches <= most:
         return 0, matches
     top = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {ix.table}")).scalar_one()
     # Matches spread evenly over the ids is what the estimate assumes too.
-    return max(0, top - int(top * RANK_AT_MOST / matches)), matches
+    return max(0, top - int(top * most / matches)), matches
