@@ -149,7 +149,7 @@ def _ranked_ids(session: Session, ix: Indexed, terms: Terms, *, limit: int, offs
 
 def _pg_rank_newest(conn: Any, ix: Indexed, params: dict[str, Any]) -> list[tuple[int, float]]:
     """Long records (articles): the floor comes from the planner's estimate, which misses short
-    prefixes of many rare words («на»: 501 articles expected, 45,000 there), so the newest
+    prefixes of many rare words («на»: 501 articles expected, 32,000 there), so the newest
     matches past the limit are left unranked whatever it expected; they are collected through
     the index (walking the table newest first decompresses every vector on the way)."""
     sql = (f"SELECT id, ts_rank({PG_COLUMN}, to_tsquery('simple', :q), 1) AS score FROM "
@@ -182,7 +182,7 @@ PG_INDEX_ROWS = 10_000
 # the words: the rarest word's count; for any of them: their sum): «сервер вмикається» is in
 # 1 of the 1,000 newest articles (8 ms to find out) and the index has its 100 newest in 5 ms.
 PG_INDEX_FIRST = {"knowledge_article": 5000}
-# At most this many of the newest matches are ranked (ts_rank: ≈ 50 µs on a long article).
+# At most this many of the newest matches are ranked (ts_rank detoasts an article's vector).
 PG_CANDIDATES = {"*": 100, "knowledge_article": 50}
 
 
@@ -304,8 +304,8 @@ def related(session: Session, typed: str, *, per_kind: dict[str, int] | None = N
 # from the table), so a word in a tenth of a million incidents takes 150–500 ms to rank in
 # full. Past this many matches the newest this many are ranked, and the answer says so.
 RANK_AT_MOST = 20_000
-# PostgreSQL ranks a long article in ≈ 50 µs (issue 19: 100,000 articles, «не» in 45,000 of
-# them took 0.8 s): fewer of its newest matches are ranked.
+# PostgreSQL ranks a long article in ≈ 12 µs, its vector detoasted (issue 19: 100,000
+# articles, «не» in 45,000 of them took 0.8 s): fewer of its newest matches are ranked.
 PG_RANK_AT_MOST = {"knowledge_article": 3000}
 
 
