@@ -180,7 +180,7 @@ def search(args: argparse.Namespace) -> None:
 
     print(f"machine: {_machine()}")
     targets: list[tuple[str, Any]] = [] if args.only_pg else [("sqlite", None)]
-    if args.pg:
+    if args.pg or args.pg_url:
         targets.append(("postgresql", None))
     for engine, _ in targets:
         with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
@@ -189,26 +189,49 @@ def search(args: argparse.Namespace) -> None:
                 path = Path(args.db) if args.db else Path(tmp) / "search.db"
                 reuse = path.exists()
                 db = Database(f"sqlite:///{path}")
+            elif args.pg_url:
+                db = Database(args.pg_url)
+                reuse = sb.built_already(db)
             else:
                 server, url = _pg_server()
                 db = Database(url)
                 reuse = False
             try:
+                if reuse and args.reload_knowledge:
+                    print(f"{engine}: {args.articles:,} articles and {args.problems:,} problems written anew in "
+                          f"{sb.load_knowledge(db, args.articles, args.problems, replace=True):.1f} s", flush=True)
                 if reuse:
-                    built = {"ids": sb.recall_ids(db)}
-                    print(f"{engine}: the database built earlier at {args.db}", flush=True)
+                    built = {"ids": sb.recall_ids(db), "articles": sb.article_ids(db)}
+                    print(f"{engine}: the database built earlier at {args.pg_url if server is None and engine != 'sqlite' else args.db}",
+                          flush=True)
                 else:
                     built = sb.build(db, args.incidents, args.articles, args.problems)
                     print(f"{engine}: {args.incidents:,} incidents loaded and indexed in {built['load_s']:.1f} s "
                           f"(search index {sb.index_size_mb(db):.0f} MB); {args.articles:,} articles and "
                           f"{args.problems:,} problems in {built['kb_s']:.1f} s", flush=True)
+                print(f"{engine}: {sb.corpus(db)}", flush=True)
+                if args.build_only:
+                    continue
+                print(f"{engine}: tables and indexes read once in {sb.warm(db):.0f} s", flush=True)
                 sb.typing_latency(db, 3)  # warm the caches the way a working day would
+                sb.full_search_latency(db, 10, seed=5)
+                print(f"{engine}: load average before measuring (2 cores, shared): "
+                      f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
                 print(f"{engine}: related items per keystroke (articles, problems, incidents): "
                       f"{sb.summary(sb.typing_latency(db))}", flush=True)
-                print(f"{engine}: full search, every match ranked, first 50: {sb.summary(sb.full_search_latency(db))}")
+                for kind in sb.PANEL:
+                    print(f"{engine}:   {kind} alone: {sb.summary(sb.typing_latency(db, kind=kind))}", flush=True)
+                print(f"{engine}: full search, every match ranked, first 50: {sb.summary(sb.full_search_latency(db))}",
+                      flush=True)
+                for kind in ("knowledge_article", "problem"):
+                    print(f"{engine}: full search of {kind}, first 50: "
+                          f"{sb.summary(sb.full_search_latency(db, kind=kind))}", flush=True)
                 matched, panel, full = sb.recall(db, built["ids"])
                 print(f"{engine}: recall on {len(sb.RECALL)} inflected/capitalised queries: matched {matched:.0%}, "
                       f"in the panel {panel:.0%}, in the full search's first 10 {full:.0%}", flush=True)
+                panel, full = sb.article_recall(db, built["articles"])
+                print(f"{engine}: the same queries for the same texts as articles: in the panel's articles {panel:.0%}, "
+                      f"in the article search's first 10 {full:.0%}", flush=True)
             finally:
                 db.dispose()
                 if server is not None:
@@ -331,6 +354,13 @@ def catalog(args: argparse.Namespace) -> None:
                     server.stop()
 
 
+def morphology(args: argparse.Namespace) -> None:
+    from benchmarks import morphology as mb
+
+    print(f"machine: {_machine()}")
+    mb.main()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="what", required=True)
@@ -363,13 +393,18 @@ def main(argv: list[str] | None = None) -> int:
                    help="also time what any start pays here (interpreter, Textual, a bare Textual app, the store)")
     t.add_argument("--db", help="reuse (or keep) the database at this path")
     t.set_defaults(run=tui)
-    q = sub.add_parser("search", help="related items while typing, full search, recall (issue 6)")
+    q = sub.add_parser("search", help="related items while typing, full search, recall (issues 6 and 19)")
     q.add_argument("--incidents", type=int, default=1_000_000)
-    q.add_argument("--articles", type=int, default=10_000)
-    q.add_argument("--problems", type=int, default=1_000)
+    q.add_argument("--articles", type=int, default=100_000, help="knowledge articles (issue 19: 100,000)")
+    q.add_argument("--problems", type=int, default=10_000, help="problems (issue 19: 10,000)")
     q.add_argument("--pg", action="store_true", help="also measure on a PostgreSQL server started for the run")
     q.add_argument("--only-pg", action="store_true", help="skip SQLite")
     q.add_argument("--db", help="SQLite: reuse (or keep) the database at this path")
+    q.add_argument("--pg-url", help="PostgreSQL: reuse (or build into, when empty) this database instead of "
+                                    "starting a server")
+    q.add_argument("--reload-knowledge", action="store_true",
+                   help="with a database built earlier: write its articles and problems anew")
+    q.add_argument("--build-only", action="store_true", help="build (or find) the databases, measure nothing")
     q.set_defaults(run=search)
     c = sub.add_parser("people", help="the caller search per keystroke at 100k people (issue 16)")
     c.add_argument("--people", type=int, default=100_000)
@@ -399,6 +434,9 @@ def main(argv: list[str] | None = None) -> int:
     st.add_argument("--pg", action="store_true", help="also measure on a PostgreSQL server started for the run")
     st.add_argument("--only-pg", action="store_true", help="skip SQLite")
     st.set_defaults(run=statements)
+    mo = sub.add_parser("morphology", help="pymorphy3's Ukrainian lemmas against the stemmer: recall, speed, memory "
+                                           "(issue 19)")
+    mo.set_defaults(run=morphology)
     args = parser.parse_args(argv)
     args.run(args)
     return 0

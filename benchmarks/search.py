@@ -5,6 +5,11 @@ Ukrainian case forms, bodies from those plus a Zipf-distributed vocabulary of 5 
 words and rare error codes, so term frequencies look like a real desk's (a few words in every
 tenth incident, most words rare). The recall set (tests/search_recall.py) is added as the
 newest incidents.
+
+Issue 19: knowledge articles are written as the desk's are, Markdown with «Симптоми»,
+«Причина» and numbered steps, commands and links, two to five keywords, and mostly published
+(a tenth drafts, a twentieth retired: only published ones are suggested); problems go through
+their lifecycle with a root cause, a workaround and, once resolved, a solution.
 """
 
 from __future__ import annotations
@@ -83,16 +88,54 @@ class Writer:
             subject = rng.choice(DEVICES)[0 if rng.random() < 0.7 else 3].capitalize()
         return f"{subject} {rng.choice(FAULTS)} {place}"
 
-    def body(self, lo: int = 8, hi: int = 40) -> str:
+    def body(self, lo: int = 8, hi: int = 40, *, device: tuple[str, ...] | None = None, fault: str | None = None) -> str:
+        """A paragraph about a device and a fault (random ones unless given: an article keeps to its subject)."""
         rng = self.rng
-        device = rng.choice(DEVICES)
-        words = [rng.choice(device), rng.choice(FAULTS), *self._filler(rng.randint(lo, hi))]
+        device = device or rng.choice(DEVICES)
+        words = [rng.choice(device), fault or rng.choice(FAULTS), *self._filler(rng.randint(lo, hi))]
         if rng.random() < 0.3:
             words.append(f"0x{rng.getrandbits(32):08X}")
         if rng.random() < 0.3:
             words.append(rng.choice(PROGRAMS))
         rng.shuffle(words)
         return " ".join(words).capitalize() + "."
+
+
+COMMANDS = ["ipconfig /flushdns", "gpupdate /force", "sfc /scannow", "net use Z: /delete", "certmgr.msc",
+            "control printers", "services.msc", "chkdsk C: /f", "outlook.exe /safe", "wsreset.exe"]
+ARTICLE_STATUSES = (("published", 85), ("draft", 10), ("retired", 5))
+PROBLEM_STATUSES = (("registered", 20), ("analysis", 25), ("known_error", 30), ("resolved", 15), ("closed", 10))
+
+
+def article_row(writer: Writer, number: int) -> dict[str, Any]:
+    """A knowledge article as analysts write them: Markdown sections, steps, a command, a link."""
+    rng = writer.rng
+    device = rng.choice(DEVICES)
+    program = rng.choice(PROGRAMS)
+    fault = rng.choice(FAULTS)
+    subject = device[0].capitalize() if rng.random() < 0.5 else program
+    title = rng.choice(("{s} {f}: що робити", "Як виправити: {s} {f}", "{s} {f} після оновлення",
+                        "{s} {f}")).format(s=subject, f=fault)
+    about = {"device": device, "fault": fault}
+    steps = "\n".join(f"{i}. {writer.body(4, 12, **about)}" for i in range(1, rng.randint(3, 6)))
+    body = (f"## Симптоми\n\n{writer.body(15, 50, **about)}\n\n## Причина\n\n{writer.body(10, 40, **about)}\n\n"
+            f"## Що зробити\n\n{steps}\n\n```\n{rng.choice(COMMANDS)}\n```\n\n"
+            f"> **Увага:** {writer.body(4, 10, **about)}\n\nДив. також [KB{rng.randint(1, number + 1):07d}]"
+            f"(kb://KB{rng.randint(1, number + 1):07d}).")
+    keywords = {device[0], program, fault.split()[-1], *writer._filler(rng.randint(0, 2))}
+    status = rng.choices([s for s, _w in ARTICLE_STATUSES], [w for _s, w in ARTICLE_STATUSES])[0]
+    return {"title": title, "body": body, "solution": writer.body(10, 40, **about) if rng.random() < 0.8 else "",
+            "keywords": ", ".join(sorted(keywords)), "status": status, "published": status == "published"}
+
+
+def problem_row(writer: Writer) -> dict[str, Any]:
+    rng = writer.rng
+    status = rng.choices([s for s, _w in PROBLEM_STATUSES], [w for _s, w in PROBLEM_STATUSES])[0]
+    analysed = status != "registered"
+    return {"title": writer.title(), "body": writer.body(), "status": status,
+            "root_cause": writer.body(5, 25) if analysed and rng.random() < 0.8 or status == "known_error" else "",
+            "workaround": writer.body(5, 20) if status != "registered" else "",
+            "solution": writer.body(8, 30) if status in ("resolved", "closed") else ""}
 
 
 def _accumulate(values: list[float]) -> list[float]:
@@ -116,30 +159,64 @@ def build(db: Database, n: int, articles: int, problems: int) -> dict[str, Any]:
     bulk.insert_incidents(db, bulk.incident_tuples(rows, db.dialect))
     load_s = time.perf_counter() - t0
     del rows
-    now = datetime.now(UTC)
-    t0 = time.perf_counter()
-    with db.writer.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO knowledge_article (number, title, body, solution, published, created_at, updated_at, version) "
-            "VALUES (:number, :title, :body, :solution, :published, :at, :at, 1)"),
-            [{"number": f"KB{i:07d}", "title": writer.title(), "body": writer.body(40, 150),
-              "solution": writer.body(10, 40), "published": True, "at": now - timedelta(minutes=i)}
-             for i in range(1, articles + 1)])
-        conn.execute(text(
-            "INSERT INTO problem (number, short_description, description, workaround, status, created_at, version) "
-            "VALUES (:number, :title, :body, :workaround, 'open', :at, 1)"),
-            [{"number": f"PRB{i:07d}", "title": writer.title(), "body": writer.body(), "workaround": writer.body(5, 20),
-              "at": now - timedelta(minutes=i)} for i in range(1, problems + 1)])
-    kb_s = time.perf_counter() - t0
-    # A desk that has been running has statistics on these tables (autovacuum, ANALYZE).
-    with db.writer.begin() as conn:
-        conn.execute(text("ANALYZE knowledge_article" if db.dialect == "sqlite" else "ANALYZE knowledge_article, problem"))
+    kb_s = load_knowledge(db, articles, problems)
     with db.write() as s:
         analyst = s.get(Person, ref["analyst"])
         ids = {key: incidents.register_incident(s, analyst, short_description=short, description=body,
                                                 owner=analyst).id
                for key, (short, body) in DOCUMENTS.items()}
-    return {"ids": ids, "load_s": load_s, "kb_s": kb_s}
+    return {"ids": ids, "articles": article_ids(db), "load_s": load_s, "kb_s": kb_s}
+
+
+def load_knowledge(db: Database, articles: int, problems: int, *, replace: bool = False) -> float:
+    """Articles and problems (a writer of their own, so a reload writes the same ones); seconds."""
+    writer = Writer(19)
+    now = datetime.now(UTC)
+    t0 = time.perf_counter()
+    # Oldest first, so that ids grow with time as the desk's do; the search index is kept by its
+    # triggers (SQLite) or generated column (PostgreSQL) row by row, as the desk writes them.
+    with db.writer.begin() as conn:
+        if replace:
+            conn.execute(text("DELETE FROM knowledge_article"))
+            conn.execute(text("DELETE FROM problem"))
+        conn.execute(text(
+            "INSERT INTO knowledge_article (number, title, body, solution, keywords, status, published, created_at, "
+            "updated_at, version) VALUES (:number, :title, :body, :solution, :keywords, :status, :published, :at, :at, 1)"),
+            [{"number": f"KB{i:07d}", **article_row(writer, i), "at": now - timedelta(minutes=articles - i)}
+             for i in range(1, articles + 1)])
+        conn.execute(text(
+            "INSERT INTO problem (number, short_description, description, root_cause, workaround, solution, status, "
+            "created_at, version) VALUES (:number, :title, :body, :root_cause, :workaround, :solution, :status, :at, 1)"),
+            [{"number": f"PRB{i:07d}", **problem_row(writer), "at": now - timedelta(minutes=problems - i)}
+             for i in range(1, problems + 1)])
+        # The recall set as the newest published articles too, the way issue 6 measured incidents.
+        conn.execute(text(
+            "INSERT INTO knowledge_article (number, title, body, solution, keywords, status, published, created_at, "
+            "updated_at, version) VALUES (:number, :title, :body, '', '', 'published', :published, :at, :at, 1)"),
+            [{"number": f"KB9{i:06d}", "title": short, "body": body, "published": True, "at": now}
+             for i, (short, body) in enumerate(DOCUMENTS.values(), start=1)])
+    seconds = time.perf_counter() - t0
+    # A desk that has been running has statistics on these tables (autovacuum, ANALYZE).
+    if db.dialect == "sqlite":
+        with db.writer.begin() as conn:
+            if replace:  # the deleted rows' entries merged away, as a fresh build has none
+                for table in ("knowledge_article_fts", "problem_fts"):
+                    conn.execute(text(f"INSERT INTO {table}({table}) VALUES ('optimize')"))
+            conn.execute(text("ANALYZE knowledge_article"))
+            conn.execute(text("ANALYZE problem"))
+    else:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE) knowledge_article, problem"))
+    return seconds
+
+
+def built_already(db: Database) -> bool:
+    from helpdesk_tui.store import migrate
+
+    if migrate.current_revision(db) is None:
+        return False
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM (SELECT 1 FROM incident LIMIT 1) AS x")).scalar_one() > 0
 
 
 def recall_ids(db: Database) -> dict[str, int]:
@@ -149,21 +226,73 @@ def recall_ids(db: Database) -> dict[str, int]:
                 for key, (short, _body) in DOCUMENTS.items()}
 
 
-def typing_latency(db: Database, n_titles: int = 40, seed: int = 11) -> list[float]:
-    """Milliseconds per keystroke for the related-items panel (all three kinds), typing titles."""
+def article_ids(db: Database) -> dict[str, int]:
+    """The recall set's articles (the newest published one with each title)."""
+    with db.engine.connect() as conn:
+        return {key: conn.execute(text("SELECT max(id) FROM knowledge_article WHERE title = :t AND published"),
+                                  {"t": short}).scalar_one()
+                for key, (short, _body) in DOCUMENTS.items()}
+
+
+def corpus(db: Database) -> str:
+    with db.engine.connect() as conn:
+        kb = dict(conn.execute(text("SELECT status, count(*) FROM knowledge_article GROUP BY status")).all())
+        prb = dict(conn.execute(text("SELECT status, count(*) FROM problem GROUP BY status")).all())
+    return (f"articles {sum(kb.values()):,} ({', '.join(f'{k} {v:,}' for k, v in sorted(kb.items()))}); "
+            f"problems {sum(prb.values()):,} ({', '.join(f'{k} {v:,}' for k, v in sorted(prb.items()))})")
+
+
+def article_recall(db: Database, ids: dict[str, int]) -> tuple[float, float]:
+    """Shares of the recall set's queries whose article is in the panel's five articles and in
+    the full search's first 10 articles."""
+    panel = full = 0
+    with db.read() as s:
+        for query, key in RECALL:
+            panel += ids[key] in [h.id for h in search.related(s, query)["knowledge_article"]]
+            full += ids[key] in [h.id for h in search.search(s, query, kind="knowledge_article", limit=10)]
+    return panel / len(RECALL), full / len(RECALL)
+
+
+PANEL = {"knowledge_article": 5, "problem": 3, "incident": 8}
+
+
+def typing_latency(db: Database, n_titles: int = 40, seed: int = 11, kind: str | None = None) -> list[float]:
+    """Milliseconds per keystroke for the related-items panel (all three kinds, or one), typing titles."""
     writer = Writer(seed)
+    per_kind = {kind: PANEL[kind]} if kind else None
     samples: list[float] = []
     with db.read() as s:
         for _ in range(n_titles):
             title = writer.title()
             for end in range(3, len(title) + 1):
                 t0 = time.perf_counter()
-                search.related(s, title[:end])
+                search.related(s, title[:end], per_kind=per_kind)
                 samples.append((time.perf_counter() - t0) * 1000)
     return samples
 
 
-def full_search_latency(db: Database, n_queries: int = 80, seed: int = 13) -> list[float]:
+def warm(db: Database) -> float:
+    """Read the searched tables and their indexes once, as a desk in use has them in memory (a
+    database built earlier, or loaded while other work ran, is partly out of the page cache:
+    measured here, 26,000 blocks read from disk made one PostgreSQL search take 7.8 s). Seconds."""
+    t0 = time.perf_counter()
+    if db.dialect == "sqlite":
+        with open(db.engine.url.database or "", "rb") as f:
+            while f.read(1 << 20):
+                pass
+        return time.perf_counter() - t0
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_prewarm"))
+        for table in ("incident", "knowledge_article", "problem"):
+            toast = conn.execute(text("SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = :t"),
+                                 {"t": table}).scalar_one()
+            for rel in (table, f"ix_{table}_search", f"{table}_pkey", toast):
+                if rel and rel != "-":
+                    conn.execute(text("SELECT pg_prewarm(CAST(:r AS regclass), 'read')"), {"r": rel})
+    return time.perf_counter() - t0
+
+
+def full_search_latency(db: Database, n_queries: int = 80, seed: int = 13, kind: str = "incident") -> list[float]:
     rng = random.Random(seed)
     writer = Writer(seed)
     queries = []
@@ -174,7 +303,7 @@ def full_search_latency(db: Database, n_queries: int = 80, seed: int = 13) -> li
     with db.read() as s:
         for q in queries:
             t0 = time.perf_counter()
-            search.search(s, q, limit=50)
+            search.search(s, q, kind=kind, limit=50)
             samples.append((time.perf_counter() - t0) * 1000)
     return samples
 

@@ -62,3 +62,27 @@ def test_json_backup_moves_a_team_from_sqlite_to_postgresql(sqlite_db, pg_db, tm
                                           group=find_group(s, "Перша лінія підтримки Контакт-центр"))
         s.commit()
         assert inc.id == 2 and inc.number == "INC0000002"
+
+
+def test_upgrading_to_0017_finds_the_problems_and_articles_written_before_by_their_new_words(db):
+    from alembic import command
+
+    from helpdesk_tui.desk import articles, problems
+    from helpdesk_tui.store import search
+
+    w = seed(db)
+    cfg = migrate.alembic_config(db)
+    with db.writer.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0016")
+    with db.write() as s:
+        problems.register_problem(s, w.analyst, short_description="Зникає мережа",
+                                  root_cause="Збійний комутатор у серверній")
+        articles.create_article(s, w.admin, title="Мережа", body="Перезавантажте.", keywords="комутатор",
+                                status="published")
+    with db.read() as s:
+        assert search.search(s, "комутатор", kind="problem") == []
+    migrate.upgrade(db)
+    with db.read() as s:
+        assert [h.title for h in search.search(s, "комутатора", kind="problem")] == ["Зникає мережа"]
+        assert [h.title for h in search.search(s, "комутатор", kind="knowledge_article")] == ["Мережа"]

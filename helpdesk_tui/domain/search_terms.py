@@ -12,6 +12,7 @@ are letters of their own in Ukrainian, not accented «и», «і» and «г».
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -57,8 +58,10 @@ def _is_cyrillic(word: str) -> bool:
     return any("\u0400" <= ch <= "\u04ff" for ch in word)
 
 
+@functools.lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
-    """The part of a folded word its inflections share (a prefix to match)."""
+    """The part of a folded word its inflections share (a prefix to match). Remembered: the
+    panel reranks by the stems of every title it shows, at every keystroke (18 µs a word)."""
     if len(word) <= _KEEP_UP_TO or not _is_cyrillic(word):
         return word
     for base in (word, _unreflexive(word)):

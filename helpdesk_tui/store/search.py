@@ -34,7 +34,9 @@ _DETAILS = {
     "incident": "SELECT id, number, short_description, status, coalesce(solution, '') FROM incident",
     "knowledge_article": "SELECT id, number, title, NULL, coalesce(solution, '') || "
                          "CASE WHEN coalesce(solution, '') = '' THEN body ELSE '' END FROM knowledge_article",
-    "problem": "SELECT id, number, short_description, status, coalesce(workaround, '') FROM problem",
+    # A resolved problem's solution is what an incident reuses (desk/knowledge.py), before its workaround.
+    "problem": "SELECT id, number, short_description, status, coalesce(solution, '') || "
+               "CASE WHEN coalesce(solution, '') = '' THEN coalesce(workaround, '') ELSE '' END FROM problem",
 }
 _ONLY_PUBLISHED = {"knowledge_article": "published"}
 
@@ -136,11 +138,30 @@ def _ranked_ids(session: Session, ix: Indexed, terms: Terms, *, limit: int, offs
         return [(i, -s) for i, s in found]
     params["q"] = ts_query(terms, any_term=any_term)
     if candidates:
-        return _pg_newest(conn, ix, terms, params, limit=limit, offset=offset)
+        return _pg_newest(conn, ix, terms, params, limit=limit, offset=offset, any_term=any_term)
+    if ix.table in PG_RANK_AT_MOST:
+        return _pg_rank_newest(conn, ix, params)
     sql = (f"SELECT id, ts_rank({PG_COLUMN}, to_tsquery('simple', :q), 1) AS score FROM {ix.table} "
            f"WHERE id != :exclude AND id >= :floor AND {PG_COLUMN} @@ to_tsquery('simple', :q) "
            f"ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset")
     return [(int(i), float(s)) for i, s in conn.execute(text(sql), params)]
+
+
+def _pg_rank_newest(conn: Any, ix: Indexed, params: dict[str, Any]) -> list[tuple[int, float]]:
+    """Long records (articles): the floor comes from the planner's estimate, which misses short
+    prefixes of many rare words («на»: 501 articles expected, 32,000 there), so the newest
+    matches past the limit are left unranked whatever it expected; they are collected through
+    the index (walking the table newest first decompresses every vector on the way)."""
+    sql = (f"SELECT id, ts_rank({PG_COLUMN}, to_tsquery('simple', :q), 1) AS score FROM "
+           f"(SELECT id, {PG_COLUMN} FROM {ix.table} WHERE id != :exclude AND id >= :floor "
+           f"AND {PG_COLUMN} @@ to_tsquery('simple', :q) ORDER BY id DESC LIMIT :most) AS c "
+           f"ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset")
+    conn.execute(text("SET LOCAL enable_indexscan = off"))
+    conn.execute(text("SET LOCAL enable_seqscan = off"))
+    found = [(int(i), float(s)) for i, s in conn.execute(text(sql), {**params, "most": _rank_at_most(conn, ix) + 1})]
+    conn.execute(text("SET LOCAL enable_indexscan = on"))
+    conn.execute(text("SET LOCAL enable_seqscan = on"))
+    return found
 
 
 # PostgreSQL: the newest rows of a big table are read in key order and tested one by one
@@ -151,9 +172,18 @@ def _ranked_ids(session: Session, ix: Indexed, terms: Terms, *, limit: int, offs
 # collect quickly: an error code typed finds the incidents of last year with it. ts_rank
 # costs ≈ 50 µs on a long article, so at most PG_CANDIDATES are ranked.
 PG_WINDOW = 5000
+# An article's vector is long (≈ 1.9 kB against an incident's 0.3: ≈ 8 µs a row to test), so
+# fewer of the newest articles are walked before the index is asked (issue 19, 100,000 articles:
+# the 5,000 newest took 40 ms when a query's words were never together in them).
+PG_WINDOWS = {"knowledge_article": 500}
 PG_BIG_TABLE = 20_000
 PG_INDEX_ROWS = 10_000
-PG_CANDIDATES = 100
+# For articles the index is asked first when the planner bounds the matches this low (for all
+# the words: the rarest word's count; for any of them: their sum): «сервер вмикається» is in
+# 1 of the 1,000 newest articles (8 ms to find out) and the index has its 100 newest in 5 ms.
+PG_INDEX_FIRST = {"knowledge_article": 5000}
+# At most this many of the newest matches are ranked (ts_rank detoasts an article's vector).
+PG_CANDIDATES = {"*": 100, "knowledge_article": 50}
 
 
 class _Estimates:
@@ -189,21 +219,26 @@ def _plan_rows(plan: Any) -> float:
 
 
 def _pg_newest(conn: Any, ix: Indexed, terms: Terms, params: dict[str, Any], *, limit: int,
-               offset: int) -> list[tuple[int, float]]:
+               offset: int, any_term: bool = False) -> list[tuple[int, float]]:
     rank = f"ts_rank({PG_COLUMN}, to_tsquery('simple', :q), 1)"
     matches = f"{PG_COLUMN} @@ to_tsquery('simple', :q) AND id != :exclude"
-    params = {**params, "cand": min(params["cand"], PG_CANDIDATES)}
+    params = {**params, "cand": min(params["cand"], PG_CANDIDATES.get(ix.table, PG_CANDIDATES["*"]))}
     found: dict[int, float] = {}
     top = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {ix.table}")).scalar_one()
     big = top > PG_BIG_TABLE
-    if big:
+    index_first = big and ix.table in PG_INDEX_FIRST
+    if index_first:
+        estimates = [ESTIMATES.rows(conn, ix, p) for p in terms.prefixes]
+        index_first = (sum(estimates) if any_term else min(estimates)) <= PG_INDEX_FIRST[ix.table]
+    if big and not index_first:
+        window = PG_WINDOWS.get(ix.table, PG_WINDOW)
         conn.execute(text("SET LOCAL enable_bitmapscan = off"))
         rows = conn.execute(text(f"SELECT id, {rank} FROM {ix.table} WHERE id > :floor AND {matches} "
-                                 f"ORDER BY id DESC LIMIT :cand"), {**params, "floor": top - PG_WINDOW})
+                                 f"ORDER BY id DESC LIMIT :cand"), {**params, "floor": top - window})
         found.update((int(i), float(s)) for i, s in rows)
         conn.execute(text("SET LOCAL enable_bitmapscan = on"))
     wanted = len(found) < offset + limit
-    if wanted and big:
+    if wanted and big and not index_first:
         wanted = sum(ESTIMATES.rows(conn, ix, p) for p in terms.prefixes) <= PG_INDEX_ROWS
     if wanted:
         sql = (f"SELECT id, {rank} FROM (SELECT id, {PG_COLUMN} FROM {ix.table} WHERE {matches} "
@@ -249,8 +284,11 @@ def related(session: Session, typed: str, *, per_kind: dict[str, int] | None = N
     out: dict[str, list[SearchHit]] = {k: [] for k in per_kind}
     if not terms:
         return out
-    for kind, limit in per_kind.items():
+    for kind, shown in per_kind.items():
         skip = exclude[1] if exclude and exclude[0] == kind else None
+        # Drafts and retired articles are among the matches but never shown: twice as many are
+        # asked for, so that the panel still fills up with published ones.
+        limit = shown * 2 if kind in _ONLY_PUBLISHED else shown
         ranked = _ranked_ids(session, BY_TABLE[kind], terms, limit=limit, candidates=CANDIDATES, exclude=skip)
         if len(ranked) < min(limit, RELAX_BELOW) and len(terms.prefixes) > 1:
             # Hardly any record has every word: those with some of the words follow, most
@@ -258,7 +296,7 @@ def related(session: Session, typed: str, *, per_kind: dict[str, int] | None = N
             seen = {i for i, _s in ranked}
             ranked += [r for r in _ranked_ids(session, BY_TABLE[kind], terms, limit=limit, candidates=CANDIDATES,
                                               exclude=skip, any_term=True) if r[0] not in seen][: limit - len(ranked)]
-        out[kind] = rerank(_published(session, kind, _details(session, kind, ranked)), typed)
+        out[kind] = rerank(_published(session, kind, _details(session, kind, ranked)), typed)[:shown]
     return out
 
 
@@ -266,6 +304,13 @@ def related(session: Session, typed: str, *, per_kind: dict[str, int] | None = N
 # from the table), so a word in a tenth of a million incidents takes 150–500 ms to rank in
 # full. Past this many matches the newest this many are ranked, and the answer says so.
 RANK_AT_MOST = 20_000
+# PostgreSQL ranks a long article in ≈ 12 µs, its vector detoasted (issue 19: 100,000
+# articles, «не» in 45,000 of them took 0.8 s): fewer of its newest matches are ranked.
+PG_RANK_AT_MOST = {"knowledge_article": 3000}
+
+
+def _rank_at_most(conn: Any, ix: Indexed) -> int:
+    return PG_RANK_AT_MOST.get(ix.table, RANK_AT_MOST) if conn.dialect.name == "postgresql" else RANK_AT_MOST
 # The explicit search's first pages are reordered over this many of the best matches.
 RERANK_WINDOW = 200
 
@@ -313,8 +358,9 @@ def _rank_floor(conn: Any, ix: Indexed, terms: Terms) -> tuple[int, int]:
     # are not, and it guessed a fifth of the matches. The rarest word's count is a bound
     # that holds.
     matches = int(min(ESTIMATES.rows(conn, ix, p) for p in terms.prefixes))
-    if matches <= RANK_AT_MOST:
+    most = _rank_at_most(conn, ix)
+    if matches <= most:
         return 0, matches
     top = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {ix.table}")).scalar_one()
     # Matches spread evenly over the ids is what the estimate assumes too.
-    return max(0, top - int(top * RANK_AT_MOST / matches)), matches
+    return max(0, top - int(top * most / matches)), matches

@@ -21,11 +21,17 @@ APOSTROPHES = ("'", "\u2019", "\u02bc", "`")
 
 @dataclass(frozen=True)
 class Indexed:
-    """A searchable table: its title column and the columns that make its body."""
+    """A searchable table: its title column, the columns that make its body, and columns that
+    weigh as much as the title (an article's keywords, chosen to be found by)."""
 
     table: str
     title: str
     body: tuple[str, ...]
+    like_title: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.title, *self.like_title, *self.body)
 
     @property
     def fts(self) -> str:
@@ -36,10 +42,12 @@ class Indexed:
         return f"ix_{self.table}_search"
 
 
+# What each migration indexed is frozen in it (0004, 0017): a migration must build the index of
+# its own time, on the columns that exist then.
 INDEXED = (
     Indexed("incident", "short_description", ("description", "solution")),
-    Indexed("knowledge_article", "title", ("body", "solution")),
-    Indexed("problem", "short_description", ("description", "workaround")),
+    Indexed("knowledge_article", "title", ("body", "solution"), like_title=("keywords",)),
+    Indexed("problem", "short_description", ("description", "root_cause", "workaround", "solution")),
 )
 BY_TABLE = {i.table: i for i in INDEXED}
 PG_COLUMN = "search_vector"
@@ -52,13 +60,13 @@ def _sqlite_clean(expr: str) -> str:
 
 
 def _sqlite_values(ix: Indexed, row: str) -> str:
-    title = _sqlite_clean(f"coalesce({row}.{ix.title}, '')")
+    title = _sqlite_clean(" || ' ' || ".join(f"coalesce({row}.{c}, '')" for c in (ix.title, *ix.like_title)))
     body = _sqlite_clean(" || ' ' || ".join(f"coalesce({row}.{c}, '')" for c in ix.body))
     return f"{title}, {body}"
 
 
 def sqlite_triggers(ix: Indexed) -> list[str]:
-    watched = ", ".join((ix.title, *ix.body))
+    watched = ", ".join(ix.columns)
     delete = f"INSERT INTO {ix.fts}({ix.fts}, rowid, title, body) VALUES ('delete', old.id, {_sqlite_values(ix, 'old')});"
     insert = f"INSERT INTO {ix.fts}(rowid, title, body) VALUES (new.id, {_sqlite_values(ix, 'new')});"
     return [
@@ -79,15 +87,15 @@ def _pg_clean(expr: str) -> str:
 
 
 def pg_vector(ix: Indexed) -> str:
-    title = _pg_clean(f"coalesce({ix.title}, '')")
+    title = _pg_clean(" || ' ' || ".join(f"coalesce({c}, '')" for c in (ix.title, *ix.like_title)))
     body = _pg_clean(" || ' ' || ".join(f"coalesce({c}, '')" for c in ix.body))
     return (f"setweight(to_tsvector('simple'::regconfig, {title}), 'A') || "
             f"setweight(to_tsvector('simple'::regconfig, {body}), 'B')")
 
 
-def create(conn: Connection) -> None:
+def create(conn: Connection, indexed: tuple[Indexed, ...] = INDEXED) -> None:
     if conn.dialect.name == "sqlite":
-        for ix in INDEXED:
+        for ix in indexed:
             conn.execute(text(f"CREATE VIRTUAL TABLE {ix.fts} USING fts5(title, body, content='', tokenize='unicode61')"))
             # The index's words, for spelling a prefix out (store/search.py).
             conn.execute(text(f"CREATE VIRTUAL TABLE {ix.fts}_vocab USING fts5vocab({ix.fts}, row)"))
@@ -95,14 +103,14 @@ def create(conn: Connection) -> None:
             for ddl in sqlite_triggers(ix):
                 conn.execute(text(ddl))
         return
-    for ix in INDEXED:
+    for ix in indexed:
         conn.execute(text(f"ALTER TABLE {ix.table} ADD COLUMN {PG_COLUMN} tsvector "
                           f"GENERATED ALWAYS AS ({pg_vector(ix)}) STORED"))
         conn.execute(text(f"CREATE INDEX {ix.gin} ON {ix.table} USING gin ({PG_COLUMN})"))
 
 
-def drop(conn: Connection) -> None:
-    for ix in INDEXED:
+def drop(conn: Connection, indexed: tuple[Indexed, ...] = INDEXED) -> None:
+    for ix in indexed:
         if conn.dialect.name == "sqlite":
             for suffix in ("ai", "ad", "au"):
                 conn.execute(text(f"DROP TRIGGER IF EXISTS {ix.fts}_{suffix}"))
