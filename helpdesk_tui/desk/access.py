@@ -62,6 +62,7 @@ POLICY: dict[str, Need] = {
     "audit": Need.ADMIN,
     "ssh-keys add": Need.ADMIN, "ssh-keys list": Need.ADMIN, "ssh-keys remove": Need.ADMIN,
     "ssh-keys sync": Need.ADMIN,
+    "portal": Need.SYSTEM,  # serves the callers' portal: the service account (or an administrator)
     "catalog load": Need.ADMIN, "catalog list": Need.DESK, "catalog show": Need.DESK,
 }
 # Whole groups whose every command needs the same (new commands in them inherit it).
