@@ -74,8 +74,16 @@ class Visit:
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
         values = {"lang": self.lang, "csrf": self.csrf, "signed_in": self.person_id is not None,
                   "person_name": self.person_name, "desk_name": settings.current().desk_name,
-                  "path": self.request.url.path, "languages": LANGUAGES, **context}
+                  "path": self.request.url.path, "languages": LANGUAGES, "here": self.here(), **context}
         return self.portal.templates.TemplateResponse(self.request, template, values, status_code=status)
+
+    def here(self) -> str:
+        """This page's address, to come back to after switching the language (its query too:
+        the sign-in link's page keeps its token)."""
+        url = self.request.url
+        if self.request.method != "GET":
+            return url.path
+        return url.path + ("?" + url.query if url.query else "")
 
     def redirect(self, to: str) -> Response:
         return RedirectResponse(to, status_code=303)

@@ -76,15 +76,16 @@ def same(given: Any, expected: str | None) -> bool:
     return isinstance(given, str) and bool(expected) and hmac.compare_digest(given.encode(), expected.encode())  # type: ignore[union-attr]
 
 
-def safe_next(value: Any) -> str:
-    """A local path to go to after signing in; anything else goes to the ticket list."""
+def safe_next(value: Any, *, sign_in_pages: bool = False) -> str:
+    """A local path to go to after signing in (or, with `sign_in_pages`, after switching the
+    language, which the sign-in pages offer too); anything else goes to the ticket list."""
     if not isinstance(value, str) or not value:
         return DEFAULT_NEXT
     if len(value) > 500 or not value.startswith("/") or value.startswith(("//", "/\\")):
         return DEFAULT_NEXT
     if any(ch in value for ch in "\\\r\n\t") or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         return DEFAULT_NEXT
-    if value.startswith("/signin") or value.startswith("/signout"):
+    if value.startswith("/signout") or (value.startswith("/signin") and not sign_in_pages):
         return DEFAULT_NEXT
     return value
 

@@ -108,7 +108,7 @@ def language(visit: Visit) -> Response:
     chosen = visit.field("lang")
     if chosen in LANGUAGES:
         visit.set_cookie(security.LANG_COOKIE, chosen, 365 * 24 * 3600)
-    return visit.redirect(security.safe_next(visit.field("next")))
+    return visit.redirect(security.safe_next(visit.field("next"), sign_in_pages=True))
 
 
 def routes(page: Callable[..., Any]) -> list[Route]:
