@@ -262,3 +262,32 @@ def test_untrusted_text_is_shown_literally(desk):
         assert "[bold red]X[/]" in page
         assert "\u202e" not in page and "\\u202e" in page
     assert "<img src=x" not in c.get(f"/tickets/{number}").text
+
+
+def test_pages_of_the_list_go_on_where_the_last_ended(desk):
+    from helpdesk_tui.desk import portal_tickets
+
+    db, w, t = desk
+    with db.read() as s:
+        caller = s.get(Person, w.caller.id)
+        first, after = portal_tickets.my_tickets(s, caller, limit=1)
+        second, last = portal_tickets.my_tickets(s, caller, after=after, limit=1)
+        assert [r.number for r in first + second] == [t["new"], t["old"]] and last is None
+        # Another caller's number as the cursor is ignored: the first page again.
+        again, _more = portal_tickets.my_tickets(s, caller, after=t["theirs"], limit=1)
+        assert [r.number for r in again] == [t["new"]]
+
+
+def test_the_page_speaks_the_callers_language(desk):
+    db, w, t = desk
+    with db.write() as s:
+        admin.update_person(s, s.get(Person, w.admin.id), s.get(Person, w.caller.id), language="en")
+    c = signed_in(db, CALLER)
+    page = c.get(f"/tickets/{t['new']}", headers={"accept-language": "uk"})
+    assert 'html lang="en"' in page.text and "Registered" in page.text and "Messages" in page.text
+    with db.write() as s:
+        admin.update_person(s, s.get(Person, w.admin.id), s.get(Person, w.caller.id), language=None)
+    page = c.get(f"/tickets/{t['new']}", headers={"accept-language": "uk"})
+    assert 'html lang="uk"' in page.text and "Повідомлення" in page.text and "Зареєстровано" in page.text
+    for english in (">Messages<", ">Reply<", ">Send<", ">Status<", "Close the ticket"):
+        assert english not in page.text
