@@ -37,7 +37,7 @@ from helpdesk_tui.domain.sla import URGENT_REASONS, check_urgent_reason, urgent_
 from helpdesk_tui.domain.statuses import Channel, IncidentStatus
 from helpdesk_tui.domain.turn import Turn, turn
 from helpdesk_tui.i18n import N_, _
-from helpdesk_tui.store.models import Incident, JournalEntry, Person, Service, WorkGroup
+from helpdesk_tui.store.models import Incident, JournalEntry, Person, Service, ServiceRequest, WorkGroup
 from helpdesk_tui.store.types import utcnow
 
 ENDED = (IncidentStatus.CLOSED, IncidentStatus.CANCELLED)
@@ -71,34 +71,48 @@ def configure(presets: PortalPresets) -> None:
 
 @dataclass(frozen=True)
 class TicketRow:
-    id: int
+    record: str  # incident | service_request
     number: str
     short_description: str
     status: str
     turn: Turn
-    kind: str
+    kind: str  # incident | change_request | service_request
     created_at: datetime
     updated_at: datetime
 
 
 def my_tickets(session: Session, caller: Person | None, *, after: str | None = None,
                limit: int = PAGE) -> tuple[list[TicketRow], str | None]:
-    """A page of the caller's tickets, newest first, and the number to pass as `after` for the
-    next page (None on the last): a keyset page on (created_at, id)."""
+    """A page of the caller's incidents and service requests together, newest first, and the
+    number to pass as `after` for the next page (None on the last): a keyset page on
+    (created_at, number) over both tables, each read from its requester's rows."""
+    from helpdesk_tui.desk.portal_requests import request_turn
+
     caller = require_active(caller)
-    stmt = select(Incident).where(Incident.caller_id == caller.id)
+    mark = None
     if after:
-        mark = session.execute(select(Incident.created_at, Incident.id)
-                               .where(Incident.number == after, Incident.caller_id == caller.id)).first()
+        mark = (session.execute(select(Incident.created_at, Incident.number)
+                                .where(Incident.number == after, Incident.caller_id == caller.id)).first()
+                or session.execute(select(ServiceRequest.created_at, ServiceRequest.number)
+                                   .where(ServiceRequest.number == after,
+                                          ServiceRequest.requester_id == caller.id)).first())
+    rows: list[TicketRow] = []
+    for model, owner in ((Incident, Incident.caller_id), (ServiceRequest, ServiceRequest.requester_id)):
+        stmt = select(model).where(owner == caller.id)
         if mark is not None:
-            stmt = stmt.where(tuple_(Incident.created_at, Incident.id) < tuple_(mark[0], mark[1]))
-    rows = list(session.execute(stmt.order_by(Incident.created_at.desc(), Incident.id.desc())  # type: ignore[attr-defined]
-                                .limit(limit + 1)).scalars())
+            stmt = stmt.where(tuple_(model.created_at, model.number) < tuple_(mark[0], mark[1]))  # type: ignore[attr-defined]
+        stmt = stmt.order_by(model.created_at.desc(), model.number.desc()).limit(limit + 1)  # type: ignore[attr-defined]
+        for r in session.execute(stmt).scalars():
+            if model is Incident:
+                rows.append(TicketRow("incident", r.number, r.short_description, r.status, turn(r.status, r.waiting_on),
+                                      r.kind, r.created_at, r.updated_at))
+            else:
+                rows.append(TicketRow("service_request", r.number, r.short_description, r.status,
+                                      request_turn(r.status), "service_request", r.created_at, r.updated_at))
+    rows.sort(key=lambda r: (r.created_at, r.number), reverse=True)
     more = len(rows) > limit
     rows = rows[:limit]
-    page = [TicketRow(r.id, r.number, r.short_description, r.status, turn(r.status, r.waiting_on), r.kind,  # type: ignore[arg-type]
-                      r.created_at, r.updated_at) for r in rows]
-    return page, (rows[-1].number if more and rows else None)
+    return rows, (rows[-1].number if more and rows else None)
 
 
 def _not_found(number: str) -> NotFound:

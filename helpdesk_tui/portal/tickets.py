@@ -11,9 +11,11 @@ from urllib.parse import quote
 from starlette.responses import Response
 from starlette.routing import Route
 
-from helpdesk_tui.desk import portal_auth, portal_tickets
+from helpdesk_tui.desk import portal_auth, portal_requests, portal_tickets
 from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import RuleViolation
+from helpdesk_tui.domain.requests import FINAL as REQUEST_FINAL
+from helpdesk_tui.domain.requests import RequestStatus
 from helpdesk_tui.domain.sla import URGENT_REASONS
 from helpdesk_tui.domain.statuses import CRITICALITY_LABELS, INCIDENT_STATUS_LABELS, TICKET_KIND_LABELS, IncidentStatus
 from helpdesk_tui.domain.text import printable
@@ -30,6 +32,8 @@ DONE = {
     "accepted": N_("Thank you: the ticket is closed."),
     "rejected": N_("The ticket is open again; the service desk will look at it."),
     "created": N_("Your ticket is registered."),
+    "approved": N_("You approved the request."),
+    "declined": N_("You rejected the request."),
 }
 
 
@@ -38,11 +42,20 @@ def _done(visit: Visit) -> str:
     return _(DONE[code]) if code in DONE else ""
 
 
-def _status(status: str) -> str:
+def _status(status: str, record: str = "incident") -> str:
     try:
+        if record == "service_request":
+            return RequestStatus(status).label
         return _(INCIDENT_STATUS_LABELS[IncidentStatus(status)])
     except ValueError:
         return status
+
+
+def is_request(number: str) -> bool:
+    return number.strip().upper().startswith("REQ")
+
+
+KIND_LABELS = {**TICKET_KIND_LABELS, "service_request": N_("Service request")}
 
 
 def _person(s: Any, visit: Visit) -> Any:
@@ -53,8 +66,9 @@ def ticket_list(visit: Visit) -> Response:
     after = visit.request.query_params.get("after") or None
     with visit.db.read() as s:
         rows, more = portal_tickets.my_tickets(s, _person(s, visit), after=after)
-    shown = [{"number": r.number, "title": printable(r.short_description, one_line=True), "status": _status(r.status),
-              "turn": r.turn, "turn_words": _(TURN_WORDS[r.turn]), "kind": _(TICKET_KIND_LABELS.get(r.kind, r.kind)),
+    shown = [{"number": r.number, "title": printable(r.short_description, one_line=True),
+              "status": _status(r.status, r.record), "turn": r.turn, "turn_words": _(TURN_WORDS[r.turn]),
+              "kind": _(KIND_LABELS[r.kind]) if r.kind in KIND_LABELS else r.kind,
               "updated": when(r.updated_at)} for r in rows]
     return visit.render("tickets.html", tickets=shown, more=more, done=_done(visit))
 
@@ -77,16 +91,41 @@ def _ticket_page(visit: Visit, number: str, status: int = 200, *, error: str = "
             "created": when(incident.created_at), "updated": when(incident.updated_at),
             "solution": printable(incident.solution or ""),
             "open": state not in portal_tickets.ENDED, "resolved": state is IncidentStatus.RESOLVED,
-            "asks": state is IncidentStatus.INFO_NEEDED,
+            "asks": state is IncidentStatus.INFO_NEEDED, "request": False,
         }
     thread = [{"at": when(e.at), "author": printable(e.author, one_line=True), "mine": e.mine,
                "summary": printable(e.summary, one_line=True), "body": printable(e.body)} for e in entries]
-    return visit.render("ticket.html", status, ticket=ticket, thread=thread, error=error, error_field=field,
-                        text=text, done=_done(visit))
+    return visit.render("ticket.html", status, ticket=ticket, thread=thread, fields=[], error=error,
+                        error_field=field, text=text, done=_done(visit))
+
+
+def _request_page(visit: Visit, number: str, status: int = 200, *, error: str = "", field: str = "",
+                  text: str = "") -> Response:
+    with visit.db.read() as s:
+        caller = _person(s, visit)
+        request = portal_requests.request_for(s, caller, number)
+        entries = portal_requests.request_thread(s, caller, request)
+        fields = [(printable(label, one_line=True), printable(value)) for label, value in portal_requests.fields_of(s, request)]
+        dot = portal_requests.request_turn(request.status)
+        state = RequestStatus(request.status)
+        ticket = {
+            "number": request.number, "title": printable(request.short_description, one_line=True),
+            "status": state.label, "turn": dot, "turn_words": _(TURN_WORDS[dot]), "kind": _(KIND_LABELS["service_request"]),
+            "criticality": "", "created": when(request.created_at), "updated": when(request.updated_at),
+            "solution": "", "open": state not in REQUEST_FINAL, "resolved": state is RequestStatus.IMPLEMENTED,
+            "asks": False, "request": True,
+        }
+    thread = [{"at": when(e.at), "author": printable(e.author, one_line=True), "mine": e.mine,
+               "summary": printable(e.summary, one_line=True), "body": printable(e.body)} for e in entries]
+    return visit.render("ticket.html", status, ticket=ticket, thread=thread, fields=fields, error=error,
+                        error_field=field, text=text, done=_done(visit))
 
 
 def ticket(visit: Visit) -> Response:
-    return _ticket_page(visit, visit.request.path_params["number"])
+    number = visit.request.path_params["number"]
+    if is_request(number):
+        return _request_page(visit, number)
+    return _ticket_page(visit, number)
 
 
 def _change(visit: Visit, work: Callable[[Any, Any, str], str]) -> Response:
@@ -96,17 +135,26 @@ def _change(visit: Visit, work: Callable[[Any, Any, str], str]) -> Response:
             s.info["source"] = "portal"
             done = work(s, _person(s, visit), number)
     except RuleViolation as exc:
-        return _ticket_page(visit, number, 400, error=exc.message, field=exc.field or "text",
-                            text=visit.field("text") or visit.field("reason"))
+        again = _request_page if is_request(number) else _ticket_page
+        return again(visit, number, 400, error=exc.message, field=exc.field or "text",
+                     text=visit.field("text") or visit.field("reason"))
     return visit.redirect(f"/tickets/{quote(number)}?done={done}")
 
 
 def reply(visit: Visit) -> Response:
-    return _change(visit, lambda s, caller, number: portal_tickets.reply(s, caller, number, visit.field("text")))
+    def work(s: Any, caller: Any, number: str) -> str:
+        if is_request(number):
+            return portal_requests.reply(s, caller, number, visit.field("text"))
+        return portal_tickets.reply(s, caller, number, visit.field("text"))
+
+    return _change(visit, work)
 
 
 def close(visit: Visit) -> Response:
     def work(s: Any, caller: Any, number: str) -> str:
+        if is_request(number):
+            portal_requests.request_for(s, caller, number)  # anyone else's: not found
+            raise RuleViolation(_("A service request closes when you accept what was carried out"))
         portal_tickets.close_ticket(s, caller, number, visit.field("words"))
         return "closed"
 
@@ -115,7 +163,10 @@ def close(visit: Visit) -> Response:
 
 def accept(visit: Visit) -> Response:
     def work(s: Any, caller: Any, number: str) -> str:
-        portal_tickets.accept_resolution(s, caller, number)
+        if is_request(number):
+            portal_requests.accept(s, caller, number)
+        else:
+            portal_tickets.accept_resolution(s, caller, number)
         return "accepted"
 
     return _change(visit, work)
@@ -123,10 +174,55 @@ def accept(visit: Visit) -> Response:
 
 def reject(visit: Visit) -> Response:
     def work(s: Any, caller: Any, number: str) -> str:
-        portal_tickets.reject_resolution(s, caller, number, visit.field("reason"))
+        if is_request(number):
+            portal_requests.reject(s, caller, number, visit.field("reason"))
+        else:
+            portal_tickets.reject_resolution(s, caller, number, visit.field("reason"))
         return "rejected"
 
     return _change(visit, work)
+
+
+# --- approvals -----------------------------------------------------------------------------------
+
+
+def approval_list(visit: Visit) -> Response:
+    with visit.db.read() as s:
+        rows = portal_requests.waiting_approvals(s, _person(s, visit))
+    waiting = [{"number": r.number, "title": printable(r.title, one_line=True),
+                "requester": printable(r.requester, one_line=True), "created": when(r.created_at)} for r in rows]
+    return visit.render("approvals.html", waiting=waiting, done=_done(visit))
+
+
+def _approval_page(visit: Visit, number: str, status: int = 200, *, error: str = "") -> Response:
+    with visit.db.read() as s:
+        request = portal_requests.approval_for(s, _person(s, visit), number)
+        fields = [(printable(label, one_line=True), printable(value)) for label, value in portal_requests.fields_of(s, request)]
+        requester = portal_auth.person(s, request.requester_id)
+        item = {"number": request.number, "title": printable(request.short_description, one_line=True),
+                "requester": printable(requester.full_name if requester else "", one_line=True),
+                "created": when(request.created_at), "description": printable(request.description)}
+    return visit.render("approval.html", status, item=item, fields=fields, error=error,
+                        comment=visit.field("comment"))
+
+
+def approval(visit: Visit) -> Response:
+    return _approval_page(visit, visit.request.path_params["number"])
+
+
+def decide(visit: Visit) -> Response:
+    number = visit.request.path_params["number"]
+    verdict = visit.field("decision")
+    if verdict not in ("approve", "reject"):
+        return _approval_page(visit, number, 400, error=_("Approve or reject the request"))
+    try:
+        with visit.db.write() as s:
+            s.info["source"] = "portal"
+            portal_requests.decide(s, _person(s, visit), number, approve=verdict == "approve",
+                                   comment=visit.field("comment"))
+    except RuleViolation as exc:
+        return _approval_page(visit, number, 400, error=exc.message)
+    return visit.redirect("/approvals?done=" + ("approved" if verdict == "approve" else "declined"))
 
 
 def _new_form(visit: Visit, status: int = 200, *, error: str = "", field: str = "") -> Response:
@@ -172,4 +268,7 @@ def routes(page: Callable[..., Any]) -> list[Route]:
         Route("/tickets/{number}/close", page(close), methods=["POST"]),
         Route("/tickets/{number}/accept", page(accept), methods=["POST"]),
         Route("/tickets/{number}/reject", page(reject), methods=["POST"]),
+        Route("/approvals", page(approval_list), methods=["GET"]),
+        Route("/approvals/{number}", page(approval), methods=["GET"]),
+        Route("/approvals/{number}", page(decide), methods=["POST"]),
     ]
