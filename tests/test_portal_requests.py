@@ -152,3 +152,55 @@ def test_an_approver_decides_in_the_portal(desk):
     # Decided: no longer waiting, so no longer found.
     assert t["role"] not in maria.get("/approvals").text
     assert maria.get(f"/approvals/{t['role']}").status_code == 404
+
+
+def test_a_new_request_from_the_items_offered_with_the_tuis_checks(desk):
+    db, w, _t = desk
+    with db.read() as s:
+        from helpdesk_tui.store.models import CatalogItem
+
+        mouse = s.execute(select(CatalogItem).where(CatalogItem.code == "mouse")).scalar_one().id
+        count = s.execute(select(func.count()).select_from(ServiceRequest)).scalar_one()
+    c = signed_in(db, CALLER)
+    listing = c.get("/requests/new")
+    assert listing.status_code == 200 and "Нова миша" in listing.text and f"/requests/new/{mouse}" in listing.text
+    form = c.get(f"/requests/new/{mouse}")
+    assert form.status_code == 200 and 'name="f_model"' in form.text and "Модель" in form.text
+    token = form_token(c, f"/requests/new/{mouse}")
+    missing = c.post(f"/requests/new/{mouse}", data={"csrf": token, "f_model": "  ", "description": "Терміново"})
+    assert missing.status_code == 400
+    from helpdesk_tui.i18n import translator
+
+    assert translator("uk")("Fill in: {fields}").format(fields="Модель") in missing.text
+    assert 'aria-invalid="true"' in missing.text and "Терміново" in missing.text
+    assert c.post(f"/requests/new/{mouse}", data={"model": "x"}).status_code == 403
+    assert c.get("/requests/new/99999").status_code == 404
+    with db.read() as s:
+        assert s.execute(select(func.count()).select_from(ServiceRequest)).scalar_one() == count
+    made = c.post(f"/requests/new/{mouse}", data={"csrf": token, "f_model": "MX Master", "description": "Для мене"})
+    assert made.status_code == 303
+    with db.read() as s:
+        request = s.execute(select(ServiceRequest).order_by(ServiceRequest.id.desc()).limit(1)).scalar_one()
+        assert (request.requester_id, request.channel, request.parameters) == (w.caller.id, "portal", {"model": "MX Master"})
+    assert made.headers["location"] == f"/tickets/{request.number}?done=created"
+    assert "MX Master" in c.get(made.headers["location"]).text
+
+
+def test_only_the_items_offered_to_this_caller_are_listed_and_reachable(db):
+    from helpdesk_tui.desk import catalog
+    from helpdesk_tui.store.models import CatalogItem
+
+    w = seed(db)
+    load_test_catalog(db, w)  # its «client-only» item is for one organisation
+    with db.read() as s:
+        offered = {i.id for i in catalog.offered(s, s.get(Person, w.caller.id), "", limit=500)}
+        every = {row.id: row.code for row in s.execute(select(CatalogItem)).scalars()}
+    assert offered and set(every) - offered, "the catalog should hold an item this caller may not ask for"
+    c = signed_in(db, CALLER)
+    listing = c.get("/requests/new").text
+    token = form_token(c, "/requests/new")
+    for item_id in every:
+        assert (f"/requests/new/{item_id}\"" in listing) == (item_id in offered)
+        if item_id not in offered:
+            assert c.get(f"/requests/new/{item_id}").status_code == 404
+            assert c.post(f"/requests/new/{item_id}", data={"csrf": token}).status_code == 404

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from helpdesk_tui.desk import approvals, requests, settings
+from helpdesk_tui.desk import approvals, catalog, requests, settings
 from helpdesk_tui.desk.catalog import ItemInfo
 from helpdesk_tui.desk.common import feed, get_for_update, journal, require_active
 from helpdesk_tui.desk.notes import mark_unread_for_owner
@@ -27,6 +27,7 @@ from helpdesk_tui.domain.errors import NotFound, RuleViolation
 from helpdesk_tui.domain.messages import Message, shown
 from helpdesk_tui.domain.requests import FINAL, ApprovalState
 from helpdesk_tui.domain.requests import RequestStatus as S
+from helpdesk_tui.domain.statuses import Channel
 from helpdesk_tui.domain.turn import Turn
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.store.models import Approval, CatalogItem, JournalEntry, Person, ServiceRequest
@@ -166,6 +167,38 @@ def reject(session: Session, caller: Person | None, number: str, reason: str) ->
     text = _words(reason, _("Say what is still wrong"))
     _requester_says(session, caller, request, text, Message(N_("The solution is rejected")))
     requests.change_status(session, system_person(session), request, S.IN_PROGRESS, reason=text)
+
+
+# --- new requests ---------------------------------------------------------------------------------
+
+NEW_LIMIT = 20  # new tickets per caller in an hour, incidents and requests alike (portal_tickets.py)
+
+
+def offered_items(session: Session, caller: Person | None) -> list[ItemInfo]:
+    """The current catalog items this caller may ask for (their organisation's and groups')."""
+    caller = require_active(caller)
+    return catalog.offered(session, caller, "", limit=500)
+
+
+def offered_item(session: Session, caller: Person | None, item_id: int) -> ItemInfo:
+    """One of `offered_items`; NotFound for any other, as the TUI's picker offers only those."""
+    for item in offered_items(session, caller):
+        if item.id == item_id:
+            return item
+    raise NotFound(_("That catalog item is no longer offered"))
+
+
+def new_request(session: Session, caller: Person | None, *, item_id: int, values: dict[str, object],
+                 description: str = "") -> ServiceRequest:
+    """R27 from the portal: the caller asks for an item offered to them, its fields checked by
+    the same definitions and with the same words as in the TUI; channel «portal»."""
+    caller = require_active(caller)
+    offered_item(session, caller, item_id)
+    count_attempt(session, [f"new:{caller.id}"], limit=NEW_LIMIT, window=timedelta(hours=1),
+                  message=_("Too many new tickets in an hour; please call or write to the service desk"))
+    return requests.register_request(session, system_person(session), requester=caller, item_id=item_id,
+                                     values=values, description=(description or "")[:TEXT_MAX],
+                                     channel=Channel.PORTAL.value)
 
 
 # --- approvals ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from helpdesk_tui.desk import portal_auth, portal_requests, portal_tickets
 from helpdesk_tui.domain.display import when
-from helpdesk_tui.domain.errors import RuleViolation
+from helpdesk_tui.domain.errors import MissingFields, NotFound, RuleViolation
 from helpdesk_tui.domain.requests import FINAL as REQUEST_FINAL
 from helpdesk_tui.domain.requests import RequestStatus
 from helpdesk_tui.domain.sla import URGENT_REASONS
@@ -183,6 +183,74 @@ def reject(visit: Visit) -> Response:
     return _change(visit, work)
 
 
+# --- new service requests ----------------------------------------------------------------------
+
+FIELD_PREFIX = "f_"
+
+
+def item_list(visit: Visit) -> Response:
+    with visit.db.read() as s:
+        items = [{"id": i.id, "name": printable(i.name, one_line=True), "description": printable(i.description)}
+                 for i in portal_requests.offered_items(s, _person(s, visit))]
+    return visit.render("items.html", items=items)
+
+
+def _typed(visit: Visit, kind: str, name: str) -> object:
+    key = FIELD_PREFIX + name
+    if visit.form is None:
+        return [] if kind == "choices" else ""
+    if kind == "choices":
+        return [v for v in visit.form.getlist(key) if isinstance(v, str)]
+    return visit.field(key)
+
+
+def _request_form(visit: Visit, item_id: int, status: int = 200, *, error: str = "",
+                  wrong: tuple[str, ...] = ()) -> Response:
+    with visit.db.read() as s:
+        item = portal_requests.offered_item(s, _person(s, visit), item_id)
+    fields = []
+    for f in item.fields:
+        typed = _typed(visit, f.kind, f.name)
+        fields.append({"id": FIELD_PREFIX + f.name, "kind": f.kind, "label": printable(f.title(), one_line=True),
+                       "hint": printable(f.hint()), "required": f.required, "options": list(f.options),
+                       "value": typed, "wrong": f.name in wrong,
+                       "min": str(f.minimum) if f.minimum is not None else "",
+                       "max": str(f.maximum) if f.maximum is not None else ""})
+    return visit.render("request_new.html", status, item={"id": item.id, "name": printable(item.name, one_line=True),
+                                                          "description": printable(item.description)},
+                        fields=fields, error=error, description=visit.field("description"),
+                        yes_no=[("yes", _("Yes")), ("no", _("No"))])
+
+
+def _item_id(visit: Visit) -> int:
+    raw = visit.request.path_params["item"]
+    if not raw.isdigit() or len(raw) > 12:
+        raise NotFound(_("That catalog item is no longer offered"))
+    return int(raw)
+
+
+def request_form(visit: Visit) -> Response:
+    return _request_form(visit, _item_id(visit))
+
+
+def register_request(visit: Visit) -> Response:
+    item_id = _item_id(visit)
+    try:
+        with visit.db.write() as s:
+            s.info["source"] = "portal"
+            caller = _person(s, visit)
+            item = portal_requests.offered_item(s, caller, item_id)
+            values = {f.name: _typed(visit, f.kind, f.name) for f in item.fields}
+            request = portal_requests.new_request(s, caller, item_id=item_id, values=values,
+                                                  description=visit.field("description"))
+            number = request.number
+    except MissingFields as exc:
+        return _request_form(visit, item_id, 400, error=exc.message, wrong=tuple(exc.fields))
+    except RuleViolation as exc:
+        return _request_form(visit, item_id, 400, error=exc.message, wrong=(exc.field,) if exc.field else ())
+    return visit.redirect(f"/tickets/{quote(number)}?done=created")
+
+
 # --- approvals -----------------------------------------------------------------------------------
 
 
@@ -268,6 +336,9 @@ def routes(page: Callable[..., Any]) -> list[Route]:
         Route("/tickets/{number}/close", page(close), methods=["POST"]),
         Route("/tickets/{number}/accept", page(accept), methods=["POST"]),
         Route("/tickets/{number}/reject", page(reject), methods=["POST"]),
+        Route("/requests/new", page(item_list), methods=["GET"]),
+        Route("/requests/new/{item}", page(request_form), methods=["GET"]),
+        Route("/requests/new/{item}", page(register_request), methods=["POST"]),
         Route("/approvals", page(approval_list), methods=["GET"]),
         Route("/approvals/{number}", page(approval), methods=["GET"]),
         Route("/approvals/{number}", page(decide), methods=["POST"]),
