@@ -291,3 +291,20 @@ def test_the_page_speaks_the_callers_language(desk):
     assert 'html lang="uk"' in page.text and "Повідомлення" in page.text and "Зареєстровано" in page.text
     for english in (">Messages<", ">Reply<", ">Send<", ">Status<", "Close the ticket"):
         assert english not in page.text
+
+
+def test_replies_are_rate_limited(desk, monkeypatch):
+    from helpdesk_tui.desk import portal_tickets
+
+    db, _w, t = desk
+    monkeypatch.setattr(portal_tickets, "REPLY_LIMIT", 2)
+    c = signed_in(db, CALLER)
+    token = form_token(c, "/tickets")
+    for n in range(2):
+        assert c.post(f"/tickets/{t['new']}/reply", data={"csrf": token, "text": f"Відповідь {n}"}).status_code == 303
+    before = _state(db, t["new"])
+    refused = c.post(f"/tickets/{t['new']}/reply", data={"csrf": token, "text": "Ще одна"})
+    assert refused.status_code == 429 and 'role="alert"' in refused.text
+    assert _state(db, t["new"]) == before
+    # Counted per caller, across tickets.
+    assert c.post(f"/tickets/{t['old']}/reply", data={"csrf": token, "text": "Інше"}).status_code == 429

@@ -157,6 +157,8 @@ def _visit(fn: Page, request: Request, portal: Portal, form: FormData | None, si
                 response = fn(visit)
             except NotFound as exc:
                 response = visit.render("error.html", 404, title=_("Not found"), message=exc.message)
+            except portal_auth.TooManyAttempts as exc:
+                response = visit.render("error.html", 429, title=_("Too many at once"), message=exc.message)
             except DeskError as exc:
                 response = visit.render("error.html", 400, title=_("It did not work"), message=exc.message)
     options = security.cookie_options(portal.secure_cookies)
