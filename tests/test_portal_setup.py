@@ -72,3 +72,23 @@ def test_the_sign_in_mail_speaks_the_callers_language(db):
             message = s.get(OutboxMessage, sent.outbox_id)
             assert words in message.body and "\n" not in message.subject
             assert token_in(message.body)
+
+
+def test_an_administrator_sets_a_clients_portal_sharing_from_the_shell(db, monkeypatch):
+    from sqlalchemy import select
+
+    from helpdesk_tui.cli import app
+    from helpdesk_tui.store.models import Organisation
+
+    w = seed(db)
+    with db.write() as s:
+        admin.create_organisation(s, s.get(Person, w.admin.id), name="ТОВ «Клієнт»")
+    runner = CliRunner()
+    result = runner.invoke(app, ["--db", db.url, "--as", "admin", "client", "portal-sharing", "ТОВ «Клієнт»", "on"])
+    assert result.exit_code == 0, result.output
+    with db.read() as s:
+        assert s.execute(select(Organisation.portal_shared)).scalar_one() is True
+    result = runner.invoke(app, ["--db", db.url, "--as", "ivan", "client", "portal-sharing", "ТОВ «Клієнт»", "off"])
+    assert result.exit_code != 0
+    with db.read() as s:
+        assert s.execute(select(Organisation.portal_shared)).scalar_one() is True

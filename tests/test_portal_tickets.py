@@ -308,3 +308,38 @@ def test_replies_are_rate_limited(desk, monkeypatch):
     assert _state(db, t["new"]) == before
     # Counted per caller, across tickets.
     assert c.post(f"/tickets/{t['old']}/reply", data={"csrf": token, "text": "Інше"}).status_code == 429
+
+
+def test_an_organisation_that_shares_lets_its_people_read_one_anothers_tickets(desk):
+    from helpdesk_tui.store.models import Organisation
+
+    db, w, t = desk
+    with db.write() as s:
+        boss = s.get(Person, w.admin.id)
+        org = admin.create_organisation(s, boss, name="ТОВ «Спільне»")
+        for login in ("olena", "anna"):
+            person = s.execute(select(Person).where(Person.login == login)).scalar_one()
+            admin.update_person(s, boss, person, organisation_id=org.id)
+        theirs = incidents.register_incident(s, s.get(Person, w.analyst.id),
+                                             caller=s.execute(select(Person).where(Person.login == "anna")).scalar_one(),
+                                             short_description="Звернення колеги", group=s.get(type(w.first_line), w.first_line.id))
+        org_id, number = org.id, theirs.number
+    c = signed_in(db, CALLER)
+    # Not shared yet: a colleague's ticket is anyone else's.
+    assert number not in c.get("/tickets").text and c.get(f"/tickets/{number}").status_code == 404
+    with db.write() as s:
+        assert admin.set_portal_sharing(s, s.get(Person, w.admin.id), s.get(Organisation, org_id), True)
+    listing = c.get("/tickets").text
+    assert number in listing and t["theirs"] not in listing  # registered before either had the organisation
+    page = c.get(f"/tickets/{number}")
+    assert page.status_code == 200 and "Звернення колеги" in page.text
+    assert f"/tickets/{number}/reply" not in page.text and f"/tickets/{number}/close" not in page.text
+    before = _state(db, number)
+    token = form_token(c, "/tickets")
+    for action in TICKET_POSTS:  # read only: changing it is as for anyone else's
+        assert c.post(f"/tickets/{number}/{action}", data={"csrf": token, "text": "x", "reason": "x"}
+                      ).status_code == 404, action
+    assert _state(db, number) == before
+    with db.write() as s:
+        admin.set_portal_sharing(s, s.get(Person, w.admin.id), s.get(Organisation, org_id), False)
+    assert c.get(f"/tickets/{number}").status_code == 404

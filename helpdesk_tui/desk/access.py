@@ -42,7 +42,7 @@ POLICY: dict[str, Need] = {
     "user list": Need.DESK, "user set": Need.ADMIN,
     "group add": Need.ADMIN, "group list": Need.DESK, "group members": Need.DESK,
     "group add-member": Need.ADMIN, "group remove-member": Need.ADMIN,
-    "client add": Need.ADMIN, "client list": Need.DESK, "client usage": Need.DESK,
+    "client add": Need.ADMIN, "client portal-sharing": Need.ADMIN, "client list": Need.DESK, "client usage": Need.DESK,
     "client subscription": Need.DESK,  # showing the history; setting it is the administrator's (desk)
     "service add": Need.ADMIN, "service list": Need.DESK, "service category": Need.ADMIN,
     "service item": Need.ADMIN, "service items": Need.DESK,

@@ -58,11 +58,15 @@ def _not_found(number: str) -> NotFound:
 
 
 def request_for(session: Session, caller: Person | None, number: str, *, lock: bool = False) -> ServiceRequest:
+    """The requester's own request; to read, a colleague's too where the organisation shares
+    (desk/portal_tickets.py may_read); NotFound for anything else, as for a missing number."""
+    from helpdesk_tui.desk.portal_tickets import may_read
+
     caller = require_active(caller)
     number = (number or "").strip().upper()[:40]
-    found = session.execute(select(ServiceRequest.id, ServiceRequest.requester_id)
+    found = session.execute(select(ServiceRequest.id, ServiceRequest.requester_id, ServiceRequest.organisation_id)
                             .where(ServiceRequest.number == number)).first()
-    if found is None or found[1] != caller.id:
+    if found is None or not (found[1] == caller.id if lock else may_read(session, caller, found[1], found[2])):
         raise _not_found(number)
     if lock:
         return get_for_update(session, ServiceRequest, found[0], what=number)
@@ -90,17 +94,20 @@ class RequestEntry:
 
 def request_thread(session: Session, caller: Person | None, request: ServiceRequest) -> list[RequestEntry]:
     """What the requester may read: what they asked, then the published entries, oldest first."""
+    from helpdesk_tui.desk.portal_tickets import may_read
+
     caller = require_active(caller)
-    if request.requester_id != caller.id:
+    if not may_read(session, caller, request.requester_id, request.organisation_id):
         raise _not_found(request.number)
     rows = session.execute(
         select(JournalEntry, Person).outerjoin(Person, Person.id == JournalEntry.author_id)
         .where(JournalEntry.record_kind == "service_request", JournalEntry.record_id == request.id,
                JournalEntry.published.is_(True),  # type: ignore[attr-defined]
-               or_(JournalEntry.kind != "email", JournalEntry.author_id == caller.id))
+               or_(JournalEntry.kind != "email", JournalEntry.author_id == request.requester_id))
         .order_by(JournalEntry.id)).all()
-    entries = [RequestEntry(request.created_at, caller.full_name, True, _("Service request registered"),
-                            request.description)]
+    requester = session.get(Person, request.requester_id) if request.requester_id else None
+    entries = [RequestEntry(request.created_at, requester.full_name if requester else "",
+                            request.requester_id == caller.id, _("Service request registered"), request.description)]
     for e, author in rows:
         name = settings.current().desk_name if author is not None and author.login == SYSTEM_LOGIN else (
             author.full_name if author is not None else "")

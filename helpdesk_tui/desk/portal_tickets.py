@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select, tuple_
 from sqlmodel import Session
@@ -37,7 +38,7 @@ from helpdesk_tui.domain.sla import URGENT_REASONS, check_urgent_reason, urgent_
 from helpdesk_tui.domain.statuses import Channel, IncidentStatus
 from helpdesk_tui.domain.turn import Turn, turn
 from helpdesk_tui.i18n import N_, _
-from helpdesk_tui.store.models import Incident, JournalEntry, Person, Service, ServiceRequest, WorkGroup
+from helpdesk_tui.store.models import Incident, JournalEntry, Organisation, Person, Service, ServiceRequest, WorkGroup
 from helpdesk_tui.store.types import utcnow
 
 ENDED = (IncidentStatus.CLOSED, IncidentStatus.CANCELLED)
@@ -79,6 +80,23 @@ class TicketRow:
     kind: str  # incident | change_request | service_request
     created_at: datetime
     updated_at: datetime
+    mine: bool = True  # False: a colleague's, shown because the organisation shares its tickets
+
+
+def shared_organisation(session: Session, caller: Person) -> int | None:
+    """The caller's organisation when it lets its people see one another's tickets (read only)."""
+    if caller.organisation_id is None:
+        return None
+    org = session.get(Organisation, caller.organisation_id)
+    return org.id if org is not None and org.active and org.portal_shared else None
+
+
+def may_read(session: Session, caller: Person, owner_id: int | None, organisation_id: int | None) -> bool:
+    """A ticket the caller may read: their own, or their sharing organisation's."""
+    if owner_id == caller.id:
+        return True
+    shared = shared_organisation(session, caller)
+    return shared is not None and organisation_id == shared
 
 
 def my_tickets(session: Session, caller: Person | None, *, after: str | None = None,
@@ -89,26 +107,32 @@ def my_tickets(session: Session, caller: Person | None, *, after: str | None = N
     from helpdesk_tui.desk.portal_requests import request_turn
 
     caller = require_active(caller)
+    shared = shared_organisation(session, caller)
+
+    def visible(model: Any, owner: Any) -> Any:
+        return or_(owner == caller.id, model.organisation_id == shared) if shared is not None else owner == caller.id
+
     mark = None
     if after:
         mark = (session.execute(select(Incident.created_at, Incident.number)
-                                .where(Incident.number == after, Incident.caller_id == caller.id)).first()
+                                .where(Incident.number == after, visible(Incident, Incident.caller_id))).first()
                 or session.execute(select(ServiceRequest.created_at, ServiceRequest.number)
                                    .where(ServiceRequest.number == after,
-                                          ServiceRequest.requester_id == caller.id)).first())
+                                          visible(ServiceRequest, ServiceRequest.requester_id))).first())
     rows: list[TicketRow] = []
     for model, owner in ((Incident, Incident.caller_id), (ServiceRequest, ServiceRequest.requester_id)):
-        stmt = select(model).where(owner == caller.id)
+        stmt = select(model).where(visible(model, owner))
         if mark is not None:
             stmt = stmt.where(tuple_(model.created_at, model.number) < tuple_(mark[0], mark[1]))  # type: ignore[attr-defined]
         stmt = stmt.order_by(model.created_at.desc(), model.number.desc()).limit(limit + 1)  # type: ignore[attr-defined]
         for r in session.execute(stmt).scalars():
             if model is Incident:
                 rows.append(TicketRow("incident", r.number, r.short_description, r.status, turn(r.status, r.waiting_on),
-                                      r.kind, r.created_at, r.updated_at))
+                                      r.kind, r.created_at, r.updated_at, r.caller_id == caller.id))
             else:
                 rows.append(TicketRow("service_request", r.number, r.short_description, r.status,
-                                      request_turn(r.status), "service_request", r.created_at, r.updated_at))
+                                      request_turn(r.status), "service_request", r.created_at, r.updated_at,
+                                      r.requester_id == caller.id))
     rows.sort(key=lambda r: (r.created_at, r.number), reverse=True)
     more = len(rows) > limit
     rows = rows[:limit]
@@ -121,11 +145,13 @@ def _not_found(number: str) -> NotFound:
 
 def ticket_for(session: Session, caller: Person | None, number: str, *, lock: bool = False) -> Incident:
     """The caller's own ticket by its number; NotFound for a missing one and for anyone else's
-    alike."""
+    alike. To read (`lock=False`), a colleague's too when their organisation shares tickets;
+    to change (`lock=True`), only their own."""
     caller = require_active(caller)
     number = (number or "").strip().upper()[:40]
-    found = session.execute(select(Incident.id, Incident.caller_id).where(Incident.number == number)).first()
-    if found is None or found[1] != caller.id:
+    found = session.execute(select(Incident.id, Incident.caller_id, Incident.organisation_id)
+                            .where(Incident.number == number)).first()
+    if found is None or not (found[1] == caller.id if lock else may_read(session, caller, found[1], found[2])):
         raise _not_found(number)
     if lock:
         return get_for_update(session, Incident, found[0], what=number)
@@ -154,16 +180,17 @@ def thread(session: Session, caller: Person | None, incident: Incident) -> list[
     (questions, answers, published notes, solutions, their own messages), oldest first. Internal
     notes, notifications and mail from other people never."""
     caller = require_active(caller)
-    if incident.caller_id != caller.id:
+    if not may_read(session, caller, incident.caller_id, incident.organisation_id):
         raise _not_found(incident.number)
     entries = list(session.execute(
         select(JournalEntry).where(JournalEntry.record_kind == "incident", JournalEntry.record_id == incident.id,
                                    JournalEntry.published.is_(True),  # type: ignore[attr-defined]
-                                   or_(JournalEntry.kind != "email", JournalEntry.author_id == caller.id))
+                                   or_(JournalEntry.kind != "email", JournalEntry.author_id == incident.caller_id))
         .order_by(JournalEntry.id)).scalars())
     people: dict[int, Person | None] = {}
-    shown_entries = [ThreadEntry(incident.created_at, caller.full_name, True, _("Ticket registered"),
-                                 incident.description)]
+    owner = session.get(Person, incident.caller_id) if incident.caller_id else None
+    shown_entries = [ThreadEntry(incident.created_at, owner.full_name if owner else "", incident.caller_id == caller.id,
+                                 _("Ticket registered"), incident.description)]
     for e in entries:
         if e.author_id is not None and e.author_id not in people:
             people[e.author_id] = session.get(Person, e.author_id)

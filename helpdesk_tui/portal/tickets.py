@@ -68,7 +68,7 @@ def ticket_list(visit: Visit) -> Response:
         rows, more = portal_tickets.my_tickets(s, _person(s, visit), after=after)
     shown = [{"number": r.number, "title": printable(r.short_description, one_line=True),
               "status": _status(r.status, r.record), "turn": r.turn, "turn_words": _(TURN_WORDS[r.turn]),
-              "kind": _(KIND_LABELS[r.kind]) if r.kind in KIND_LABELS else r.kind,
+              "kind": _(KIND_LABELS[r.kind]) if r.kind in KIND_LABELS else r.kind, "mine": r.mine,
               "updated": when(r.updated_at)} for r in rows]
     return visit.render("tickets.html", tickets=shown, more=more, done=_done(visit))
 
@@ -92,6 +92,7 @@ def _ticket_page(visit: Visit, number: str, status: int = 200, *, error: str = "
             "solution": printable(incident.solution or ""),
             "open": state not in portal_tickets.ENDED, "resolved": state is IncidentStatus.RESOLVED,
             "asks": state is IncidentStatus.INFO_NEEDED, "request": False,
+            "own": incident.caller_id == caller.id,
         }
     thread = [{"at": when(e.at), "author": printable(e.author, one_line=True), "mine": e.mine,
                "summary": printable(e.summary, one_line=True), "body": printable(e.body)} for e in entries]
@@ -113,7 +114,7 @@ def _request_page(visit: Visit, number: str, status: int = 200, *, error: str = 
             "status": state.label, "turn": dot, "turn_words": _(TURN_WORDS[dot]), "kind": _(KIND_LABELS["service_request"]),
             "criticality": "", "created": when(request.created_at), "updated": when(request.updated_at),
             "solution": "", "open": state not in REQUEST_FINAL, "resolved": state is RequestStatus.IMPLEMENTED,
-            "asks": False, "request": True,
+            "asks": False, "request": True, "own": request.requester_id == caller.id,
         }
     thread = [{"at": when(e.at), "author": printable(e.author, one_line=True), "mine": e.mine,
                "summary": printable(e.summary, one_line=True), "body": printable(e.body)} for e in entries]

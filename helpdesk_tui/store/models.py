@@ -37,6 +37,8 @@ class Organisation(SQLModel, table=True):
     active: bool = True
     created_at: datetime = when()
     version: int = 1
+    # The callers' portal: its people see one another's tickets (read only) when the client allows.
+    portal_shared: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class Person(SQLModel, table=True):

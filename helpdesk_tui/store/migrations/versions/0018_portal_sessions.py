@@ -1,4 +1,5 @@
-"""The callers' portal: one-time sign-in links, browser sessions, rate-limited attempts
+"""The callers' portal: one-time sign-in links, browser sessions, rate-limited attempts, and
+whether a client's people see one another's tickets there
 
 Revision ID: 0018
 Revises: 0016
@@ -53,9 +54,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index('ix_portal_attempt_key_at', 'portal_attempt', ['key', 'at'], unique=False)
+    op.add_column('organisation', sa.Column('portal_shared', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:
+    op.drop_column('organisation', 'portal_shared')
     op.drop_index('ix_portal_attempt_key_at', table_name='portal_attempt')
     op.drop_table('portal_attempt')
     op.drop_index(op.f('ix_portal_session_person_id'), table_name='portal_session')
