@@ -222,3 +222,24 @@ def test_language_from_the_browser_and_the_switch(desk):
     assert 'html lang="en"' in c.get("/signin").text
     bad = c.post("/language", data={"lang": "en", "next": "https://evil.example", "csrf": csrf(english.text)})
     assert bad.headers["location"] == "/tickets"
+
+
+def test_the_link_leaves_through_smtp_and_signs_in(desk):
+    """The outbox sender mails the link to a real SMTP server (aiosmtpd); the link in the mail
+    as received signs the caller in."""
+    from helpdesk_tui.config import ServerSettings
+    from helpdesk_tui.mail.outbox import send_due
+    from tests.smtp_server import smtp_server
+
+    db, _w = desk
+    c = client(db)
+    ask_link(c, CALLER)
+    with smtp_server() as (controller, recorder):
+        report = send_due(db, ServerSettings(host="127.0.0.1", port=controller.port, security="none"),
+                          "helpdesk@desk.example", holder="t")
+    assert report.failed == 0 and report.sent == 1
+    mail = next(m for m in recorder.received if m["To"] == CALLER)
+    assert mail["Message-ID"].startswith("<") and "None" not in mail["Message-ID"]
+    assert "In-Reply-To" not in mail
+    done = use_link(c, token_in(mail.get_content()))
+    assert done.status_code == 303 and c.get("/tickets").status_code == 200

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from helpdesk_tui.desk import auth, security, settings
 from helpdesk_tui.desk.admin import verify_password
-from helpdesk_tui.desk.notify import TEMPLATES, _one_line
+from helpdesk_tui.desk.notify import TEMPLATES, _one_line, new_message_id
 from helpdesk_tui.domain.errors import DeskError
 from helpdesk_tui.i18n import _, translator
 from helpdesk_tui.store.models import OutboxMessage, Person, PortalAttempt, PortalLink, PortalSession
@@ -112,6 +112,7 @@ def request_link(session: Session, address: str, *, client: str, base_url: str) 
     tpl = TEMPLATES["portal_link"]
     values = {"name": person.full_name, "desk": settings.current().desk_name, "minutes": LINK_MINUTES, "link": link}
     message = OutboxMessage(template="portal_link", language=lang, to_address=person.email, to_person_id=person.id,  # type: ignore[arg-type]
+                            message_id=new_message_id("signin"),
                             subject=_one_line(tr(tpl.subject).format(**values)), body=tr(tpl.body).format(**values),
                             created_at=now, next_attempt_at=now)
     session.add(message)
