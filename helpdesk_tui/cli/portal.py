@@ -32,7 +32,11 @@ def portal(
     say(_("The portal listens on {host}:{port}; its links point to {url}").format(
         host=host or cfg.host, port=port or cfg.port, url=cfg.base_url))
     if workers > 1:
-        # Each worker process builds its own app from the same config (the factory below).
+        # Each worker process builds its own app from the same config (the factory below), and
+        # the database this command was given (--db) through the environment.
+        import os
+
+        os.environ["HELPDESK_DB"] = state.settings.db_url
         uvicorn.run("helpdesk_tui.cli.portal:app_from_config", factory=True, host=host or cfg.host,
                     port=port or cfg.port, workers=workers, proxy_headers=True, server_header=False)
         return

@@ -1,6 +1,8 @@
-"""The caller's tickets: the list, one ticket with its published thread, replying, accepting or
-rejecting a resolution, closing, and registering a new incident. Always the signed-in caller's
-own: desk/portal_tickets.py finds nothing else."""
+"""The caller's tickets: the list (incidents and service requests), one ticket with its published
+thread, replying, accepting or rejecting a resolution, closing, registering a new incident or
+service request, and the approvals waiting for the caller. Always the signed-in caller's own
+(to read, also their organisation's where it shares): desk/portal_tickets.py and
+desk/portal_requests.py find nothing else."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from helpdesk_tui.domain.requests import RequestStatus
 from helpdesk_tui.domain.sla import URGENT_REASONS
 from helpdesk_tui.domain.statuses import CRITICALITY_LABELS, INCIDENT_STATUS_LABELS, TICKET_KIND_LABELS, IncidentStatus
 from helpdesk_tui.domain.text import printable
-from helpdesk_tui.domain.turn import TURN_WORDS
+from helpdesk_tui.domain.turn import TURN_WORDS, turn
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.portal.app import Visit
 
@@ -79,8 +81,6 @@ def _ticket_page(visit: Visit, number: str, status: int = 200, *, error: str = "
         caller = _person(s, visit)
         incident = portal_tickets.ticket_for(s, caller, number)
         entries = portal_tickets.thread(s, caller, incident)
-        from helpdesk_tui.domain.turn import turn
-
         dot = turn(incident.status, incident.waiting_on)
         state = IncidentStatus(incident.status)
         ticket = {
