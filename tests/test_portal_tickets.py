@@ -343,3 +343,24 @@ def test_an_organisation_that_shares_lets_its_people_read_one_anothers_tickets(d
     with db.write() as s:
         admin.set_portal_sharing(s, s.get(Person, w.admin.id), s.get(Organisation, org_id), False)
     assert c.get(f"/tickets/{number}").status_code == 404
+
+
+def test_odd_input_is_refused_in_words_never_a_server_error(desk):
+    db, w, t = desk
+    c = signed_in(db, CALLER)
+    token = form_token(c, "/tickets/new")
+    new = {"csrf": token, "short_description": "Щось", "service": str(w.service.id)}
+    for changed in ({"service": "1" * 40}, {"service": "²"}, {"criticality": "bogus"}, {"kind": "zzz"},
+                    {"short_description": "x" * 300}, {"short_description": "\x00"}):
+        assert c.post("/tickets/new", data={**new, **changed}).status_code == 400, changed
+    for path in ("/tickets?after=%00%ff", "/tickets/%E2%80%AE%00", "/tickets/INC%00001", "/approvals/%00",
+                 "/requests/new/abc", "/requests/new/%C2%B2", "/requests/new/99999999999999999999",
+                 "/signin/link?token=%00"):
+        assert c.get(path).status_code in (200, 404), path
+    answer = c.post(f"/tickets/{t['new']}/reply", data={"csrf": token, "text": "Нуль\x00 і \x1b[31mESC"})
+    assert answer.status_code == 303
+    page = c.get(f"/tickets/{t['new']}").text
+    assert "Нуль і ␛[31mESC" in page and "\x1b" not in page
+    assert c.post(f"/tickets/{t['new']}/reply", data={"csrf": token, "text": "a"},
+                  files={"f": ("a.txt", b"hello")}).status_code == 400
+    assert c.post("/tickets/new", data={"csrf": token, **{f"x{i}": "1" for i in range(80)}}).status_code == 400

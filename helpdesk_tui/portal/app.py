@@ -68,8 +68,23 @@ class Visit:
         return self.portal.db
 
     def field(self, name: str) -> str:
+        """A form field as typed, without NUL characters (no database stores them)."""
         value = self.form.get(name) if self.form is not None else None
-        return value if isinstance(value, str) else ""
+        return clean(value) if isinstance(value, str) else ""
+
+    def fields(self, name: str) -> list[str]:
+        """Every value of a repeated form field (checkboxes)."""
+        if self.form is None:
+            return []
+        return [clean(v) for v in self.form.getlist(name) if isinstance(v, str)]
+
+    def param(self, name: str) -> str:
+        """A part of the path (`/tickets/{number}`), cleaned like a field."""
+        return clean(str(self.request.path_params.get(name, "")))[:100]
+
+    def query(self, name: str) -> str:
+        """A query parameter, cleaned like a field."""
+        return clean(self.request.query_params.get(name) or "")[:1000]
 
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
         values = {"lang": self.lang, "csrf": self.csrf, "signed_in": self.person_id is not None,
@@ -93,6 +108,10 @@ class Visit:
 
 
 Page = Callable[[Visit], Response]
+
+
+def clean(value: str) -> str:
+    return value.replace("\x00", "") if "\x00" in value else value
 
 
 def _language(request: Request, person_language: str | None) -> str:

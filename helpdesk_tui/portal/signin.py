@@ -28,12 +28,12 @@ def _client(visit: Visit) -> str:
 def signin_form(visit: Visit, status: int = 200, *, error: str = "", email: str = "", login: str = "",
                 sent: bool = False) -> Response:
     return visit.render("signin.html", status, error=error, email=email, login=login, sent=sent,
-                        next=security.safe_next(visit.request.query_params.get("next") or visit.field("next")))
+                        next=security.safe_next(visit.query("next") or visit.field("next")))
 
 
 def show_signin(visit: Visit) -> Response:
     if visit.person_id is not None:
-        return visit.redirect(security.safe_next(visit.request.query_params.get("next")))
+        return visit.redirect(security.safe_next(visit.query("next")))
     return signin_form(visit)
 
 
@@ -52,7 +52,7 @@ def ask_link(visit: Visit) -> Response:
 
 
 def show_link(visit: Visit) -> Response:
-    token = visit.request.query_params.get("token", "")
+    token = visit.query("token")
     return visit.render("link.html", token=token)
 
 

@@ -40,7 +40,7 @@ DONE = {
 
 
 def _done(visit: Visit) -> str:
-    code = visit.request.query_params.get("done", "")
+    code = visit.query("done")
     return _(DONE[code]) if code in DONE else ""
 
 
@@ -65,7 +65,7 @@ def _person(s: Any, visit: Visit) -> Any:
 
 
 def ticket_list(visit: Visit) -> Response:
-    after = visit.request.query_params.get("after") or None
+    after = visit.query("after") or None
     with visit.db.read() as s:
         rows, more = portal_tickets.my_tickets(s, _person(s, visit), after=after)
     shown = [{"number": r.number, "title": printable(r.short_description, one_line=True),
@@ -123,14 +123,14 @@ def _request_page(visit: Visit, number: str, status: int = 200, *, error: str = 
 
 
 def ticket(visit: Visit) -> Response:
-    number = visit.request.path_params["number"]
+    number = visit.param("number")
     if is_request(number):
         return _request_page(visit, number)
     return _ticket_page(visit, number)
 
 
 def _change(visit: Visit, work: Callable[[Any, Any, str], str]) -> Response:
-    number = visit.request.path_params["number"]
+    number = visit.param("number")
     try:
         with visit.db.write() as s:
             s.info["source"] = "portal"
@@ -201,7 +201,7 @@ def _typed(visit: Visit, kind: str, name: str) -> object:
     if visit.form is None:
         return [] if kind == "choices" else ""
     if kind == "choices":
-        return [v for v in visit.form.getlist(key) if isinstance(v, str)]
+        return visit.fields(key)
     return visit.field(key)
 
 
@@ -224,8 +224,8 @@ def _request_form(visit: Visit, item_id: int, status: int = 200, *, error: str =
 
 
 def _item_id(visit: Visit) -> int:
-    raw = visit.request.path_params["item"]
-    if not raw.isdigit() or len(raw) > 12:
+    raw = visit.param("item")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # an id, never past a 32-bit integer
         raise NotFound(_("That catalog item is no longer offered"))
     return int(raw)
 
@@ -276,11 +276,11 @@ def _approval_page(visit: Visit, number: str, status: int = 200, *, error: str =
 
 
 def approval(visit: Visit) -> Response:
-    return _approval_page(visit, visit.request.path_params["number"])
+    return _approval_page(visit, visit.param("number"))
 
 
 def decide(visit: Visit) -> Response:
-    number = visit.request.path_params["number"]
+    number = visit.param("number")
     verdict = visit.field("decision")
     if verdict not in ("approve", "reject"):
         return _approval_page(visit, number, 400, error=_("Approve or reject the request"))
@@ -318,7 +318,7 @@ def register(visit: Visit) -> Response:
             s.info["source"] = "portal"
             incident = portal_tickets.new_incident(
                 s, _person(s, visit), short_description=visit.field("short_description"),
-                description=visit.field("description"), service_id=int(service) if service.isdigit() else None,
+                description=visit.field("description"), service_id=int(service) if service.isascii() and service.isdigit() and len(service) <= 9 else None,
                 kind=visit.field("kind") or "incident", criticality=visit.field("criticality") or None,
                 urgent_reason=visit.field("urgent_reason") or None)
             number = incident.number
