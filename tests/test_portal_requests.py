@@ -204,3 +204,23 @@ def test_only_the_items_offered_to_this_caller_are_listed_and_reachable(db):
         if item_id not in offered:
             assert c.get(f"/requests/new/{item_id}").status_code == 404
             assert c.post(f"/requests/new/{item_id}", data={"csrf": token}).status_code == 404
+
+
+def test_a_requester_attaches_a_file_to_a_request(desk):
+    from helpdesk_tui.store.models import PortalAttachment
+
+    db, _w, t = desk
+    c = signed_in(db, CALLER)
+    token = form_token(c, f"/tickets/{t['mine']}")
+    answer = c.post(f"/tickets/{t['mine']}/reply", data={"csrf": token, "text": "Ось фото миші"},
+                    files=[("files", ("миша.jpg", b"\xff\xd8\xff" + b"1" * 100, "image/jpeg"))])
+    assert answer.status_code == 303
+    with db.read() as s:
+        row = s.execute(select(PortalAttachment)).scalar_one()
+        assert row.record_kind == "service_request"
+    page = c.get(f"/tickets/{t['mine']}").text
+    assert "миша.jpg" in page
+    assert c.get(f"/tickets/{t['mine']}/files/{row.id}").content.startswith(b"\xff\xd8\xff")
+    other = signed_in(db, OTHER)
+    assert other.get(f"/tickets/{t['mine']}/files/{row.id}").status_code == 404
+    assert other.get(f"/tickets/{t['theirs']}/files/{row.id}").status_code == 404

@@ -24,11 +24,9 @@ def portal(
     """Serve the callers' web portal (sign-in by e-mailed link, their tickets, replies, new incidents)."""
     import uvicorn
 
-    from helpdesk_tui.desk import portal_tickets
-
     db = state.ready_db()
     cfg = state.settings.portal
-    portal_tickets.configure(portal_tickets.PortalPresets(group=cfg.group))
+    _configure(state.settings)
     say(_("The portal listens on {host}:{port}; its links point to {url}").format(
         host=host or cfg.host, port=port or cfg.port, url=cfg.base_url))
     if workers > 1:
@@ -46,17 +44,24 @@ def portal(
     uvicorn.run(app, host=host or cfg.host, port=port or cfg.port, proxy_headers=True, server_header=False)
 
 
+def _configure(settings) -> None:  # type: ignore[no-untyped-def]
+    """The portal's presets (R19) and its files' limits, as mail's ([mail] max_attachment_bytes)."""
+    from helpdesk_tui.desk import portal_files, portal_tickets
+
+    portal_tickets.configure(portal_tickets.PortalPresets(group=settings.portal.group))
+    portal_files.configure(portal_files.FileLimits(max_bytes=settings.max_attachment_bytes))
+
+
 def app_from_config():  # type: ignore[no-untyped-def]
     """The portal app as each of uvicorn's worker processes builds it: from the config."""
     from helpdesk_tui.config import load_settings
-    from helpdesk_tui.desk import portal_tickets
     from helpdesk_tui.launch import configure
     from helpdesk_tui.portal.app import create_app
     from helpdesk_tui.store.db import Database
 
     settings = load_settings()
     configure(settings)
-    portal_tickets.configure(portal_tickets.PortalPresets(group=settings.portal.group))
+    _configure(settings)
     return create_app(Database(settings.db_url), base_url=settings.portal.base_url,
                       secure_cookies=settings.portal.secure_cookies)
 

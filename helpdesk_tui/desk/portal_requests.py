@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from helpdesk_tui.desk import approvals, catalog, requests, settings
+from helpdesk_tui.desk import approvals, catalog, portal_files, requests, settings
 from helpdesk_tui.desk.catalog import ItemInfo
 from helpdesk_tui.desk.common import feed, get_for_update, journal, require_active
 from helpdesk_tui.desk.notes import mark_unread_for_owner
@@ -90,6 +90,7 @@ class RequestEntry:
     mine: bool
     summary: str
     body: str
+    files: tuple[portal_files.FileRow, ...] = ()
 
 
 def request_thread(session: Session, caller: Person | None, request: ServiceRequest) -> list[RequestEntry]:
@@ -106,13 +107,15 @@ def request_thread(session: Session, caller: Person | None, request: ServiceRequ
                or_(JournalEntry.kind != "email", JournalEntry.author_id == request.requester_id))
         .order_by(JournalEntry.id)).all()
     requester = session.get(Person, request.requester_id) if request.requester_id else None
+    files = portal_files.files_by_entry(session, "service_request", request.id)  # type: ignore[arg-type]
     entries = [RequestEntry(request.created_at, requester.full_name if requester else "",
                             request.requester_id == caller.id, _("Service request registered"), request.description)]
     for e, author in rows:
         name = settings.current().desk_name if author is not None and author.login == SYSTEM_LOGIN else (
             author.full_name if author is not None else "")
         entries.append(RequestEntry(e.created_at, name, e.author_id == caller.id,
-                                    shown(e.summary, e.summary_key, e.summary_args), shown(e.body, e.body_key, e.body_args)))
+                                    shown(e.summary, e.summary_key, e.summary_args), shown(e.body, e.body_key, e.body_args),
+                                    tuple(files.get(e.id, ()))))
     return entries
 
 
@@ -126,28 +129,36 @@ def _words(text: str, message: str) -> str:
     return text
 
 
-def _requester_says(session: Session, caller: Person, request: ServiceRequest, text: str, summary: Message) -> None:
+def _requester_says(session: Session, caller: Person, request: ServiceRequest, text: str, summary: Message,
+                    files: list[portal_files.Upload] | None = None) -> None:
+    body = "\n\n".join(part for part in (text, portal_files.listing(files or [])) if part)
     entry_id = journal(session, record_kind="service_request", record_id=request.id, kind="note", author=caller,  # type: ignore[arg-type]
-                       summary=summary, body=text, published=True)
+                       summary=summary, body=body, published=True)
+    if files:
+        portal_files.keep(session, caller, "service_request", request.id, entry_id, files)  # type: ignore[arg-type]
     mark_unread_for_owner(session, caller, "service_request", request.id, entry_id)  # type: ignore[arg-type]
     request.updated_at = utcnow()
     feed(session, "service_request", request.id, "note", caller)  # type: ignore[arg-type]
 
 
-def reply(session: Session, caller: Person | None, number: str, text: str) -> str:
-    """The requester's comment; to «Реалізовано» it sends the request back to work ("reopened")."""
+def reply(session: Session, caller: Person | None, number: str, text: str,
+          files: list[portal_files.Upload] | None = None) -> str:
+    """The requester's comment, with files or without; to «Реалізовано» it sends the request back
+    to work ("reopened")."""
     caller = require_active(caller)
     request = request_for(session, caller, number, lock=True)
-    text = _words(text, _("Write your reply"))
+    kept = portal_files.checked(files or [])
+    text = _words(text, _("Write your reply")) if not kept or (text or "").strip() else ""
     status = S(request.status)
     if status in FINAL:
         raise RuleViolation(_("{number} is «{status}» and changes no more; to go on, register a new ticket").format(
             number=request.number, status=status.label))
     count_attempt(session, [f"reply:{caller.id}"], limit=REPLY_LIMIT, window=REPLY_WINDOW,
                   message=_("Too many replies in a short time; try again in a few minutes"))
-    _requester_says(session, caller, request, text, Message(N_("Reply from the portal")))
+    _requester_says(session, caller, request, text, Message(N_("Reply from the portal")), kept)
     if status is S.IMPLEMENTED:
-        requests.change_status(session, system_person(session), request, S.IN_PROGRESS, reason=text)
+        requests.change_status(session, system_person(session), request, S.IN_PROGRESS,
+                               reason=text or portal_files.listing(kept))
         return "reopened"
     return "added"
 

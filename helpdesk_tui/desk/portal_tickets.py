@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import or_, select, tuple_
 from sqlmodel import Session
 
-from helpdesk_tui.desk import caller_close, incidents, settings
+from helpdesk_tui.desk import caller_close, incidents, portal_files, settings
 from helpdesk_tui.desk.common import SHORT_DESCRIPTION_MAX, apply_changes, feed, get_for_update, journal, require_active
 from helpdesk_tui.desk.notes import mark_unread_for_owner
 from helpdesk_tui.desk.portal_auth import count_attempt
@@ -165,6 +165,7 @@ class ThreadEntry:
     mine: bool
     summary: str
     body: str
+    files: tuple[portal_files.FileRow, ...] = ()
 
 
 def _author_name(person: Person | None) -> str:
@@ -188,6 +189,7 @@ def thread(session: Session, caller: Person | None, incident: Incident) -> list[
                                    or_(JournalEntry.kind != "email", JournalEntry.author_id == incident.caller_id))
         .order_by(JournalEntry.id)).scalars())
     people: dict[int, Person | None] = {}
+    files = portal_files.files_by_entry(session, "incident", incident.id)  # type: ignore[arg-type]
     owner = session.get(Person, incident.caller_id) if incident.caller_id else None
     shown_entries = [ThreadEntry(incident.created_at, owner.full_name if owner else "", incident.caller_id == caller.id,
                                  _("Ticket registered"), incident.description)]
@@ -197,7 +199,7 @@ def thread(session: Session, caller: Person | None, incident: Incident) -> list[
         author = people.get(e.author_id) if e.author_id is not None else None  # type: ignore[arg-type]
         shown_entries.append(ThreadEntry(e.created_at, _author_name(author), e.author_id == caller.id,
                                          shown(e.summary, e.summary_key, e.summary_args),
-                                         shown(e.body, e.body_key, e.body_args)))
+                                         shown(e.body, e.body_key, e.body_args), tuple(files.get(e.id, ()))))
     return shown_entries
 
 
@@ -218,33 +220,42 @@ def _words(text: str, *, required_message: str) -> str:
     return text
 
 
-def _caller_says(session: Session, caller: Person, incident: Incident, text: str, summary: Message) -> None:
-    """The caller's words in the thread: published, the desk's turn now (R40), unread for the owner."""
+def _caller_says(session: Session, caller: Person, incident: Incident, text: str, summary: Message,
+                 files: list[portal_files.Upload] | None = None) -> None:
+    """The caller's words in the thread: published, the desk's turn now (R40), unread for the owner;
+    the files with them, named in the text."""
     diff = apply_changes(incident, {"waiting_on": "desk"})
+    body = "\n\n".join(part for part in (text, portal_files.listing(files or [])) if part)
     entry_id = journal(session, record_kind="incident", record_id=incident.id, kind="note", author=caller,  # type: ignore[arg-type]
-                       summary=summary, body=text, published=True, diff=diff)
+                       summary=summary, body=body, published=True, diff=diff)
+    if files:
+        portal_files.keep(session, caller, "incident", incident.id, entry_id, files)  # type: ignore[arg-type]
     mark_unread_for_owner(session, caller, "incident", incident.id, entry_id)  # type: ignore[arg-type]
     incident.updated_at = utcnow()
     feed(session, "incident", incident.id, "note", caller)  # type: ignore[arg-type]
 
 
-def reply(session: Session, caller: Person | None, number: str, text: str) -> str:
-    """The caller's reply; what it did: "answered" (R22), "reopened" (R26) or "added"."""
+def reply(session: Session, caller: Person | None, number: str, text: str,
+          files: list[portal_files.Upload] | None = None) -> str:
+    """The caller's reply, with files or without; what it did: "answered" (R22), "reopened" (R26)
+    or "added"."""
     caller = require_active(caller)
     incident = ticket_for(session, caller, number, lock=True)
-    text = _words(text, required_message=_("Write your reply"))
+    kept = portal_files.checked(files or [])
+    text = _words(text, required_message=_("Write your reply")) if not kept or (text or "").strip() else ""
     status = IncidentStatus(incident.status)
     if status in ENDED:
         raise RuleViolation(_("{number} is closed; to go on, register a new ticket").format(number=incident.number))
     count_attempt(session, [f"reply:{caller.id}"], limit=REPLY_LIMIT, window=REPLY_WINDOW,
                   message=_("Too many replies in a short time; try again in a few minutes"))
-    _caller_says(session, caller, incident, text, Message(N_("Reply from the portal")))
+    _caller_says(session, caller, incident, text, Message(N_("Reply from the portal")), kept)
     system = system_person(session)
+    said = text or portal_files.listing(kept)
     if status is IncidentStatus.INFO_NEEDED:
-        incidents.change_status(session, system, incident, IncidentStatus.INFO_PROVIDED, answer=text)
+        incidents.change_status(session, system, incident, IncidentStatus.INFO_PROVIDED, answer=said)
         return "answered"
     if status is IncidentStatus.RESOLVED:
-        incidents.reopen_incident(session, system, incident, reason=text)
+        incidents.reopen_incident(session, system, incident, reason=said)
         return "reopened"
     return "added"
 

@@ -16,15 +16,15 @@ from urllib.parse import quote
 import jinja2
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from helpdesk_tui.desk import portal_auth, settings
+from helpdesk_tui.desk import portal_auth, portal_files, settings
 from helpdesk_tui.domain.errors import DeskError, NotFound
 from helpdesk_tui.i18n import LANGUAGES, _, using_language
 from helpdesk_tui.portal import security
@@ -33,6 +33,7 @@ from helpdesk_tui.store.db import Database
 HERE = Path(__file__).parent
 MAX_FORM_FIELDS = 50
 MAX_PART_BYTES = 256 * 1024
+MAX_FORM_BYTES = 1024 * 1024  # a form without files
 
 
 @dataclass
@@ -77,6 +78,15 @@ class Visit:
         if self.form is None:
             return []
         return [clean(v) for v in self.form.getlist(name) if isinstance(v, str)]
+
+    def uploads(self, name: str) -> list[portal_files.Upload]:
+        """The files sent in a file field, read (each at most one byte past the limit, so that
+        the desk can say it is too large)."""
+        if self.form is None:
+            return []
+        most = portal_files.limits().max_bytes + 1
+        return [portal_files.Upload(v.filename or "", v.content_type or "", v.file.read(most))
+                for v in self.form.getlist(name) if isinstance(v, UploadFile)][:100]
 
     def param(self, name: str) -> str:
         """A part of the path (`/tickets/{number}`), cleaned like a field."""
@@ -129,14 +139,23 @@ def _language(request: Request, person_language: str | None) -> str:
     return "uk"
 
 
-def page(fn: Page, *, signed_in: bool = True) -> Callable[[Request], Any]:
-    """An endpoint from a page function: the form read, then the rest in a worker thread."""
+def page(fn: Page, *, signed_in: bool = True, files: bool = False) -> Callable[[Request], Any]:
+    """An endpoint from a page function: the form read (with `files`, a few files too, each
+    within [mail] max_attachment_bytes), then the rest in a worker thread."""
 
     async def endpoint(request: Request) -> Response:
         portal: Portal = request.app.state.portal
         form = None
         if request.method == "POST":
-            form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS, max_part_size=MAX_PART_BYTES)
+            limits = portal_files.limits()
+            most = limits.max_files * limits.max_bytes + MAX_FORM_BYTES if files else MAX_FORM_BYTES
+            length = request.headers.get("content-length", "")
+            if not (length.isascii() and length.isdigit()):
+                return PlainTextResponse("Length Required", status_code=411)
+            if int(length) > most:
+                return PlainTextResponse("Content Too Large", status_code=413)
+            form = await request.form(max_files=limits.max_files if files else 0, max_fields=MAX_FORM_FIELDS,
+                                      max_part_size=MAX_PART_BYTES)
         try:
             return await run_in_threadpool(_visit, fn, request, portal, form, signed_in)
         finally:

@@ -51,8 +51,12 @@ class SecurityHeaders:
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.decode("latin-1").lower() not in HEADERS]
-                headers += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in HEADERS.items()]
+                given = message.get("headers", [])
+                # A page may ask for more (a download: "sandbox"), never for less.
+                sandbox = any(k.lower() == b"content-security-policy" and b"sandbox" in v for k, v in given)
+                headers = [(k, v) for k, v in given if k.decode("latin-1").lower() not in HEADERS]
+                headers += [(k.encode("latin-1"), (v + "; sandbox" if sandbox and k == "content-security-policy" else v)
+                             .encode("latin-1")) for k, v in HEADERS.items()]
                 if scope.get("path", "").startswith("/static/"):
                     headers.append((b"cache-control", b"public, max-age=3600"))
                 else:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from starlette.responses import Response
 from starlette.routing import Route
 
-from helpdesk_tui.desk import portal_auth, portal_requests, portal_tickets
+from helpdesk_tui.desk import portal_auth, portal_files, portal_requests, portal_tickets
 from helpdesk_tui.domain.display import when
 from helpdesk_tui.domain.errors import MissingFields, NotFound, RuleViolation
 from helpdesk_tui.domain.requests import FINAL as REQUEST_FINAL
@@ -37,6 +37,12 @@ DONE = {
     "approved": N_("You approved the request."),
     "declined": N_("You rejected the request."),
 }
+
+
+def _files_hint() -> str:
+    limits = portal_files.limits()
+    return _("Up to {n} files, each at most {size}").format(n=limits.max_files,
+                                                             size=portal_files.size_text(limits.max_bytes))
 
 
 def _done(visit: Visit) -> str:
@@ -95,9 +101,10 @@ def _ticket_page(visit: Visit, number: str, status: int = 200, *, error: str = "
             "own": incident.caller_id == caller.id,
         }
     thread = [{"at": when(e.at), "author": printable(e.author, one_line=True), "mine": e.mine,
-               "summary": printable(e.summary, one_line=True), "body": printable(e.body)} for e in entries]
+               "summary": printable(e.summary, one_line=True), "body": printable(e.body),
+               "files": [{"id": f.id, "name": f.filename, "size": f.size} for f in e.files]} for e in entries]
     return visit.render("ticket.html", status, ticket=ticket, thread=thread, fields=[], error=error,
-                        error_field=field, text=text, done=_done(visit))
+                        error_field=field, text=text, done=_done(visit), files_hint=_files_hint())
 
 
 def _request_page(visit: Visit, number: str, status: int = 200, *, error: str = "", field: str = "",
@@ -117,9 +124,10 @@ def _request_page(visit: Visit, number: str, status: int = 200, *, error: str = 
             "asks": False, "request": True, "own": request.requester_id == caller.id,
         }
     thread = [{"at": when(e.at), "author": printable(e.author, one_line=True), "mine": e.mine,
-               "summary": printable(e.summary, one_line=True), "body": printable(e.body)} for e in entries]
+               "summary": printable(e.summary, one_line=True), "body": printable(e.body),
+               "files": [{"id": f.id, "name": f.filename, "size": f.size} for f in e.files]} for e in entries]
     return visit.render("ticket.html", status, ticket=ticket, thread=thread, fields=fields, error=error,
-                        error_field=field, text=text, done=_done(visit))
+                        error_field=field, text=text, done=_done(visit), files_hint=_files_hint())
 
 
 def ticket(visit: Visit) -> Response:
@@ -144,9 +152,10 @@ def _change(visit: Visit, work: Callable[[Any, Any, str], str]) -> Response:
 
 def reply(visit: Visit) -> Response:
     def work(s: Any, caller: Any, number: str) -> str:
+        files = visit.uploads("files")
         if is_request(number):
-            return portal_requests.reply(s, caller, number, visit.field("text"))
-        return portal_tickets.reply(s, caller, number, visit.field("text"))
+            return portal_requests.reply(s, caller, number, visit.field("text"), files)
+        return portal_tickets.reply(s, caller, number, visit.field("text"), files)
 
     return _change(visit, work)
 
@@ -182,6 +191,26 @@ def reject(visit: Visit) -> Response:
         return "rejected"
 
     return _change(visit, work)
+
+
+def download(visit: Visit) -> Response:
+    """A file attached to a ticket the visitor may read: always as a download, never shown."""
+    number, raw = visit.param("number"), visit.param("file")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise NotFound(_("No such file"))
+    with visit.db.read() as s:
+        caller = _person(s, visit)
+        if is_request(number):
+            record = portal_requests.request_for(s, caller, number)
+            row = portal_files.file_of(s, "service_request", record.id, int(raw))
+        else:
+            record = portal_tickets.ticket_for(s, caller, number)
+            row = portal_files.file_of(s, "incident", record.id, int(raw))
+        data, name = row.data, row.filename
+    fallback = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._- ") else "_" for ch in name) or "file"
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return Response(data, media_type="application/octet-stream",
+                    headers={"content-disposition": disposition, "content-security-policy": "sandbox"})
 
 
 # --- new service requests ----------------------------------------------------------------------
@@ -333,7 +362,8 @@ def routes(page: Callable[..., Any]) -> list[Route]:
         Route("/tickets/new", page(new_form), methods=["GET"]),
         Route("/tickets/new", page(register), methods=["POST"]),
         Route("/tickets/{number}", page(ticket), methods=["GET"]),
-        Route("/tickets/{number}/reply", page(reply), methods=["POST"]),
+        Route("/tickets/{number}/reply", page(reply, files=True), methods=["POST"]),
+        Route("/tickets/{number}/files/{file}", page(download), methods=["GET"]),
         Route("/tickets/{number}/close", page(close), methods=["POST"]),
         Route("/tickets/{number}/accept", page(accept), methods=["POST"]),
         Route("/tickets/{number}/reject", page(reject), methods=["POST"]),

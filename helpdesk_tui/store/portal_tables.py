@@ -1,12 +1,12 @@
-"""The callers' portal's tables (issue 20): one-time sign-in links, browser sessions and the
-attempts its rate limits count. Secrets are kept only as their SHA-256, as access tokens are
+"""The callers' portal's tables (issue 20): one-time sign-in links, browser sessions, the
+attempts its rate limits count, and the files callers attach. Secrets are kept only as their SHA-256, as access tokens are
 (identity_tables.py): a stolen backup signs nobody in."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from helpdesk_tui.store.fields import maybe_when, when
@@ -47,3 +47,21 @@ class PortalAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str
     at: datetime = when()
+
+
+class PortalAttachment(SQLModel, table=True):
+    """A file a caller attached to their reply in the portal, kept with the journal entry of the
+    reply (its body names the files for the analysts, as a received mail lists its attachments)."""
+
+    __tablename__ = "portal_attachment"
+    __table_args__ = (Index("ix_portal_attachment_record", "record_kind", "record_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    record_kind: str
+    record_id: int
+    entry_id: int | None = Field(default=None, foreign_key="journal_entry.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    filename: str
+    content_type: str = "application/octet-stream"
+    size: int
+    data: bytes = Field(sa_type=LargeBinary)
+    created_at: datetime = when()

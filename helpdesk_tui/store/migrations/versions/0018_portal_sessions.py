@@ -1,5 +1,5 @@
-"""The callers' portal: one-time sign-in links, browser sessions, rate-limited attempts, and
-whether a client's people see one another's tickets there
+"""The callers' portal: one-time sign-in links, browser sessions, rate-limited attempts, files
+callers attach, and whether a client's people see one another's tickets there
 
 Revision ID: 0018
 Revises: 0016
@@ -54,11 +54,31 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index('ix_portal_attempt_key_at', 'portal_attempt', ['key', 'at'], unique=False)
+    op.create_table('portal_attachment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('record_kind', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('content_type', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    _moment('created_at'),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entry.id'], ),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index(op.f('ix_portal_attachment_entry_id'), 'portal_attachment', ['entry_id'], unique=False)
+    op.create_index('ix_portal_attachment_record', 'portal_attachment', ['record_kind', 'record_id'], unique=False)
     op.add_column('organisation', sa.Column('portal_shared', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:
     op.drop_column('organisation', 'portal_shared')
+    op.drop_index('ix_portal_attachment_record', table_name='portal_attachment')
+    op.drop_index(op.f('ix_portal_attachment_entry_id'), table_name='portal_attachment')
+    op.drop_table('portal_attachment')
     op.drop_index('ix_portal_attempt_key_at', table_name='portal_attempt')
     op.drop_table('portal_attempt')
     op.drop_index(op.f('ix_portal_session_person_id'), table_name='portal_session')
