@@ -243,3 +243,20 @@ def test_the_link_leaves_through_smtp_and_signs_in(desk):
     assert "In-Reply-To" not in mail
     done = use_link(c, token_in(mail.get_content()))
     assert done.status_code == 303 and c.get("/tickets").status_code == 200
+
+
+def test_spent_links_stale_sessions_and_old_attempts_are_swept(desk):
+    from helpdesk_tui.store.models import PortalAttempt
+
+    db, _w = desk
+    old = signed_in(db, CALLER)
+    with db.write() as s:
+        s.execute(update(PortalSession).values(last_seen_at=utcnow() - timedelta(days=8)))
+        s.execute(update(PortalLink).values(expires_at=utcnow() - timedelta(days=2)))
+        s.execute(update(PortalAttempt).values(at=utcnow() - timedelta(days=2)))
+    signed_in(db, "petro@client.example")
+    with db.read() as s:
+        assert s.execute(select(func.count()).select_from(PortalSession)).scalar_one() == 1
+        assert s.execute(select(func.count()).select_from(PortalLink)).scalar_one() == 1  # petro's, just used
+        assert s.execute(select(func.count()).select_from(PortalAttempt)).scalar_one() == 2  # petro's address and client
+    assert old.get("/tickets").status_code == 303

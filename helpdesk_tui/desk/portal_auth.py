@@ -35,6 +35,7 @@ SESSION_DAYS = 30
 IDLE_DAYS = 7
 TOUCH_EVERY = timedelta(minutes=5)
 SOURCE = "portal"
+SWEEP_AFTER = timedelta(days=1)
 
 
 class TooManyAttempts(DeskError):
@@ -62,8 +63,10 @@ def count_attempt(session: Session, keys: list[str], *, limit: int, window: time
     """Refuse with TooManyAttempts when one of `keys` was used `limit` times within `window`;
     otherwise count this attempt for each. Old attempts are swept as the keys are counted."""
     now = utcnow()
+    # This key's old attempts, and anyone's from before yesterday (no window is longer).
     session.execute(delete(PortalAttempt).where(PortalAttempt.key.in_(keys),  # type: ignore[attr-defined]
                                                 PortalAttempt.at < now - window))
+    session.execute(delete(PortalAttempt).where(PortalAttempt.at < now - SWEEP_AFTER))
     for key in keys:
         if attempts(session, key, window) >= limit:
             raise TooManyAttempts(message)
@@ -167,9 +170,13 @@ def sign_in_password(session: Session, login: str, password: str) -> Person:
 
 
 def start_session(session: Session, person: Person) -> str:
-    """A new browser session for `person`; its secret (for the cookie) is returned and nowhere kept."""
+    """A new browser session for `person`; its secret (for the cookie) is returned and nowhere kept.
+    Links and sessions that can no longer be used are swept on the way."""
     secret = secrets.token_urlsafe(32)
     now = utcnow()
+    session.execute(delete(PortalLink).where(PortalLink.expires_at < now - SWEEP_AFTER))
+    session.execute(delete(PortalSession).where((PortalSession.expires_at < now)
+                                                | (PortalSession.last_seen_at < now - timedelta(days=IDLE_DAYS))))
     session.add(PortalSession(person_id=person.id, secret_hash=digest(secret), created_at=now,  # type: ignore[arg-type]
                               last_seen_at=now, expires_at=now + timedelta(days=SESSION_DAYS)))
     session.flush()
