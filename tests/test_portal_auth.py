@@ -19,9 +19,12 @@ from tests.portal_client import ask_link, client, csrf, form_token, last_link, s
 from tests.world import seed
 
 CALLER = "olena@client.example"
-PROTECTED_GET = ["/tickets", "/tickets/new", "/tickets/INC0000001"]
+PROTECTED_GET = ["/", "/tickets", "/tickets?after=INC0000001", "/tickets/new", "/tickets/INC0000001",
+                 "/tickets/REQ0000001", "/tickets/INC0000001/files/1", "/requests/new", "/requests/new/1",
+                 "/approvals", "/approvals/REQ0000001"]
 PROTECTED_POST = ["/tickets/new", "/tickets/INC0000001/reply", "/tickets/INC0000001/close",
-                  "/tickets/INC0000001/accept", "/tickets/INC0000001/reject", "/signout", "/signout/everywhere"]
+                  "/tickets/INC0000001/accept", "/tickets/INC0000001/reject", "/requests/new/1",
+                  "/approvals/REQ0000001", "/signout", "/signout/everywhere"]
 
 
 @pytest.fixture
@@ -45,7 +48,7 @@ def test_every_page_needs_a_sign_in(desk):
     for path in PROTECTED_GET:
         answer = c.get(path)
         assert answer.status_code == 303, path
-        assert answer.headers["location"].startswith("/signin?next=/"), path
+        assert answer.headers["location"].startswith(("/signin?next=/", "/tickets")), path
     token = form_token(c, "/signin")
     for path in PROTECTED_POST:
         answer = c.post(path, data={"csrf": token, "text": "x"})
