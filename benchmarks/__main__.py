@@ -361,6 +361,49 @@ def morphology(args: argparse.Namespace) -> None:
     mb.main()
 
 
+def portal(args: argparse.Namespace) -> None:
+    from benchmarks import portal as pb
+    from benchmarks.foundation import bulk_import, prepare
+    from helpdesk_tui.store import migrate
+    from helpdesk_tui.store.db import Database
+
+    print(f"machine: {_machine()}")
+    targets: list[str] = [] if args.only_pg else ["sqlite"]
+    if args.pg or args.only_pg:
+        targets.append("postgresql")
+    for engine in targets:
+        with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
+            server = None
+            if engine == "sqlite":
+                path = Path(args.db) if args.db else Path(tmp) / "portal.db"
+                reuse = path.exists()
+                url = f"sqlite:///{path}"
+            else:
+                server, url = _pg_server()
+                reuse = False
+            db = Database(url)
+            try:
+                if reuse:
+                    migrate.upgrade(db)
+                    print(f"{engine}: the database built earlier at {args.db}", flush=True)
+                else:
+                    t0 = time.perf_counter()
+                    bulk_import(db, prepare(db), args.incidents)
+                    print(f"{engine}: {args.incidents:,} incidents loaded in {time.perf_counter() - t0:.0f} s", flush=True)
+                print(f"{engine}: load average before measuring (2 cores): "
+                      f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+                first, second = pb.list_latency(db, args.rounds)
+                print(f"{engine}: a caller's «Мої звернення», the whole page: {pb.summary(first)}", flush=True)
+                print(f"{engine}: the next page (keyset): {pb.summary(second)}", flush=True)
+                if args.seconds > 0:
+                    line = pb.load(db, url, callers=args.callers, seconds=args.seconds)
+                    print(f"{engine}: load: {line}", flush=True)
+            finally:
+                db.dispose()
+                if server is not None:
+                    server.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     sub = parser.add_subparsers(dest="what", required=True)
@@ -437,6 +480,16 @@ def main(argv: list[str] | None = None) -> int:
     mo = sub.add_parser("morphology", help="pymorphy3's Ukrainian lemmas against the stemmer: recall, speed, memory "
                                            "(issue 19)")
     mo.set_defaults(run=morphology)
+    po = sub.add_parser("portal", help="the callers' portal: a caller's ticket list at 1M incidents, callers at once "
+                                       "(issue 20)")
+    po.add_argument("--incidents", type=int, default=1_000_000)
+    po.add_argument("--rounds", type=int, default=400)
+    po.add_argument("--callers", type=int, default=200)
+    po.add_argument("--seconds", type=float, default=60)
+    po.add_argument("--db", help="keep (or reuse) the SQLite database here")
+    po.add_argument("--pg", action="store_true", help="also on a PostgreSQL server it starts")
+    po.add_argument("--only-pg", action="store_true")
+    po.set_defaults(run=portal)
     args = parser.parse_args(argv)
     args.run(args)
     return 0

@@ -61,6 +61,18 @@ class ServerSettings:
 
 
 @dataclass
+class PortalSettings:
+    """The callers' web portal (`helpdesk portal`): where it listens, the address its mailed links
+    point to (the reverse proxy's), and whether its cookies need HTTPS."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    base_url: str = "http://127.0.0.1:8080"
+    secure_cookies: bool = True
+    group: str | None = None  # the work group portal tickets go to when their service names none (R19)
+
+
+@dataclass
 class Settings:
     db_url: str = field(default_factory=default_db_url)
     language: str | None = None
@@ -92,6 +104,7 @@ class Settings:
     service_user: str = "helpdesk"
     session_hours: int = 12  # how long `helpdesk login` lasts
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys (R45)
+    portal: PortalSettings = field(default_factory=lambda: PortalSettings())
     source: Path | None = None
 
 
@@ -204,4 +217,7 @@ def _from_checked(data: dict[str, Any]) -> Settings:
     settings.service_user = auth["service_user"]
     settings.session_hours = auth["session_hours"]
     settings.keymap = dict(data["keys"])
+    portal = data["portal"]
+    settings.portal = PortalSettings(host=portal["host"], port=portal["port"], base_url=portal["base_url"].rstrip("/"),
+                                     secure_cookies=portal["secure_cookies"], group=portal["group"])
     return settings

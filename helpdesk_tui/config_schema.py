@@ -89,6 +89,12 @@ ALLOWED: dict[tuple[str, ...], str] = {
     ("auth", "trusted_os_users"): 'a list of OS user names, e.g. ["helpdesk"]',
     ("auth", "service_user"): 'the OS user that owns the database, e.g. "helpdesk"',
     ("auth", "session_hours"): "a whole number of hours from 1 to 2160",
+    ("portal",): 'a table: [portal] port = 8080',
+    ("portal", "host"): 'the address the portal listens on, e.g. "127.0.0.1" behind a reverse proxy',
+    ("portal", "port"): "a port number from 1 to 65535",
+    ("portal", "base_url"): 'the portal\'s address as callers open it, e.g. "https://help.example.org"',
+    ("portal", "secure_cookies"): "true (cookies only over HTTPS) or false (plain HTTP, for trying it out)",
+    ("portal", "group"): "the name of a work group",
     ("keys",): 'a table mapping a binding id to keys, e.g. "workspace.sort" = "o"',
 }
 
@@ -155,6 +161,24 @@ class Auth(BaseModel):
     session_hours: int = Field(default=12, ge=1, le=24 * 90)
 
 
+def _base_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError("not a URL")
+    return value.strip().rstrip("/")
+
+
+class Portal(BaseModel):
+    model_config = Strict
+    host: Name = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    base_url: Annotated[str, AfterValidator(_base_url)] = "http://127.0.0.1:8080"
+    secure_cookies: bool = True
+    group: Name | None = None
+
+
 class Config(BaseModel):
     model_config = Strict
     database: Database = Database()
@@ -162,6 +186,7 @@ class Config(BaseModel):
     desk: Desk = Desk()
     mail: Mail = Mail()
     auth: Auth = Auth()
+    portal: Portal = Portal()
     keys: dict[str, str] = {}
 
 

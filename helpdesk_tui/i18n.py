@@ -9,6 +9,9 @@ from __future__ import annotations
 import functools
 import gettext as _gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -18,6 +21,9 @@ DEFAULT_LANGUAGE = "uk"
 
 _current: _gettext.NullTranslations = _gettext.NullTranslations()
 _current_lang = "en"
+# A language for one piece of work only (a web request of the callers' portal, served beside
+# others in other languages): set with `using_language`, it wins over the process's language.
+_local: ContextVar[tuple[str, _gettext.NullTranslations] | None] = ContextVar("helpdesk_language", default=None)
 
 
 def language_from_locale(environ: dict[str, str] | None = None) -> str:
@@ -44,21 +50,45 @@ def set_language(lang: str) -> None:
 
 
 def current_language() -> str:
-    return _current_lang
+    local = _local.get()
+    return local[0] if local is not None else _current_lang
+
+
+@functools.lru_cache(maxsize=8)
+def _catalog(lang: str) -> _gettext.NullTranslations:
+    return _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+
+
+@contextmanager
+def using_language(lang: str) -> Iterator[None]:
+    """`_()` and friends speak `lang` in this context (this thread or task) until the block ends,
+    whatever the process's language: each portal request in its caller's language."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    token = _local.set((lang, _catalog(lang)))
+    try:
+        yield
+    finally:
+        _local.reset(token)
+
+
+def _catalog_now() -> _gettext.NullTranslations:
+    local = _local.get()
+    return local[1] if local is not None else _current
 
 
 def _(message: str) -> str:
-    return _current.gettext(message)
+    return _catalog_now().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _current.ngettext(singular, plural, n)
+    return _catalog_now().ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
     """A word that reads differently in one place («В роботі» for a request, «Виконується робота»
     for an incident): the context tells the translator where."""
-    return _current.pgettext(context, message)
+    return _catalog_now().pgettext(context, message)
 
 
 def NC_(context: str, message: str) -> str:

@@ -53,7 +53,8 @@ COMPLETE_LANGUAGES = ("uk",)
 
 KEYWORDS: dict[str, tuple[int | tuple[int, str], ...] | None] = {
     "_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "NC_": ((1, "c"), 2)}
-METHOD_MAP = [("**.py", "python")]
+# The portal's Jinja2 templates call _("...") too (Jinja2's own extractor reads them).
+METHOD_MAP = [("**.py", "python"), ("portal/templates/**.html", "jinja2.ext:babel_extract")]
 COMMENT_TAGS = ("TRANSLATORS:",)
 
 PROJECT = "helpdesk-tui"

@@ -67,6 +67,7 @@ def _register() -> None:
         incidents,
         kb,
         mail,
+        portal,
         problems,
         reports,
         requests,
@@ -79,7 +80,8 @@ def _register() -> None:
     )
 
     for module in (database, admin, subscriptions, identity, incidents, change_requests, split, tasks, requests,
-                   catalog, views, sla, mail, timesheet, reports, kb, problems, config_items):
+                   catalog, views, sla, mail, timesheet, reports, kb, problems, config_items,
+                   portal):
         module.register(app)
 
 

@@ -200,6 +200,20 @@ def client_add(name: str, hours: Annotated[float, typer.Option("--hours", min=0,
     say(_("Added {name}").format(name=name))
 
 
+@client_app.command("portal-sharing")
+def client_portal_sharing(name: str, shared: Annotated[bool, typer.Argument(help="on: the client's people see one "
+                                                                              "another's tickets in the portal (read only); off: each their own.")]) -> None:
+    """Whether a client's people see one another's tickets in the callers' portal."""
+    with state.write() as s:
+        changed = admin.set_portal_sharing(s, state.actor(s, required=False), lookup.find_organisation(s, name), shared)
+    if not changed:
+        say(_("Unchanged"))
+    elif shared:
+        say(_("{name}: its people see one another's tickets in the portal").format(name=name))
+    else:
+        say(_("{name}: its people see only their own tickets in the portal").format(name=name))
+
+
 @client_app.command("list")
 def client_list(as_json: JsonOpt = False) -> None:
     """List client organisations."""

@@ -42,7 +42,7 @@ POLICY: dict[str, Need] = {
     "user list": Need.DESK, "user set": Need.ADMIN,
     "group add": Need.ADMIN, "group list": Need.DESK, "group members": Need.DESK,
     "group add-member": Need.ADMIN, "group remove-member": Need.ADMIN,
-    "client add": Need.ADMIN, "client list": Need.DESK, "client usage": Need.DESK,
+    "client add": Need.ADMIN, "client portal-sharing": Need.ADMIN, "client list": Need.DESK, "client usage": Need.DESK,
     "client subscription": Need.DESK,  # showing the history; setting it is the administrator's (desk)
     "service add": Need.ADMIN, "service list": Need.DESK, "service category": Need.ADMIN,
     "service item": Need.ADMIN, "service items": Need.DESK,
@@ -62,6 +62,7 @@ POLICY: dict[str, Need] = {
     "audit": Need.ADMIN,
     "ssh-keys add": Need.ADMIN, "ssh-keys list": Need.ADMIN, "ssh-keys remove": Need.ADMIN,
     "ssh-keys sync": Need.ADMIN,
+    "portal": Need.SYSTEM,  # serves the callers' portal: the service account (or an administrator)
     "catalog load": Need.ADMIN, "catalog list": Need.DESK, "catalog show": Need.DESK,
 }
 # Whole groups whose every command needs the same (new commands in them inherit it).

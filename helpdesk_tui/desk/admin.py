@@ -275,6 +275,18 @@ def create_organisation(session: Session, actor: Person | None, *, name: str, em
     return org
 
 
+def set_portal_sharing(session: Session, actor: Person | None, organisation: Organisation, shared: bool) -> bool:
+    """Whether the client's people see one another's tickets in the portal (read only); True
+    when it changed."""
+    require_admin(session, actor)
+    if organisation.portal_shared == shared:
+        return False
+    organisation.portal_shared = shared
+    organisation.version += 1
+    feed(session, "organisation", organisation.id, "updated", actor)  # type: ignore[arg-type]
+    return True
+
+
 def create_service(session: Session, actor: Person | None, *, name: str, description: str = "",
                    default_group: WorkGroup | None = None) -> Service:
     require_admin(session, actor)

@@ -102,6 +102,14 @@ TEMPLATES: dict[str, Template] = {
            "Work starts once you agree. To agree, reply with the word AGREE (ПОГОДЖУЮ); "
            "to withdraw it, reply CLOSE (ЗАКРИТИ)."),
     ),
+    # The callers' portal (issue 20): a one-time sign-in link; desk/portal_auth.py queues it.
+    "portal_link": Template(
+        N_("portal sign-in link"),
+        N_("Your sign-in link to {desk}"),
+        N_("Hello, {name}.\n\nTo sign in to {desk}, open this link within {minutes} minutes:\n\n{link}\n\n"
+           "The link works once. If you did not ask for it, ignore this message: nobody can sign in "
+           "without it."),
+    ),
     "sla_warning": Template(
         N_("SLA warning"),
         N_("[{number}] {clock} target at {share}%: {title}"),

@@ -54,6 +54,12 @@ URGENT_REASONS: dict[str, str] = {
 }
 
 
+def urgent_reason_missing() -> str:
+    """What a form says under the reason's field when «Термінова» is chosen without one (the TUI's
+    new-incident form and the portal's say the same)."""
+    return _("Choose the reason for urgency: an urgent incident names one of the three reasons")
+
+
 def check_urgent_reason(criticality: str | None, reason: str | None) -> None:
     """R35: an urgent ticket names one of the three reasons; other tickets need none."""
     if criticality == Criticality.URGENT.value:

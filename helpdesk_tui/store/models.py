@@ -37,6 +37,8 @@ class Organisation(SQLModel, table=True):
     active: bool = True
     created_at: datetime = when()
     version: int = 1
+    # The callers' portal: its people see one another's tickets (read only) when the client allows.
+    portal_shared: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class Person(SQLModel, table=True):
@@ -456,6 +458,7 @@ class OutboxMessage(SQLModel, table=True):
 # the metadata (Alembic, backups) and keeps `from helpdesk_tui.store.models import X` working.
 from helpdesk_tui.store.identity_tables import AccessToken, SecurityEvent, SshKey  # noqa: E402,F401
 from helpdesk_tui.store.mail_tables import InboundMail, MailAttachment, MailboxState  # noqa: E402,F401
+from helpdesk_tui.store.portal_tables import PortalAttachment, PortalAttempt, PortalLink, PortalSession  # noqa: E402,F401
 from helpdesk_tui.store.request_tables import (  # noqa: E402,F401
     ACTIVE_REQUEST_SQL,
     DONE_REQUEST_SQL,

@@ -14,15 +14,11 @@ from textual.containers import Vertical
 from textual.widgets import Label, Select
 
 from helpdesk_tui.domain.field_values import field_name
-from helpdesk_tui.domain.sla import URGENT_REASONS
+from helpdesk_tui.domain.sla import URGENT_REASONS, urgent_reason_missing  # noqa: F401  (the form's words)
 from helpdesk_tui.domain.statuses import CHANNEL_ORDER, TICKET_KIND_LABELS, Channel, Criticality
 from helpdesk_tui.i18n import _
 
 URGENT = Criticality.URGENT.value
-
-
-def urgent_reason_missing() -> str:
-    return _("Choose the reason for urgency: an urgent incident names one of the three reasons")
 
 
 class CriticalityFields(Vertical):

@@ -1,0 +1,94 @@
+"""The portal as an entry point (issue 20): no Textual and no mail module in it, its [portal]
+settings checked like the others, `helpdesk portal` registered and gated, and the sign-in mail
+in the caller's own language."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from helpdesk_tui import config_schema
+from helpdesk_tui.config import load_settings
+from helpdesk_tui.desk import access, admin, portal_auth
+from helpdesk_tui.desk.access import Need
+from helpdesk_tui.store.models import OutboxMessage, Person
+from tests.portal_client import BASE, token_in
+from tests.world import seed
+
+
+def test_the_portal_imports_neither_textual_nor_mail():
+    code = ("import sys\n"
+            "import helpdesk_tui.portal.app, helpdesk_tui.portal.signin, helpdesk_tui.portal.tickets\n"
+            "assert 'textual' not in sys.modules, 'textual imported by the portal'\n"
+            "assert not any(m.startswith('helpdesk_tui.mail') for m in sys.modules), 'the portal imports mail'\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_portal_settings(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[portal]\nhost = "0.0.0.0"\nport = 8443\nbase_url = "https://help.example.org/"\n'
+                    'secure_cookies = false\ngroup = "Перша лінія"\n', encoding="utf-8")
+    settings = load_settings(path, environ={})
+    assert (settings.portal.host, settings.portal.port, settings.portal.base_url, settings.portal.secure_cookies,
+            settings.portal.group) == ("0.0.0.0", 8443, "https://help.example.org", False, "Перша лінія")
+    defaults = load_settings(tmp_path / "none.toml", environ={}).portal
+    assert defaults.secure_cookies is True and defaults.port == 8080
+
+
+@pytest.mark.parametrize("raw,words", [
+    ({"portal": {"port": 0}}, "[portal] port = 0: a port number"),
+    ({"portal": {"base_url": "ftp://x"}}, "[portal] base_url = 'ftp://x'"),
+    ({"portal": {"secure_cookies": "yes"}}, "[portal] secure_cookies = 'yes': true"),
+    ({"portal": {"listen": "x"}}, "[portal] has no setting «listen»"),
+])
+def test_bad_portal_settings_are_one_line(raw, words):
+    with pytest.raises(ValueError) as refused:
+        config_schema.validate(raw)
+    assert str(refused.value).startswith(words)
+
+
+def test_the_command_is_registered_and_needs_the_service_account():
+    from helpdesk_tui.cli import app
+
+    assert access.need_of("portal") is Need.SYSTEM
+    result = CliRunner().invoke(app, ["portal", "--help"])
+    assert result.exit_code == 0 and "--port" in result.output
+
+
+def test_the_sign_in_mail_speaks_the_callers_language(db):
+    w = seed(db)
+    with db.write() as s:
+        john = admin.create_person(s, s.get(Person, w.admin.id), login="john", full_name="John Smith",
+                                   email="john@client.example")
+        admin.update_person(s, s.get(Person, w.admin.id), john, language="en")
+    for address, words in (("john@client.example", "To sign in to"), ("olena@client.example", "Щоб увійти до")):
+        with db.write() as s:
+            sent = portal_auth.request_link(s, address, client="192.0.2.1", base_url=BASE)
+        with db.read() as s:
+            message = s.get(OutboxMessage, sent.outbox_id)
+            assert words in message.body and "\n" not in message.subject
+            assert token_in(message.body)
+
+
+def test_an_administrator_sets_a_clients_portal_sharing_from_the_shell(db, monkeypatch):
+    from sqlalchemy import select
+
+    from helpdesk_tui.cli import app
+    from helpdesk_tui.store.models import Organisation
+
+    w = seed(db)
+    with db.write() as s:
+        admin.create_organisation(s, s.get(Person, w.admin.id), name="ТОВ «Клієнт»")
+    runner = CliRunner()
+    result = runner.invoke(app, ["--db", db.url, "--as", "admin", "client", "portal-sharing", "ТОВ «Клієнт»", "on"])
+    assert result.exit_code == 0, result.output
+    with db.read() as s:
+        assert s.execute(select(Organisation.portal_shared)).scalar_one() is True
+    result = runner.invoke(app, ["--db", db.url, "--as", "ivan", "client", "portal-sharing", "ТОВ «Клієнт»", "off"])
+    assert result.exit_code != 0
+    with db.read() as s:
+        assert s.execute(select(Organisation.portal_shared)).scalar_one() is True
