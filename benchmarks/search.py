@@ -25,7 +25,6 @@ from sqlalchemy import text
 from benchmarks.data import incident_rows
 from benchmarks.foundation import _pct, prepare
 from helpdesk_tui.desk import incidents
-from helpdesk_tui.domain.search_terms import parse
 from helpdesk_tui.store import bulk, search
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import Person
@@ -309,7 +308,7 @@ def full_search_latency(db: Database, n_queries: int = 80, seed: int = 13, kind:
 
 
 def _matches(s: Any, query: str, record_id: int) -> bool:
-    terms = parse(query)
+    terms = search.query_terms(query)
     if s.connection().dialect.name == "sqlite":
         sql, q = "SELECT 1 FROM incident_fts WHERE incident_fts MATCH :q AND rowid = :id", search.fts_match(terms)
     else:
