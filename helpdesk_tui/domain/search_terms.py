@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 APOSTROPHES = "'\u2019\u02bc`"
@@ -86,8 +86,10 @@ def _unreflexive(word: str) -> str:
     return word
 
 
-# A word's dictionary forms, as the dictionary spells them; none when it does not know the word.
-Forms = Callable[[str], Sequence[str]]
+# A word's dictionary forms, as the dictionary spells them, one sequence per lexeme it may be a
+# form of («києві»: «Київ» or «кий»); none when it does not know the word.
+Lexemes = tuple[tuple[str, ...], ...]
+Forms = Callable[[str], Lexemes]
 # Prefixes a query word may become: each is one more vocabulary lookup per keystroke on SQLite
 # (docs/benchmarks.md), and a verb's forms would give a dozen.
 MAX_ALTERNATIVES = 4
@@ -125,23 +127,41 @@ def _common_start(words: list[str]) -> str:
 
 
 @functools.lru_cache(maxsize=20_000)
-def alternatives(word: str, forms: tuple[str, ...] = ()) -> tuple[str, ...]:
+def alternatives(word: str, lexemes: Lexemes = ()) -> tuple[str, ...]:
     """The prefixes a folded query word matches by: its stem, and the stems of its dictionary
-    `forms` that it does not already cover («входу»: «вход», «вхід»). The word's own stem
-    comes first; the others by how many of the forms they cover, at most MAX_ALTERNATIVES.
-    Remembered: the panel asks again at every keystroke with the finished words unchanged, and
-    a verb's forms take 0.2 ms."""
+    forms that it does not already cover («входу»: «вход», «вхід»), at most MAX_ALTERNATIVES.
+    The word's own stem comes first. Remembered: the panel asks again at every keystroke with
+    the finished words unchanged, and a verb's forms take 0.2 ms."""
     own = stem(word)
-    folded = {f for f in (fold(f) for f in forms) if f}
-    if not folded:
-        return (own,)
-    found = {own} | {_tightened(stem(f), folded) for f in folded}
+    folded = [{f for f in (fold(f) for f in lexeme) if f} for lexeme in lexemes]
+    every = set().union(*folded)
+    found = {own} | {_tightened(stem(f), every) for f in every}
     # A prefix too short says nothing (it is the word itself only when typed that short).
     found = {p for p in found if p == own or len(p) >= MIN_STEM}
     # A prefix that a shorter one of the group begins says nothing more.
-    kept = [p for p in found if not any(o != p and p.startswith(o) for o in found)]
-    kept.sort(key=lambda p: (p != own, -sum(f.startswith(p) for f in folded), p))
-    return tuple(kept[:MAX_ALTERNATIVES])
+    found = {p for p in found if not any(o != p and p.startswith(o) for o in found)}
+    return tuple(_covering(found, folded, [own] if own in found else []))
+
+
+def _covering(prefixes: set[str], lexemes: list[set[str]], kept: list[str]) -> list[str]:
+    """`kept` and more of the prefixes, up to MAX_ALTERNATIVES: each lexeme in turn gets the one
+    that begins most of its forms not begun yet, so that a homonym («кий») does not crowd out
+    the word meant («Київ»)."""
+    kept = list(kept)
+    while len(kept) < MAX_ALTERNATIVES:
+        before = len(kept)
+        for forms in lexemes:
+            best = _best_cover(prefixes, [f for f in forms if not any(f.startswith(k) for k in kept)])
+            if best and len(kept) < MAX_ALTERNATIVES:
+                kept.append(best)
+        if len(kept) == before:  # every form begun
+            break
+    return kept
+
+
+def _best_cover(prefixes: set[str], forms: list[str]) -> str | None:
+    cover = {p: n for p in prefixes if (n := sum(f.startswith(p) for f in forms))}
+    return min(cover, key=lambda p: (-cover[p], p)) if cover else None
 
 
 def _tightened(prefix: str, forms: set[str]) -> str:
@@ -175,8 +195,8 @@ def parse(text: str, *, min_length: int = 2, meaningful_only: bool = False, part
     meaningful = [m for m in marked if m[0] not in STOPWORDS] or ([] if meaningful_only else marked)
     seen: dict[frozenset[str], tuple[str, ...]] = {}
     for word, spelt, still_typing in meaningful:
-        lexeme = tuple(forms(spelt)) if forms is not None and (expand_partial or not still_typing) else ()
-        group = alternatives(word, lexeme)
+        lexemes = forms(spelt) if forms is not None and (expand_partial or not still_typing) else ()
+        group = alternatives(word, lexemes)
         seen.setdefault(frozenset(group), group)
     groups = list(seen.values())
     # A group that another one implies says nothing more: «пошт» is implied by «поштов».

@@ -36,18 +36,19 @@ def _load() -> Any | None:
         return None
 
 
-def forms(word: str) -> tuple[str, ...]:
-    """Every form of every reading the dictionary has for `word` (lower case, an apostrophe
-    inside it as «'»); none for a word it does not know (it would guess from the ending)."""
+def forms(word: str) -> tuple[tuple[str, ...], ...]:
+    """The forms of each lexeme the dictionary has `word` in (lower case, an apostrophe inside
+    as «'»); none for a word it does not know (it would guess from the ending)."""
     morph = analyzer()
     return _forms(morph, word) if morph is not None else ()
 
 
 @functools.lru_cache(maxsize=20_000)
-def _forms(morph: Any, word: str) -> tuple[str, ...]:
-    # ≈ 185 µs a word (p95 468 µs); the panel asks again at every keystroke.
-    found: dict[str, None] = {}
+def _forms(morph: Any, word: str) -> tuple[tuple[str, ...], ...]:
+    # ≈ 185 µs a word (p95 468 µs); the panel asks again at every keystroke. Readings of one
+    # lemma (one per case the form may be in) share a lexeme: it is listed once.
+    found: dict[tuple[str, ...], None] = {}
     for reading in morph.parse(word):
         if reading.is_known:
-            found.update((form.word, None) for form in reading.lexeme)
+            found.setdefault(tuple(dict.fromkeys(form.word for form in reading.lexeme)), None)
     return tuple(found)
