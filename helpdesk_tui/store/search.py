@@ -1,8 +1,9 @@
 """Full-text search over incidents, knowledge articles and problems (R4, `helpdesk search`).
 
 A record matches when it has every word typed (as a prefix of one of its words, see
-domain/search_terms.py), in any of the word's dictionary forms (store/morphology.py). The panel, which must not come up empty because one word of a
-half-typed sentence is missing, then fills up with records that have some of the words.
+domain/search_terms.py), in any of the word's dictionary forms (store/morphology.py). The
+panel, which must not come up empty because one word of a half-typed sentence is missing, then
+fills up with records that have some of the words.
 
 Two questions with two budgets (MEASURED.md): the related-items panel asks on every keystroke
 (p95 ≤ 30 ms at 1M incidents), so it ranks only the newest few hundred matches of a table; an
