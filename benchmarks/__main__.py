@@ -232,10 +232,30 @@ def search(args: argparse.Namespace) -> None:
                 panel, full = sb.article_recall(db, built["articles"])
                 print(f"{engine}: the same queries for the same texts as articles: in the panel's articles {panel:.0%}, "
                       f"in the article search's first 10 {full:.0%}", flush=True)
+                if args.compare_morphology:
+                    _compare_morphology(engine, db)
             finally:
                 db.dispose()
                 if server is not None:
                     server.stop()
+
+
+def _compare_morphology(engine: str, db: Any) -> None:
+    from benchmarks import search as sb
+
+    print(f"{engine}: load average before the comparison: {', '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+    for mode, samples in sb.morphology_typing(db).items():
+        print(f"{engine}: dictionary forms {mode}, related items per keystroke (interleaved): {sb.summary(samples)}",
+              flush=True)
+    for kind in ("incident", "knowledge_article"):
+        for mode, samples in sb.morphology_full_search(db, kind=kind).items():
+            print(f"{engine}: dictionary forms {mode}, full search of {kind} (interleaved): {sb.summary(samples)}",
+                  flush=True)
+    for mode in sb.MORPHOLOGY_MODES[::2]:
+        with sb.morphology_mode(mode):
+            matched, panel, full = sb.recall(db, sb.recall_ids(db))
+        print(f"{engine}: dictionary forms {mode}, recall: matched {matched:.0%}, in the panel {panel:.0%}, "
+              f"in the full search's first 10 {full:.0%}", flush=True)
 
 
 def people(args: argparse.Namespace) -> None:
@@ -448,6 +468,9 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--reload-knowledge", action="store_true",
                    help="with a database built earlier: write its articles and problems anew")
     q.add_argument("--build-only", action="store_true", help="build (or find) the databases, measure nothing")
+    q.add_argument("--compare-morphology", action="store_true",
+                   help="then the panel and the search without the dictionary forms, with those of the finished "
+                        "words, and of every word, interleaved (issue 19)")
     q.set_defaults(run=search)
     c = sub.add_parser("people", help="the caller search per keystroke at 100k people (issue 16)")
     c.add_argument("--people", type=int, default=100_000)

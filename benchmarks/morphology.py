@@ -10,7 +10,8 @@ written with another form of the same words, the way FTS5 and tsquery prefixes m
 - lemmas: index and query lemmatised (every dictionary reading of each word), exact match;
 - stemmer or lemma: today's search plus a lemma column (what adopting it for the index means);
 - stemmer + lexeme: the query word's dictionary forms, stemmed, as more prefixes (the index
-  untouched).
+  untouched): what the search does since issue 19, measured through its own code
+  (store/search.py `query_terms`, domain/search_terms.py `alternatives`, store/morphology.py).
 
 A distractor corpus (titles the search benchmark generates) counts what each way matches
 besides: recall bought with noise is not bought. Then the analyser's cost: load time, memory,
@@ -29,7 +30,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from helpdesk_tui.domain.search_terms import STOPWORDS, fold, parse, stem
+from helpdesk_tui.domain.search_terms import STOPWORDS, alternatives, fold, parse, stem
+from helpdesk_tui.store import morphology, search
 
 # (what a colleague types, what the record says); the forms differ, often inside the stem.
 PAIRS: list[tuple[str, str]] = [
@@ -94,29 +96,17 @@ def _meaningful(text: str) -> list[str]:
 
 
 class Analyzer:
-    """pymorphy3 with its Ukrainian dictionary, each word's answers remembered."""
+    """pymorphy3 with its Ukrainian dictionary as the search loads it, each word's answers remembered."""
 
     def __init__(self) -> None:
-        try:
-            import pymorphy3
-        except ImportError:
+        self.morph = morphology.analyzer()
+        if self.morph is None:
             raise SystemExit("this measurement needs pymorphy3 and its Ukrainian dictionary: "
-                             ".venv/bin/pip install pymorphy3 pymorphy3-dicts-uk") from None
-
-        self.morph = pymorphy3.MorphAnalyzer(lang="uk")
+                             ".venv/bin/pip install pymorphy3 pymorphy3-dicts-uk")
         self.lemmas = functools.lru_cache(maxsize=200_000)(self._lemmas)
-        self.forms = functools.lru_cache(maxsize=20_000)(self._forms)
 
     def _lemmas(self, word: str) -> frozenset[str]:
         return frozenset(fold(p.normal_form) for p in self.morph.parse(word))
-
-    def _forms(self, word: str) -> frozenset[str]:
-        """Every form of every dictionary reading of the word (for query-side expansion)."""
-        out: set[str] = set()
-        for p in self.morph.parse(word):
-            if p.is_known:
-                out.update(fold(f.word) for f in p.lexeme)
-        return frozenset(out)
 
 
 def _prefix_in(prefix: str, words: Iterable[str]) -> bool:
@@ -140,10 +130,8 @@ def matcher(method: str, an: Analyzer | None) -> Callable[[str, str], bool]:
         return all(_prefix_in(stem(w), words) or an.lemmas(w) & doc_lemmas for w in _meaningful(query))
 
     def lexeme(query: str, doc: str) -> bool:
-        assert an is not None
         words = _words(doc)
-        return all(any(_prefix_in(p, words) for p in {stem(w), *(stem(f) for f in an.forms(w))})
-                   for w in _meaningful(query))
+        return all(any(_prefix_in(p, words) for p in group) for group in search.query_terms(query).groups)
 
     return {"stemmer": stemmer, "lemmas": lemmas, "stemmer or lemma": either, "stemmer + lexeme": lexeme}[method]
 
@@ -176,7 +164,7 @@ def load_cost() -> dict[str, float]:
             "    for line in open('/proc/self/status'):\n"
             "        if line.startswith('VmRSS:'): return int(line.split()[1]) / 1024\n"
             "before = rss(); t0 = time.perf_counter()\n"
-            "import pymorphy3; m = pymorphy3.MorphAnalyzer(lang='uk'); m.parse('входу')\n"
+            "from helpdesk_tui.store import morphology; morphology.forms('входу')\n"
             "print(json.dumps({'seconds': time.perf_counter() - t0, 'rss_mb': rss() - before}))\n")
     runs = [json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                                       text=True).stdout) for _ in range(5)]
@@ -216,14 +204,14 @@ def speed(an: Analyzer, incidents: int = 20_000) -> dict[str, float]:
     for q in queries:
         words = _meaningful(q)
         an.lemmas.cache_clear()
-        an.forms.cache_clear()
         t0 = time.perf_counter()
         for w in words:
             an.lemmas(w)
         per_query.append((time.perf_counter() - t0) * 1e6)
+        morphology._forms.cache_clear()
+        alternatives.cache_clear()
         t0 = time.perf_counter()
-        for w in words:
-            {stem(f) for f in an.forms(w)}
+        search.query_terms(q)
         per_query_lexeme.append((time.perf_counter() - t0) * 1e6)
     ordered = sorted(per_query)
     ordered_lx = sorted(per_query_lexeme)
@@ -262,7 +250,8 @@ def main() -> None:
           f"1M incidents ≈ {per_million / 1e6:.0f}M words ≈ {per_million / s['cached_stream_per_s']:.0f} s "
           f"(the vocabulary of a real desk is larger than this generator's)")
     print(f"a query's words, uncached: lemmas p50 {s['query_us_p50']:.0f} µs, p95 {s['query_us_p95']:.0f} µs; "
-          f"lexeme expansion p50 {s['lexeme_us_p50']:.0f} µs, p95 {s['lexeme_us_p95']:.0f} µs", flush=True)
+          f"the search's terms with dictionary forms (query_terms, a whole query) p50 {s['lexeme_us_p50']:.0f} µs, "
+          f"p95 {s['lexeme_us_p95']:.0f} µs", flush=True)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from __future__ import annotations
 import random
 import statistics
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,8 +27,7 @@ from sqlalchemy import text
 from benchmarks.data import incident_rows
 from benchmarks.foundation import _pct, prepare
 from helpdesk_tui.desk import incidents
-from helpdesk_tui.domain.search_terms import parse
-from helpdesk_tui.store import bulk, search
+from helpdesk_tui.store import bulk, morphology, search
 from helpdesk_tui.store.db import Database
 from helpdesk_tui.store.models import Person
 from tests.search_recall import DOCUMENTS, RECALL
@@ -271,6 +272,58 @@ def typing_latency(db: Database, n_titles: int = 40, seed: int = 11, kind: str |
     return samples
 
 
+# Issue 19: the panel and the search without the dictionary (as before), with the dictionary
+# forms of the finished words only, and of every word, the last one still being typed too.
+MORPHOLOGY_MODES = ("off", "finished words", "every word")
+
+
+@contextmanager
+def morphology_mode(mode: str) -> Iterator[None]:
+    saved = morphology.analyzer, search.EXPAND_TYPING
+    if mode == "off":
+        morphology.analyzer = lambda: None  # type: ignore[assignment]
+    search.EXPAND_TYPING = mode == "every word"
+    try:
+        yield
+    finally:
+        morphology.analyzer, search.EXPAND_TYPING = saved
+
+
+def morphology_typing(db: Database, n_titles: int = 40, seed: int = 11) -> dict[str, list[float]]:
+    """Milliseconds per keystroke for the whole panel in each mode, the modes interleaved title
+    by title and each first in turn, so that a shared machine's load falls on all of them alike."""
+    writer = Writer(seed)
+    samples: dict[str, list[float]] = {m: [] for m in MORPHOLOGY_MODES}
+    with db.read() as s:
+        for n in range(n_titles):
+            title = writer.title()
+            for mode in MORPHOLOGY_MODES[n % 3:] + MORPHOLOGY_MODES[: n % 3]:
+                with morphology_mode(mode):
+                    for end in range(3, len(title) + 1):
+                        t0 = time.perf_counter()
+                        search.related(s, title[:end])
+                        samples[mode].append((time.perf_counter() - t0) * 1000)
+    return samples
+
+
+def morphology_full_search(db: Database, n_queries: int = 80, seed: int = 13,
+                           kind: str = "incident") -> dict[str, list[float]]:
+    """The explicit search's first page without and with the dictionary, query by query in turn."""
+    rng = random.Random(seed)
+    writer = Writer(seed)
+    samples: dict[str, list[float]] = {"off": [], "every word": []}
+    with db.read() as s:
+        for n in range(n_queries):
+            words = writer.title().split()
+            q = " ".join(rng.sample(words, k=min(len(words), rng.randint(1, 3))))
+            for mode in (("off", "every word") if n % 2 else ("every word", "off")):
+                with morphology_mode(mode):
+                    t0 = time.perf_counter()
+                    search.search(s, q, kind=kind, limit=50)
+                    samples[mode].append((time.perf_counter() - t0) * 1000)
+    return samples
+
+
 def warm(db: Database) -> float:
     """Read the searched tables and their indexes once, as a desk in use has them in memory (a
     database built earlier, or loaded while other work ran, is partly out of the page cache:
@@ -309,7 +362,7 @@ def full_search_latency(db: Database, n_queries: int = 80, seed: int = 13, kind:
 
 
 def _matches(s: Any, query: str, record_id: int) -> bool:
-    terms = parse(query)
+    terms = search.query_terms(query)
     if s.connection().dialect.name == "sqlite":
         sql, q = "SELECT 1 FROM incident_fts WHERE incident_fts MATCH :q AND rowid = :id", search.fts_match(terms)
     else:

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from helpdesk_tui.desk import incidents, knowledge
-from helpdesk_tui.domain.search_terms import fold, parse, stem
-from helpdesk_tui.store import bulk, search
+from helpdesk_tui.domain.search_terms import alternatives, fold, parse, stem
+from helpdesk_tui.store import bulk, morphology, search
 from tests.search_recall import DOCUMENTS, RECALL
 from tests.world import seed
 
@@ -28,6 +28,57 @@ def test_query_words_fold_case_and_apostrophes_and_keep_ukrainian_letters():
     # «не» says nothing; a one-letter fragment is not a word yet.
     assert parse("Не працює п").prefixes == ("прац",)
     assert parse("ґанок").prefixes != parse("ганок").prefixes
+
+
+def test_a_query_word_is_looked_for_in_its_dictionary_forms_too():
+    # «входу» and «вхід» alternate inside the stem: no cut of one is a prefix of the other.
+    (group,) = search.query_terms("входу").groups
+    assert group[0] == stem("входу") and stem("вхід") in group
+    assert search.fts_match(search.query_terms("входу")) == '("вход"* OR "вхід"*)'
+    assert search.ts_query(search.query_terms("вхід систему")) == "('вхід':* | 'вход':*) & 'систем':*"
+    # The dictionary spells «комп'ютер» with its apostrophe; the prefixes are folded as the index is.
+    assert search.query_terms("Комп’ютера").prefixes == ("компютер",)
+    # A word the dictionary does not know, or whose forms its stem already covers, is as before.
+    assert search.query_terms("принтерів").groups == (("принтер",),)
+    assert search.query_terms("вхід входу").groups == search.query_terms("вхід").groups
+
+
+def test_a_dictionary_forms_group_is_minimal_and_capped():
+    table = ("стіл", "стола", "столу", "столові", "столом", "столі", "столи", "столів", "столами")
+    # The stemmer cuts «стола» to «сто» (a verb's «-ла»); the forms beginning so say «стол».
+    assert alternatives("стіл", (table,)) == ("стіл", "стол")
+    assert alternatives("принтер", (("принтер", "принтера", "принтером"),)) == ("принтер",)
+    # At most four, each lexeme's best in turn: «Київ» is not crowded out by «кий».
+    cue = ("кий", "кия", "києві", "кию", "києм", "киї", "київ", "киям", "киями", "киях")
+    kyiv = ("київ", "києва", "київа", "києву", "київі", "києвом", "києві", "києве")
+    group = alternatives("києві", (cue, kyiv))
+    assert len(group) == 4 and group[0] == "києв"
+    assert all(any(form.startswith(p) for p in group) for form in kyiv)
+
+
+def test_without_the_dictionary_the_query_is_the_stemmers(monkeypatch):
+    monkeypatch.setattr(morphology, "analyzer", lambda: None)
+    for typed in ("входу", "Не можу здійснити вхід у систему", "картці столом"):
+        assert search.query_terms(typed) == parse(typed)
+        assert all(len(g) == 1 for g in search.query_terms(typed).groups)
+    assert search.fts_match(search.query_terms("вхід у систему")) == '"вхід"* AND "систем"*'
+    assert search.ts_query(search.query_terms("вхід у систему")) == "'вхід':* & 'систем':*"
+
+
+@pytest.mark.parametrize(("typed", "key"), [("входу", "login"), ("вхід", "login"), ("столом", "desk"),
+                                            ("стіл", "desk_used"), ("картці", "card"), ("картка", "card_used")])
+def test_alternating_forms_are_found_by_the_panel_and_the_full_search(db, typed, key):
+    w = seed(db)
+    ids = _incidents(db, w, {
+        "login": ("Не можу здійснити вхід у систему", ""), "desk": ("Зламався стіл у переговорній", ""),
+        "desk_used": ("Під столом іскрить подовжувач", ""), "card": ("Не зчитується картка доступу", ""),
+        "card_used": ("На картці стерся чип", ""), "other": ("Сторінка не вантажиться", ""),
+    })
+    with db.read() as s:
+        assert ids[key] in [h.id for h in search.related(s, typed)["incident"]]
+        assert ids[key] in [h.id for h in search.search(s, typed)]
+        # «стіл» is not «сто…»: the stemmer's short cut of «стола» is not one of its prefixes.
+        assert ids["other"] not in [h.id for h in search.search(s, typed)]
 
 
 def test_recall_on_inflected_capitalised_queries(db):

@@ -8,6 +8,11 @@ free of a language decision, and a wrong cut costs ranking, never a lost documen
 Both engines get the same folding: case (Cyrillic included), the apostrophe inside words
 («комп'ютер», «комп’ютер» and «компʼютер» are one spelling), and nothing else: «й», «ї» and «ґ»
 are letters of their own in Ukrainian, not accented «и», «і» and «г».
+
+Ukrainian also alternates inside the stem («вхід» / «входу», «стіл» / «столом», «картка» /
+«картці»), where no cut of one form is a prefix of the other (issue 19). Given a word's
+dictionary forms (a dictionary the store loads: the rules here read no files), a query word
+becomes a group of prefixes, its own stem or the stems of its other forms, any of which matches.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 APOSTROPHES = "'\u2019\u02bc`"
 _APOSTROPHE = re.compile(f"(?<=\\w)[{re.escape(APOSTROPHES)}](?=\\w)")
 _WORD = re.compile(r"\w+")
+# A word as a dictionary spells it: the apostrophe inside it kept («комп'ютер»).
+_SPELT_WORD = re.compile(r"\w+(?:'\w+)*")
 
 # Function words that say nothing about the subject; «не працює» is about «працює». A query
 # made only of them keeps them.
@@ -78,35 +86,121 @@ def _unreflexive(word: str) -> str:
     return word
 
 
+# A word's dictionary forms, as the dictionary spells them, one sequence per lexeme it may be a
+# form of («києві»: «Київ» or «кий»); none when it does not know the word.
+Lexemes = tuple[tuple[str, ...], ...]
+Forms = Callable[[str], Lexemes]
+# Prefixes a query word may become: each is one more vocabulary lookup per keystroke on SQLite
+# (docs/benchmarks.md), and a verb's forms would give a dozen.
+MAX_ALTERNATIVES = 4
+
+
 @dataclass(frozen=True)
 class Terms:
-    """A query as prefixes to match, all of them (AND)."""
+    """A query as groups of prefixes: every group must match (AND), each by any of its
+    prefixes (OR); a group is one word's stem and the stems of its other dictionary forms."""
 
-    prefixes: tuple[str, ...]
+    groups: tuple[tuple[str, ...], ...]
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """Every prefix of every group, in order."""
+        return tuple(p for group in self.groups for p in group)
 
     def __bool__(self) -> bool:
-        return bool(self.prefixes)
+        return bool(self.groups)
 
 
-def parse(text: str, *, min_length: int = 2, meaningful_only: bool = False, partial_min: int = 0) -> Terms:
-    """Words of a typed query as prefixes: folded, stemmed, function words and one-letter
-    fragments left out (a one-letter prefix matches half the corpus and says nothing). A query
-    of function words alone is searched for as typed, unless `meaningful_only` (suggestions
-    while typing «Не в…» would be noise); `partial_min` is the length from which the word
-    still being typed (nothing after it) counts."""
-    folded = fold(text)
-    words = [w.replace("_", "") for w in _WORD.findall(folded)]
-    if partial_min and words and folded[-1:].isalnum() and len(words[-1]) < partial_min:
+def _spelt_words(text: str) -> list[tuple[str, str]]:
+    """Each word of the text folded, and as a dictionary spells it (lower case, the apostrophe
+    inside it as «'»): pymorphy3 knows «комп'ютер», not «компютер»."""
+    text = _APOSTROPHE.sub("'", unicodedata.normalize("NFC", text or "")).casefold()
+    return [(w.replace("'", "").replace("_", ""), w.replace("_", "")) for w in _SPELT_WORD.findall(text)]
+
+
+def _common_start(words: list[str]) -> str:
+    first, last = min(words), max(words)
+    n = 0
+    while n < len(first) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
+@functools.lru_cache(maxsize=20_000)
+def alternatives(word: str, lexemes: Lexemes = ()) -> tuple[str, ...]:
+    """The prefixes a folded query word matches by: its stem, and the stems of its dictionary
+    forms that it does not already cover («входу»: «вход», «вхід»), at most MAX_ALTERNATIVES.
+    The word's own stem comes first. Remembered: the panel asks again at every keystroke with
+    the finished words unchanged, and a verb's forms take 0.2 ms."""
+    own = stem(word)
+    folded = [{f for f in (fold(f) for f in lexeme) if f} for lexeme in lexemes]
+    every = set().union(*folded)
+    found = {own} | {_tightened(stem(f), every) for f in every}
+    # A prefix too short says nothing (it is the word itself only when typed that short).
+    found = {p for p in found if p == own or len(p) >= MIN_STEM}
+    # A prefix that a shorter one of the group begins says nothing more.
+    found = {p for p in found if not any(o != p and p.startswith(o) for o in found)}
+    return tuple(_covering(found, folded, [own] if own in found else []))
+
+
+def _covering(prefixes: set[str], lexemes: list[set[str]], kept: list[str]) -> list[str]:
+    """`kept` and more of the prefixes, up to MAX_ALTERNATIVES: each lexeme in turn gets the one
+    that begins most of its forms not begun yet, so that a homonym («кий») does not crowd out
+    the word meant («Київ»)."""
+    kept = list(kept)
+    while len(kept) < MAX_ALTERNATIVES:
+        before = len(kept)
+        for forms in lexemes:
+            best = _best_cover(prefixes, [f for f in forms if not any(f.startswith(k) for k in kept)])
+            if best and len(kept) < MAX_ALTERNATIVES:
+                kept.append(best)
+        if len(kept) == before:  # every form begun
+            break
+    return kept
+
+
+def _best_cover(prefixes: set[str], forms: list[str]) -> str | None:
+    cover = {p: n for p in prefixes if (n := sum(f.startswith(p) for f in forms))}
+    return min(cover, key=lambda p: (-cover[p], p)) if cover else None
+
+
+def _tightened(prefix: str, forms: set[str]) -> str:
+    """The start that the forms beginning with `prefix` share: the stemmer cuts «стола» to
+    «сто» (as if «-ла» were a verb's ending), which would match «сторінка»; the forms say «стол»."""
+    return _common_start([f for f in forms if f.startswith(prefix)]) or prefix
+
+
+def _implies(group: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether a record that matches `group` matches `other`: each of its prefixes extends one of other's."""
+    return all(any(p.startswith(o) for o in other) for p in group)
+
+
+def parse(text: str, *, min_length: int = 2, meaningful_only: bool = False, partial_min: int = 0,
+          forms: Forms | None = None, expand_partial: bool = True) -> Terms:
+    """Words of a typed query as groups of prefixes: folded, stemmed, function words and
+    one-letter fragments left out (a one-letter prefix matches half the corpus and says
+    nothing). A query of function words alone is searched for as typed, unless
+    `meaningful_only` (suggestions while typing «Не в…» would be noise); `partial_min` is the
+    length from which the word still being typed (nothing after it) counts. With `forms`,
+    each word's group holds the stems of its dictionary forms too (the word still being typed
+    only if `expand_partial`)."""
+    words = _spelt_words(text)
+    typing = bool(words) and fold(text)[-1:].isalnum()
+    if partial_min and typing and len(words[-1][0]) < partial_min:
         # The word still being typed: two letters of it match half the index and say little.
         words.pop()
-    words = [w for w in words if len(w) >= min_length]
-    meaningful = [w for w in words if w not in STOPWORDS] or ([] if meaningful_only else words)
-    seen: dict[str, None] = {}
-    for word in meaningful:
-        seen.setdefault(stem(word), None)
-    # A prefix that another one extends says nothing more: «пошт» is implied by «поштов».
-    prefixes = [p for p in seen if not any(o != p and o.startswith(p) for o in seen)]
-    return Terms(tuple(prefixes))
+        typing = False
+    marked = [(w, spelt, typing and i == len(words) - 1) for i, (w, spelt) in enumerate(words)]
+    marked = [m for m in marked if len(m[0]) >= min_length]
+    meaningful = [m for m in marked if m[0] not in STOPWORDS] or ([] if meaningful_only else marked)
+    seen: dict[frozenset[str], tuple[str, ...]] = {}
+    for word, spelt, still_typing in meaningful:
+        lexemes = forms(spelt) if forms is not None and (expand_partial or not still_typing) else ()
+        group = alternatives(word, lexemes)
+        seen.setdefault(frozenset(group), group)
+    groups = list(seen.values())
+    # A group that another one implies says nothing more: «пошт» is implied by «поштов».
+    return Terms(tuple(g for g in groups if not any(o is not g and _implies(o, g) for o in groups)))
 
 
 @dataclass(frozen=True)

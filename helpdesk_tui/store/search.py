@@ -1,8 +1,9 @@
 """Full-text search over incidents, knowledge articles and problems (R4, `helpdesk search`).
 
 A record matches when it has every word typed (as a prefix of one of its words, see
-domain/search_terms.py). The panel, which must not come up empty because one word of a
-half-typed sentence is missing, then fills up with records that have some of the words.
+domain/search_terms.py), in any of the word's dictionary forms (store/morphology.py). The
+panel, which must not come up empty because one word of a half-typed sentence is missing, then
+fills up with records that have some of the words.
 
 Two questions with two budgets (MEASURED.md): the related-items panel asks on every keystroke
 (p95 ≤ 30 ms at 1M incidents), so it ranks only the newest few hundred matches of a table; an
@@ -20,6 +21,7 @@ from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from helpdesk_tui.domain.search_terms import SearchHit, SearchPage, Terms, parse, rerank
+from helpdesk_tui.store import morphology
 from helpdesk_tui.store.search_schema import BY_TABLE, PG_COLUMN, Indexed
 
 KINDS = ("knowledge_article", "problem", "incident")
@@ -29,6 +31,9 @@ CANDIDATES = 100
 # the cost of a keystroke).
 RELAX_BELOW = 3
 TITLE_WEIGHT = 4.0
+# Whether the word still being typed in the panel is looked for in its other dictionary forms
+# too (a finished word always is): decided by measurement, docs/benchmarks.md.
+EXPAND_TYPING = True
 
 _DETAILS = {
     "incident": "SELECT id, number, short_description, status, coalesce(solution, '') FROM incident",
@@ -41,13 +46,30 @@ _DETAILS = {
 _ONLY_PUBLISHED = {"knowledge_article": "published"}
 
 
+def query_terms(typed: str, **how: Any) -> Terms:
+    """A typed query's terms, each word in any of its dictionary forms («входу» finds «вхід»)."""
+    return parse(typed, forms=morphology.forms, **how)
+
+
 def fts_match(terms: Terms, *, any_term: bool = False) -> str:
-    """An FTS5 query: every prefix (or any), each quoted (the words are letters and digits only)."""
-    return (" OR " if any_term else " AND ").join(f'"{p}"*' for p in terms.prefixes)
+    """An FTS5 query: every group (or any), each by any of its prefixes, quoted (the words are
+    letters and digits only): `"вимк"* AND ("вхід"* OR "вход"*)`."""
+    return (" OR " if any_term else " AND ").join(_fts_group(g) for g in terms.groups)
+
+
+def _fts_group(group: tuple[str, ...]) -> str:
+    either = " OR ".join(f'"{p}"*' for p in group)
+    return either if len(group) == 1 else f"({either})"
 
 
 def ts_query(terms: Terms, *, any_term: bool = False) -> str:
-    return (" | " if any_term else " & ").join(f"'{p}':*" for p in terms.prefixes)
+    """The same as a tsquery: `'вимк':* & ('вхід':* | 'вход':*)`."""
+    return (" | " if any_term else " & ").join(_ts_group(g) for g in terms.groups)
+
+
+def _ts_group(group: tuple[str, ...]) -> str:
+    either = " | ".join(f"'{p}':*" for p in group)
+    return either if len(group) == 1 else f"({either})"
 
 
 class _Words:
@@ -95,17 +117,28 @@ SQLITE_WINDOW = 30_000
 
 
 def _spelt_out(conn: Any, ix: Indexed, terms: Terms, *, any_term: bool) -> tuple[str | None, int]:
-    """An FTS5 query of exact words for `terms`, and the records its rarest word is in; no
-    query when a word the query needs is not in the index."""
-    groups, rarest = [], 0
-    for prefix in terms.prefixes:
-        words, docs = WORDS.expand(conn, ix, prefix)
+    """An FTS5 query of exact words for `terms`, and the records its rarest group is in (at
+    most); no query when a group the query needs has no word in the index."""
+    clauses, rarest = [], 0
+    for group in terms.groups:
+        words, docs = _group_words(conn, ix, group)
         if words:
-            groups.append("(" + " OR ".join(f'"{w}"' for w in words) + ")")
+            clauses.append("(" + " OR ".join(f'"{w}"' for w in words) + ")")
             rarest = docs if not rarest else min(rarest, docs)
         elif not any_term:
             return None, 0
-    return (" OR " if any_term else " AND ").join(groups) or None, rarest
+    return (" OR " if any_term else " AND ").join(clauses) or None, rarest
+
+
+def _group_words(conn: Any, ix: Indexed, group: tuple[str, ...]) -> tuple[list[str], int]:
+    """The index's words for every prefix of a group, and the records that have one (at most)."""
+    words: list[str] = []
+    docs = 0
+    for prefix in group:
+        found, count = WORDS.expand(conn, ix, prefix)
+        words += found
+        docs += count
+    return words, docs
 
 
 def _ranked_ids(session: Session, ix: Indexed, terms: Terms, *, limit: int, offset: int = 0,
@@ -122,7 +155,7 @@ def _ranked_ids(session: Session, ix: Indexed, terms: Terms, *, limit: int, offs
             if params["q"] is None:
                 return []
             params["floor"] = 0
-            if not any_term and len(terms.prefixes) > 1 and rarest >= SQLITE_DENSE:
+            if not any_term and len(terms.groups) > 1 and rarest >= SQLITE_DENSE:
                 top = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {ix.table}")).scalar_one()
                 params["floor"] = top - SQLITE_WINDOW
             sql = (f"SELECT rowid, bm25({ix.fts}, {TITLE_WEIGHT}, 1.0) FROM {ix.fts} WHERE {ix.fts} MATCH :q "
@@ -187,21 +220,22 @@ PG_CANDIDATES = {"*": 100, "knowledge_article": 50}
 
 
 class _Estimates:
-    """Rows the planner expects a word prefix to match, per table, remembered a while."""
+    """Rows the planner expects a group of prefixes (one query word) to match, per table,
+    remembered a while."""
 
     TTL = 300.0
 
     def __init__(self) -> None:
         self._kept: dict[tuple[str, str, str], tuple[float, float]] = {}
 
-    def rows(self, conn: Any, ix: Indexed, prefix: str) -> float:
-        key = (str(conn.engine.url), ix.table, prefix)
+    def rows(self, conn: Any, ix: Indexed, group: tuple[str, ...]) -> float:
+        key = (str(conn.engine.url), ix.table, _ts_group(group))
         now = time.monotonic()
         kept = self._kept.get(key)
         if kept is not None and now - kept[0] < self.TTL:
             return kept[1]
         plan = conn.execute(text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {ix.table} "
-                                 f"WHERE {PG_COLUMN} @@ to_tsquery('simple', :q)"), {"q": f"'{prefix}':*"}).scalar_one()
+                                 f"WHERE {PG_COLUMN} @@ to_tsquery('simple', :q)"), {"q": key[2]}).scalar_one()
         estimate = _plan_rows(plan)
         if len(self._kept) > 5000:
             self._kept.clear()
@@ -228,7 +262,7 @@ def _pg_newest(conn: Any, ix: Indexed, terms: Terms, params: dict[str, Any], *, 
     big = top > PG_BIG_TABLE
     index_first = big and ix.table in PG_INDEX_FIRST
     if index_first:
-        estimates = [ESTIMATES.rows(conn, ix, p) for p in terms.prefixes]
+        estimates = [ESTIMATES.rows(conn, ix, g) for g in terms.groups]
         index_first = (sum(estimates) if any_term else min(estimates)) <= PG_INDEX_FIRST[ix.table]
     if big and not index_first:
         window = PG_WINDOWS.get(ix.table, PG_WINDOW)
@@ -239,7 +273,7 @@ def _pg_newest(conn: Any, ix: Indexed, terms: Terms, params: dict[str, Any], *, 
         conn.execute(text("SET LOCAL enable_bitmapscan = on"))
     wanted = len(found) < offset + limit
     if wanted and big and not index_first:
-        wanted = sum(ESTIMATES.rows(conn, ix, p) for p in terms.prefixes) <= PG_INDEX_ROWS
+        wanted = sum(ESTIMATES.rows(conn, ix, g) for g in terms.groups) <= PG_INDEX_ROWS
     if wanted:
         sql = (f"SELECT id, {rank} FROM (SELECT id, {PG_COLUMN} FROM {ix.table} WHERE {matches} "
                f"ORDER BY id DESC LIMIT :cand) AS c")
@@ -279,7 +313,7 @@ def _published(session: Session, kind: str, hits: list[SearchHit]) -> list[Searc
 def related(session: Session, typed: str, *, per_kind: dict[str, int] | None = None,
             exclude: tuple[str, int] | None = None) -> dict[str, list[SearchHit]]:
     """What may be related to a short description being typed, best first, per kind."""
-    terms = parse(typed, meaningful_only=True, partial_min=3)
+    terms = query_terms(typed, meaningful_only=True, partial_min=3, expand_partial=EXPAND_TYPING)
     per_kind = per_kind or {"knowledge_article": 5, "problem": 3, "incident": 8}
     out: dict[str, list[SearchHit]] = {k: [] for k in per_kind}
     if not terms:
@@ -290,7 +324,7 @@ def related(session: Session, typed: str, *, per_kind: dict[str, int] | None = N
         # asked for, so that the panel still fills up with published ones.
         limit = shown * 2 if kind in _ONLY_PUBLISHED else shown
         ranked = _ranked_ids(session, BY_TABLE[kind], terms, limit=limit, candidates=CANDIDATES, exclude=skip)
-        if len(ranked) < min(limit, RELAX_BELOW) and len(terms.prefixes) > 1:
+        if len(ranked) < min(limit, RELAX_BELOW) and len(terms.groups) > 1:
             # Hardly any record has every word: those with some of the words follow, most
             # words first (bm25 and ts_rank both add up per word).
             seen = {i for i, _s in ranked}
@@ -319,7 +353,7 @@ def search_page(session: Session, typed: str, *, kind: str = "incident", limit: 
                 offset: int = 0) -> SearchPage:
     """The explicit search: every match of one kind ranked, a page at a time (up to
     RANK_AT_MOST matches; past that the newest of them)."""
-    terms = parse(typed)
+    terms = query_terms(typed)
     if not terms:
         return SearchPage([], 0, False)
     ix = BY_TABLE[kind]
@@ -357,7 +391,7 @@ def _rank_floor(conn: Any, ix: Indexed, terms: Terms) -> tuple[int, int]:
     # The planner multiplies the words' shares as if they were independent; «відділ кадрів»
     # are not, and it guessed a fifth of the matches. The rarest word's count is a bound
     # that holds.
-    matches = int(min(ESTIMATES.rows(conn, ix, p) for p in terms.prefixes))
+    matches = int(min(ESTIMATES.rows(conn, ix, g) for g in terms.groups))
     most = _rank_at_most(conn, ix)
     if matches <= most:
         return 0, matches
