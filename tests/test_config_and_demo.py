@@ -125,6 +125,13 @@ def test_demo_has_every_status_and_full_dashboards(db):
         assert any(problems.problem_incidents(s, p) for p in made if p.status == "known_error")
         kinds = set(s.execute(select(ConfigurationItem.kind)).scalars())
     assert {"server", "printer", "network"} <= kinds
+    # The portal's demo caller signs in with the demo password and has tickets to follow (issue 20).
+    from helpdesk_tui.desk import portal_auth, portal_tickets
+
+    with db.write() as s:
+        client = portal_auth.sign_in_password(s, "client", "demo-password")
+        tickets, _more = portal_tickets.my_tickets(s, client)
+    assert client.organisation_id is not None and tickets
 
 
 def test_demo_history_ends_before_now_and_keeps_working_hours(db):

@@ -25,7 +25,7 @@ from helpdesk_tui.config import ConfigError, load_settings
     ("[desk]\npriority_matrix = [[1, 2], [3, 4]]\n", "[desk] priority_matrix = [[1, 2], [3, 4]]: three rows of three"),
     ('[keys]\n"workspace.sort" = 5\n', "[keys] workspace.sort = 5: a table mapping a binding id to keys"),
     ('[database]\nurl = "mysql://x/y"\n', "[database] url = 'mysql://x/y': an SQLite file path or a postgresql://"),
-    ("colour = 1\n", "The config has no setting «colour»; it has: database, ui, desk, mail, auth, keys"),
+    ("colour = 1\n", "The config has no setting «colour»; it has: database, ui, desk, mail, auth, portal, keys"),
     ('[auth]\ntrusted_os_users = "helpdesk"\n', "[auth] trusted_os_users = 'helpdesk': a list of OS user names"),
     ("[auth]\nsession_hours = 0\n", "[auth] session_hours = 0: a whole number of hours from 1 to 2160"),
     ('[ui]\nlanguage = "de"\n', "[ui] language = 'de': \"uk\" or \"en\""),

@@ -84,7 +84,7 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Random seed, for the same data every time.")] = 7,
 ) -> None:
     """Create a demo database with realistic Ukrainian data (and open it)."""
-    from helpdesk_tui.desk.demo import build_demo
+    from helpdesk_tui.desk.demo import DEMO_CALLER, DEMO_PASSWORD, build_demo
     from helpdesk_tui.store import migrate
 
     from helpdesk_tui.desk.demo import is_demo
@@ -118,7 +118,9 @@ def demo(
             summary = build_demo(state.db, incidents=incidents, seed=seed,
                                  progress=lambda done, total: bar.update(task, completed=done))
         say(_("Demo data created in {url}: {summary}").format(url=state.db.describe(), summary=summary))
-        say(_("Sign in as «{login}» (password «{password}»)").format(login="analyst", password="demo-password"))
+        say(_("Sign in as «{login}» (password «{password}»)").format(login="analyst", password=DEMO_PASSWORD))
+        say(_("The callers' portal: `helpdesk portal`, then http://127.0.0.1:8080 as «{login}» (password «{password}»)")
+            .format(login=DEMO_CALLER, password=DEMO_PASSWORD))
     if not no_tui:
         from helpdesk_tui.launch import open_interface
 

@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from helpdesk_tui.desk import admin, change_requests, demo_problems, demo_requests, demo_time, incidents, knowledge, notes, settings, tasks
@@ -21,6 +21,7 @@ from helpdesk_tui.store.models import (
     Category,
     ConfigurationItem,
     DeskSetting,
+    Incident,
     Organisation,
     Person,
     Service,
@@ -29,6 +30,7 @@ from helpdesk_tui.store.models import (
 )
 from helpdesk_tui.store.types import set_clock
 
+DEMO_CALLER = "client"
 DEMO_PASSWORD = "demo-password"
 DEMO_DAYS = 365
 BATCH = 100
@@ -75,6 +77,16 @@ def _login(first: str, last: str, taken: set[str]) -> str:
         login = f"{base}{n}"
     taken.add(login)
     return login
+
+
+def _portal_caller(session: Session, boss: Person) -> None:
+    """The callers' portal's demo caller (issue 20): the caller with the most tickets signs in
+    as «client» with the demo password (`helpdesk portal`)."""
+    busiest = session.execute(select(Incident.caller_id).where(Incident.caller_id.is_not(None))  # type: ignore[union-attr]
+                              .group_by(Incident.caller_id).order_by(func.count().desc(), Incident.caller_id)
+                              .limit(1)).scalar_one()
+    admin.update_person(session, boss, session.get(Person, busiest), login=DEMO_CALLER,
+                        password_hash=admin.hash_password(DEMO_PASSWORD))
 
 
 def _reference(session: Session, rng: random.Random) -> dict[str, list]:  # type: ignore[type-arg]
@@ -317,6 +329,7 @@ def build_demo(db: Database, *, incidents: int = 2000, seed: int = 7, now: datet
                              settings.today())
             demo_problems.add_problems(session, _attach(session, ref["boss"][0]),
                                        {k: [_attach(session, o) for o in v] for k, v in ref.items()})
+            _portal_caller(session, _attach(session, ref["boss"][0]))
     finally:
         set_clock(None)
     return _("{groups} work groups, {analysts} analysts, {callers} callers, {incidents} incidents, "
