@@ -416,7 +416,7 @@ def portal(args: argparse.Namespace) -> None:
                 print(f"{engine}: a caller's «Мої звернення», the whole page: {pb.summary(first)}", flush=True)
                 print(f"{engine}: the next page (keyset): {pb.summary(second)}", flush=True)
                 if args.seconds > 0:
-                    line = pb.load(db, url, callers=args.callers, seconds=args.seconds)
+                    line = pb.load(db, url, callers=args.callers, seconds=args.seconds, pause=tuple(args.pause))
                     print(f"{engine}: load: {line}", flush=True)
             finally:
                 db.dispose()
@@ -509,6 +509,8 @@ def main(argv: list[str] | None = None) -> int:
     po.add_argument("--rounds", type=int, default=400)
     po.add_argument("--callers", type=int, default=200)
     po.add_argument("--seconds", type=float, default=60)
+    po.add_argument("--pause", type=float, nargs=2, default=[2.0, 8.0], metavar=("LOW", "HIGH"),
+                    help="seconds a caller spends on a page before the next click (uniform)")
     po.add_argument("--db", help="keep (or reuse) the SQLite database here")
     po.add_argument("--pg", action="store_true", help="also on a PostgreSQL server it starts")
     po.add_argument("--only-pg", action="store_true")

@@ -6,7 +6,8 @@ query, the template) for callers picked at random — at 1M incidents over the d
 each has thousands of tickets, the list's hard case. The load is a separate process of asyncio
 clients (httpx) so that the clients' own work does not share the server's interpreter: each
 caller opens their list, a ticket, and every fifth round replies to it, with a pause between
-clicks as a person makes.
+clicks as a person makes (2–8 s by default: reading a ticket takes a person longer than that;
+`--pause 0.5 1.5` is the stress case).
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ def clients(base: str, secrets_file: str, seconds: float, low: float, high: floa
           f"{len(errors)} errors {sorted(set(errors))[:5]}", flush=True)
 
 
-def load(db: Database, url: str, *, callers: int = 200, seconds: float = 60, pause: tuple[float, float] = (0.5, 1.5),
+def load(db: Database, url: str, *, callers: int = 200, seconds: float = 60, pause: tuple[float, ...] = (2.0, 8.0),
          workdir: str = "/var/tmp") -> str:
     """Start the server, let `callers` callers work for `seconds`, return the client's line."""
     from tests.smtp_server import free_port

@@ -1,8 +1,8 @@
 """The callers' portal in a real browser (issue 20): Debian's chromium driven by its own
 chromium-driver (no browser download), against the portal served by uvicorn on loopback and the
 mail it sends through a real SMTP server. A caller asks for a sign-in link, reads it from the
-mail, signs in, files an incident, answers the analyst's question with a file attached, sees the
-analyst's published note appear (never an internal one) and closes the ticket."""
+mail, signs in, files an incident with a file attached, answers the analyst's question, sees
+the analyst's published note appear (never an internal one) and closes the ticket."""
 
 from __future__ import annotations
 
@@ -113,10 +113,14 @@ def test_a_caller_signs_in_by_mail_files_an_incident_answers_and_closes_it(serve
             driver.find_element(By.ID, "short_description").send_keys("Не відкривається ЕТС <script>alert(1)</script>")
             driver.find_element(By.ID, "description").send_keys("Після оновлення браузера")
             Select(driver.find_element(By.ID, "service")).select_by_visible_text(w.service.name)
+            shot = tmp_path / "знімок екрана.txt"
+            shot.write_text("Помилка 502 о 9:14", encoding="utf-8")
+            driver.find_element(By.ID, "files").send_keys(str(shot))
             _submit(driver, "/tickets/new")
             found = _wait(driver, lambda d: re.search(r"/tickets/(INC\d+)", d.current_url), "the new ticket's page")
             number = found.group(1)
             assert "<script>alert(1)</script>" in driver.find_element(By.TAG_NAME, "h1").text  # shown, not run
+            assert "знімок екрана.txt" in driver.find_element(By.TAG_NAME, "main").text
 
             # The analyst asks a question; the caller answers it in the portal.
             with db.write() as s:
@@ -128,14 +132,10 @@ def test_a_caller_signs_in_by_mail_files_an_incident_answers_and_closes_it(serve
                 notes.add_note(s, analyst, inc, summary="", text="Внутрішня примітка для колег")
             driver.refresh()
             _wait(driver, lambda d: "Яка версія браузера?" in d.page_source, "the question")
-            driver.find_element(By.ID, "text").send_keys("Chrome 120, знімок екрана додаю")
-            shot = tmp_path / "знімок екрана.txt"
-            shot.write_text("Помилка 502 о 9:14", encoding="utf-8")
-            driver.find_element(By.ID, "files").send_keys(str(shot))
+            driver.find_element(By.ID, "text").send_keys("Chrome 120")
             _submit(driver, f"/tickets/{number}/reply")
             _wait(driver, lambda d: _status(db, number) == S.INFO_PROVIDED.value, "«Інформацію надано»")
             _wait(driver, lambda d: "Chrome 120" in d.find_element(By.TAG_NAME, "main").text, "the answer shown")
-            _wait(driver, lambda d: "знімок екрана.txt" in d.find_element(By.TAG_NAME, "main").text, "the file listed")
 
             # The analyst's note published in self-service appears; the internal one never does.
             with db.write() as s:

@@ -103,3 +103,30 @@ def test_limits_as_for_mail(desk):
         assert s.execute(select(Incident.status).where(Incident.number == mine)).scalar_one() == S.INFO_NEEDED.value
     # Without a file, a reply still needs words.
     assert c.post(f"/tickets/{mine}/reply", data={"csrf": token, "text": " "}).status_code == 400
+
+
+def test_a_new_incident_comes_with_its_files_and_too_large_a_one_keeps_nothing(desk):
+    db, w, _mine, _theirs = desk
+    c = signed_in(db, CALLER)
+    token = form_token(c, "/tickets/new")
+    form = {"csrf": token, "short_description": "Помилка при вході в ЕТС", "description": "Знімок додаю",
+            "service": str(w.service.id), "kind": "incident"}
+    before = portal_files.limits()
+    portal_files.configure(portal_files.FileLimits(max_files=2, max_bytes=1000))
+    try:
+        refused = c.post("/tickets/new", data=form, files=[("files", ("big.png", b"x" * 1001, "image/png"))])
+        assert refused.status_code == 400 and "big.png" in refused.text
+        assert 'value="Помилка при вході в ЕТС"' in refused.text  # what was typed stays in the form
+    finally:
+        portal_files.configure(before)
+    with db.read() as s:
+        assert s.execute(select(func.count()).select_from(Incident)
+                         .where(Incident.short_description == "Помилка при вході в ЕТС")).scalar_one() == 0
+    made = c.post("/tickets/new", data=form, files=[("files", ("помилка.png", b"\x89PNG", "image/png"))])
+    assert made.status_code == 303, made.text
+    number = made.headers["location"].split("/tickets/")[1].split("?")[0]
+    with db.read() as s:
+        inc = s.execute(select(Incident).where(Incident.number == number)).scalar_one()
+        row = s.execute(select(PortalAttachment).where(PortalAttachment.record_id == inc.id)).scalar_one()
+        assert (inc.caller_id, inc.channel, row.filename, row.data) == (w.caller.id, "portal", "помилка.png", b"\x89PNG")
+    assert "помилка.png" in c.get(f"/tickets/{number}").text

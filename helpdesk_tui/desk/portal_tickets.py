@@ -292,9 +292,12 @@ def close_ticket(session: Session, caller: Person | None, number: str, words: st
 
 
 def new_incident(session: Session, caller: Person | None, *, short_description: str, description: str,
-                 service_id: int | None, kind: str, criticality: str | None, urgent_reason: str | None) -> Incident:
-    """A ticket the caller registers (R19, R34–R37): channel «portal», pre-classified."""
+                 service_id: int | None, kind: str, criticality: str | None, urgent_reason: str | None,
+                 files: list[portal_files.Upload] | None = None) -> Incident:
+    """A ticket the caller registers (R19, R34–R37): channel «portal», pre-classified; files sent
+    with it are kept in its thread."""
     caller = require_active(caller)
+    kept = portal_files.checked(files or [])
     if criticality == "urgent" and urgent_reason not in URGENT_REASONS:
         raise RuleViolation(urgent_reason_missing(), field="urgent_reason")  # the TUI's words (R35)
     check_urgent_reason(criticality or None, urgent_reason if criticality == "urgent" else None)
@@ -317,8 +320,11 @@ def new_incident(session: Session, caller: Person | None, *, short_description: 
                               "to the service desk").format(service=service.name), field="service")
     count_attempt(session, [f"new:{caller.id}"], limit=NEW_LIMIT, window=timedelta(hours=1),
                   message=_("Too many new tickets in an hour; please call or write to the service desk"))
-    return incidents.register_incident(
+    incident = incidents.register_incident(
         session, system_person(session), caller=caller, short_description=short,
         description=(description or "")[:TEXT_MAX], channel=Channel.PORTAL, service=service, group=group,
         criticality=criticality or None, urgent_reason=urgent_reason if criticality == "urgent" else None,
         urgency=URGENCY_OF_CRITICALITY.get(criticality or ""), kind=kind)
+    if kept:
+        _caller_says(session, caller, incident, "", Message(N_("Files sent with the ticket")), kept)
+    return incident

@@ -333,7 +333,7 @@ def _new_form(visit: Visit, status: int = 200, *, error: str = "", field: str = 
         "new.html", status, services=services, values=values, error=error, error_field=field,
         kinds=[(code, _(label)) for code, label in TICKET_KIND_LABELS.items()],
         criticalities=[(c.value, _(label)) for c, label in CRITICALITY_LABELS.items()],
-        reasons=[(code, _(label)) for code, label in URGENT_REASONS.items()])
+        reasons=[(code, _(label)) for code, label in URGENT_REASONS.items()], files_hint=_files_hint())
 
 
 def new_form(visit: Visit) -> Response:
@@ -349,7 +349,7 @@ def register(visit: Visit) -> Response:
                 s, _person(s, visit), short_description=visit.field("short_description"),
                 description=visit.field("description"), service_id=int(service) if service.isascii() and service.isdigit() and len(service) <= 9 else None,
                 kind=visit.field("kind") or "incident", criticality=visit.field("criticality") or None,
-                urgent_reason=visit.field("urgent_reason") or None)
+                urgent_reason=visit.field("urgent_reason") or None, files=visit.uploads("files"))
             number = incident.number
     except RuleViolation as exc:
         return _new_form(visit, 400, error=exc.message, field=exc.field or "")
@@ -360,7 +360,7 @@ def routes(page: Callable[..., Any]) -> list[Route]:
     return [
         Route("/tickets", page(ticket_list), methods=["GET"]),
         Route("/tickets/new", page(new_form), methods=["GET"]),
-        Route("/tickets/new", page(register), methods=["POST"]),
+        Route("/tickets/new", page(register, files=True), methods=["POST"]),
         Route("/tickets/{number}", page(ticket), methods=["GET"]),
         Route("/tickets/{number}/reply", page(reply, files=True), methods=["POST"]),
         Route("/tickets/{number}/files/{file}", page(download), methods=["GET"]),
