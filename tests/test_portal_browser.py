@@ -6,68 +6,19 @@ the analyst's published note appear (never an internal one) and closes the ticke
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import threading
-import time
-from collections.abc import Iterator
 
-import pytest
-import uvicorn
 from sqlalchemy import select
 
 from helpdesk_tui.config import ServerSettings
 from helpdesk_tui.desk import incidents, notes
 from helpdesk_tui.domain.statuses import IncidentStatus as S
 from helpdesk_tui.mail.outbox import send_due
-from helpdesk_tui.portal.app import create_app
 from helpdesk_tui.store.models import Incident, Person
 from helpdesk_tui.store.portal_tables import PortalAttachment
-from tests.smtp_server import free_port, smtp_server
+from tests.portal_browser import browser, served  # noqa: F401  (served is a fixture)
+from tests.smtp_server import smtp_server
 from tests.world import seed
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-
-def _browser():  # type: ignore[no-untyped-def]
-    """Headless chromium, or a skip outside CI when the packages are missing (CI installs them:
-    there a missing browser fails the test, never skips it)."""
-    if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium and chromium-driver are not installed (.ci/run installs them)")
-        pytest.skip("chromium and chromium-driver are not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=412,915", "--lang=uk"):  # a phone's width: the portal must read there
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "uk-UA,uk"})
-    return webdriver.Chrome(service=Service(DRIVER), options=options)
-
-
-@pytest.fixture
-def served(sqlite_db) -> Iterator[tuple[object, object, str]]:
-    """The portal on a loopback port, over the test's database."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    app = create_app(sqlite_db, base_url=base, secure_cookies=False)  # plain http on loopback
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the portal did not start"
-        time.sleep(0.05)
-    try:
-        yield sqlite_db, app, base
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def _wait(driver, condition, what: str, timeout: float = 10.0):  # type: ignore[no-untyped-def]
@@ -82,7 +33,7 @@ def _submit(driver, form_action: str) -> None:  # type: ignore[no-untyped-def]
     driver.find_element(By.CSS_SELECTOR, f'form[action="{form_action}"] button[type="submit"]').click()
 
 
-def test_a_caller_signs_in_by_mail_files_an_incident_answers_and_closes_it(served, tmp_path):
+def test_a_caller_signs_in_by_mail_files_an_incident_answers_and_closes_it(served, tmp_path):  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -90,7 +41,7 @@ def test_a_caller_signs_in_by_mail_files_an_incident_answers_and_closes_it(serve
     w = seed(db)
     with smtp_server() as (controller, recorder):
         smtp = ServerSettings(host="127.0.0.1", port=controller.port, security="none")
-        driver = _browser()
+        driver = browser()
         try:
             # The sign-in link, asked for in the browser and read from the mail it sends.
             driver.get(base + "/tickets")
