@@ -88,7 +88,32 @@ def test_requests_are_listed_with_incidents_and_shown_with_their_fields(desk):
     assert request.status_code == 200
     assert "Модель" in request.text and "&lt;b&gt;Logitech&lt;/b&gt; M185" in request.text
     assert "Для бухгалтерії" in request.text
-    assert f"/tickets/{t['mine']}/close" not in request.text
+    assert f"/tickets/{t['mine']}/close" in request.text  # withdrawn while it is still wanted or not
+
+
+def test_a_request_no_longer_needed_is_withdrawn_with_its_approvals(desk):
+    db, w, t = desk
+    anna = signed_in(db, OTHER)
+    token = form_token(anna, "/tickets")
+    answer = anna.post(f"/tickets/{t['role']}/close", data={"csrf": token, "words": "Вже перевели в інший відділ"})
+    assert answer.status_code == 303 and "done=withdrawn" in answer.headers["location"]
+    with db.read() as s:
+        request = s.execute(select(ServiceRequest).where(ServiceRequest.number == t["role"])).scalar_one()
+        assert (request.status, request.closed_at is not None) == (S.CANCELLED.value, True)
+        assert all(a.state != "requested" for a in s.execute(
+            select(Approval).where(Approval.request_id == request.id)).scalars())
+        said = s.execute(select(JournalEntry.body).where(JournalEntry.record_kind == "service_request",
+                                                         JournalEntry.record_id == request.id,
+                                                         JournalEntry.author_id != w.analyst.id)).scalars().all()
+    assert any("Вже перевели в інший відділ" in (b or "") for b in said)
+    page = anna.get(answer.headers["location"]).text
+    assert "Запит відкликано." in page
+    assert f"/tickets/{t['role']}/close" not in page  # nothing more to withdraw
+    # Carried out already: accepted or sent back, not withdrawn.
+    c = signed_in(db, CALLER)
+    _implement(db, w, t["mine"])
+    refused = c.post(f"/tickets/{t['mine']}/close", data={"csrf": form_token(c, "/tickets"), "words": ""})
+    assert refused.status_code == 400 and _state(db, t["mine"])[0] == S.IMPLEMENTED.value
 
 
 def test_another_requesters_request_is_not_found_everywhere(desk):

@@ -187,6 +187,20 @@ def reject(session: Session, caller: Person | None, number: str, reason: str) ->
     requests.change_status(session, system_person(session), request, S.IN_PROGRESS, reason=text)
 
 
+def withdraw(session: Session, caller: Person | None, number: str, words: str = "") -> None:
+    """No longer needed (R39 for requests): cancelled with the requester's words, its open tasks
+    and approvals with it. A carried-out request is accepted or sent back instead."""
+    caller = require_active(caller)
+    request = request_for(session, caller, number, lock=True)
+    if S(request.status) is S.IMPLEMENTED:
+        raise RuleViolation(_("{number} is carried out: accept it, or say what is still wrong").format(
+            number=request.number))
+    text = (words or "").strip()[:2000]
+    _requester_says(session, caller, request, text, Message(N_("Withdrawn by the requester: no longer needed")))
+    requests.change_status(session, system_person(session), request, S.CANCELLED,
+                           reason=text or _("No longer needed (the requester, in the portal)"))
+
+
 # --- new requests ---------------------------------------------------------------------------------
 
 NEW_LIMIT = 20  # new tickets per caller in an hour, incidents and requests alike (portal_tickets.py)

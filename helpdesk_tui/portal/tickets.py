@@ -31,6 +31,7 @@ DONE = {
     "reopened": N_("The ticket is open again; the service desk will look at it."),
     "added": N_("Your reply is added."),
     "closed": N_("The ticket is closed."),
+    "withdrawn": N_("The request is withdrawn."),
     "accepted": N_("Thank you: the ticket is closed."),
     "rejected": N_("The ticket is open again; the service desk will look at it."),
     "created": N_("Your ticket is registered."),
@@ -163,8 +164,8 @@ def reply(visit: Visit) -> Response:
 def close(visit: Visit) -> Response:
     def work(s: Any, caller: Any, number: str) -> str:
         if is_request(number):
-            portal_requests.request_for(s, caller, number)  # anyone else's: not found
-            raise RuleViolation(_("A service request closes when you accept what was carried out"))
+            portal_requests.withdraw(s, caller, number, visit.field("words"))
+            return "withdrawn"
         portal_tickets.close_ticket(s, caller, number, visit.field("words"))
         return "closed"
 
