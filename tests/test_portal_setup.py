@@ -92,3 +92,24 @@ def test_an_administrator_sets_a_clients_portal_sharing_from_the_shell(db, monke
     assert result.exit_code != 0
     with db.read() as s:
         assert s.execute(select(Organisation.portal_shared)).scalar_one() is True
+
+
+def test_only_a_demo_database_serves_the_portal_with_nobody_signed_in(db):
+    """README's demo runs `helpdesk portal` as it runs `helpdesk demo`: on the demo's own
+    made-up data only; a real desk's database needs the service account or an administrator."""
+    from helpdesk_tui.desk.demo import mark_demo
+    from helpdesk_tui.domain.errors import PermissionDenied
+
+    w = seed(db)
+    with db.read() as s:
+        with pytest.raises(PermissionDenied, match="portal"):
+            access.authorise(s, "portal", None, trusted_os=False)
+        with pytest.raises(PermissionDenied):
+            access.authorise(s, "portal", s.get(Person, w.analyst.id), trusted_os=False)
+        access.authorise(s, "portal", s.get(Person, w.admin.id), trusted_os=False)
+    with db.write() as s:
+        mark_demo(s)
+    with db.read() as s:
+        access.authorise(s, "portal", None, trusted_os=False)
+        with pytest.raises(PermissionDenied):  # only that command: the rest still asks
+            access.authorise(s, "jobs run", None, trusted_os=False)

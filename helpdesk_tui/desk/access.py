@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from helpdesk_tui.desk.common import roles_of
+from helpdesk_tui.desk.demo import is_demo
 from helpdesk_tui.domain.errors import PermissionDenied
 from helpdesk_tui.domain.statuses import Role
 from helpdesk_tui.i18n import _
@@ -85,6 +86,11 @@ def has_admin(session: Session) -> bool:
     ).scalar_one() > 0
 
 
+# What a demo database (made by `helpdesk demo`, holding only made-up data) runs without anyone
+# signed in, so the demo shows the callers' portal too; a real desk's database refuses as ever.
+OPEN_ON_DEMO = frozenset({"portal"})
+
+
 def authorise(session: Session | None, command: str, person: Person | None, *, trusted_os: bool) -> None:
     """Refuse `command` for `person` (None: nobody signed in) with one line saying what it needs.
 
@@ -100,6 +106,8 @@ def authorise(session: Session | None, command: str, person: Person | None, *, t
         return  # the command itself says the database is not set up
     if trusted_os and person is None:
         return  # the service account (its cron) owns the data; with --as, that person's roles decide
+    if command in OPEN_ON_DEMO and person is None and is_demo(session):
+        return  # the demo's own made-up data, as `helpdesk demo` opens it (README's first command)
     roles = roles_of(session, person) if person is not None and person.active else set()
     if need in (Need.ADMIN, Need.SYSTEM):
         if Role.ADMIN in roles:
