@@ -130,3 +130,34 @@ def test_a_new_incident_comes_with_its_files_and_too_large_a_one_keeps_nothing(d
         row = s.execute(select(PortalAttachment).where(PortalAttachment.record_id == inc.id)).scalar_one()
         assert (inc.caller_id, inc.channel, row.filename, row.data) == (w.caller.id, "portal", "помилка.png", b"\x89PNG")
     assert "помилка.png" in c.get(f"/tickets/{number}").text
+
+
+def test_the_analyst_lists_and_saves_the_callers_files_from_the_shell(desk, tmp_path, capsys):
+    """What a caller attached reaches the analyst working the ticket (`incident files`, `incident
+    file`), saved under its own name only — never a path the caller chose; a caller cannot."""
+    import json
+
+    from helpdesk_tui.cli import main
+
+    db, _w, mine, _theirs = desk
+    c = signed_in(db, CALLER)
+    token = form_token(c, f"/tickets/{mine}")
+    assert c.post(f"/tickets/{mine}/reply", data={"csrf": token, "text": "Знімок"},
+                  files=[("files", ("../../знімок.png", b"\x89PNG-data", "image/png"))]).status_code == 303
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["--db", db.url, "--lang", "en", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, err = run("--as", "ivan", "incident", "files", mine, "--json")
+    assert code == 0, err
+    listed = json.loads(out)
+    assert [(f["name"], f["sent_by"]) for f in listed] == [("знімок.png", "Олена Шевченко")]
+    code, out, err = run("--as", "ivan", "incident", "file", mine, str(listed[0]["id"]), "-o", str(tmp_path))
+    assert code == 0, err
+    assert (tmp_path / "знімок.png").read_bytes() == b"\x89PNG-data"
+    code, _out, err = run("--as", "ivan", "incident", "file", mine, "99999", "-o", str(tmp_path))
+    assert code != 0 and "No such file" in err
+    code, _out, err = run("--as", "olena", "incident", "files", mine)
+    assert code != 0 and "Traceback" not in err  # the caller is no analyst

@@ -59,6 +59,7 @@ def _global(
 def _register() -> None:
     from helpdesk_tui.cli import (
         admin,
+        attachments,
         catalog,
         change_requests,
         config_items,
@@ -81,7 +82,7 @@ def _register() -> None:
 
     for module in (database, admin, subscriptions, identity, incidents, change_requests, split, tasks, requests,
                    catalog, views, sla, mail, timesheet, reports, kb, problems, config_items,
-                   portal):
+                   portal, attachments):
         module.register(app)
 
 

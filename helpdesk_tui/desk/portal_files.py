@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session
 
+from helpdesk_tui.desk.common import desk_staff
 from helpdesk_tui.domain.errors import NotFound, RuleViolation
 from helpdesk_tui.domain.text import printable
 from helpdesk_tui.i18n import _
@@ -121,3 +122,32 @@ def file_of(session: Session, record_kind: str, record_id: int, file_id: int) ->
     if row is None or row.record_kind != record_kind or row.record_id != record_id:
         raise NotFound(_("No such file"))
     return row
+
+
+# --- for the desk's own people ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StaffFile:
+    id: int
+    filename: str
+    size: str
+    content_type: str
+    sent_by: str
+    sent_at: object
+
+
+def files_for_staff(session: Session, actor: Person | None, record_kind: str, record_id: int) -> list[StaffFile]:
+    """What callers attached to a ticket through the portal, for the analysts working it."""
+    desk_staff(session, actor)
+    rows = session.execute(select(PortalAttachment.id, PortalAttachment.filename, PortalAttachment.size,
+                                  PortalAttachment.content_type, Person.full_name, PortalAttachment.created_at)
+                           .join(Person, Person.id == PortalAttachment.person_id)
+                           .where(PortalAttachment.record_kind == record_kind, PortalAttachment.record_id == record_id)
+                           .order_by(PortalAttachment.id)).all()
+    return [StaffFile(i, name, size_text(size), kind, who, when) for i, name, size, kind, who, when in rows]
+
+
+def file_for_staff(session: Session, actor: Person | None, record_kind: str, record_id: int,
+                   file_id: int) -> PortalAttachment:
+    desk_staff(session, actor)
+    return file_of(session, record_kind, record_id, file_id)
