@@ -260,3 +260,19 @@ def test_keys_typed_before_the_problem_arrives_are_not_lost(desk):
         assert app.screen.query_one("#root_cause").text == "Кеш DNS"
 
     drive(db, scenario)
+
+
+def test_p_registers_a_problem_on_its_own_and_opens_it(desk):
+    db, w = desk
+
+    async def scenario(app, pilot):
+        await workspace_ready(pilot)
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProblemForm))
+        await pilot.press(*"Повільна мережа у філії", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProblemScreen) and app.screen.data is not None)
+        assert app.screen.data["short_description"] == "Повільна мережа у філії"
+
+    drive(db, scenario)
+    with db.read() as s:
+        assert s.execute(select(Problem.short_description)).scalar_one() == "Повільна мережа у філії"

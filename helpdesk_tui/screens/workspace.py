@@ -377,14 +377,7 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         self.open_record(message.kind, message.record_id)
 
     def open_record(self, kind: str, record_id: int) -> None:
-        if kind == "problem":
-            from helpdesk_tui.screens.problems import ProblemScreen
-
-            self.app.push_screen(ProblemScreen(self.workspace, record_id))
-            return
-        from helpdesk_tui.screens.record import RecordScreen
-
-        self.app.push_screen(RecordScreen(self.workspace, kind, record_id))
+        self.app.open_record(kind, record_id)  # type: ignore[attr-defined]  # each kind's own screen
 
     def action_mail(self) -> None:
         from helpdesk_tui.screens.mail import MailScreen
@@ -412,13 +405,16 @@ class WorkspaceScreen(SaysFailures, TranslatedBindings, Screen[None]):
         self.app.push_screen(IncidentFormScreen(self.workspace))
 
     def action_new_problem(self) -> None:
-        from helpdesk_tui.screens.problems import ProblemForm, ProblemScreen
+        # Imported when asked for: the form is not part of the first paint.
+        from helpdesk_tui.screens.problem_dialogs import ProblemForm
 
-        def registered(problem_id: int | None) -> None:
-            if problem_id:
-                self.app.push_screen(ProblemScreen(self.workspace, problem_id))
+        form = ProblemForm(self.workspace, None)
 
-        self.app.push_screen(ProblemForm(self.workspace, None), registered)
+        def registered(saved: bool | None) -> None:
+            if saved and form.saved_id:
+                self.open_record("problem", form.saved_id)
+
+        self.app.push_screen(form, registered)
 
     def action_new_request(self) -> None:
         # Imported when asked for: the form is not part of the first paint.
