@@ -17,7 +17,7 @@ from helpdesk_tui.domain.problem_status import TRANSITIONS, ProblemStatus
 from helpdesk_tui.domain.statuses import IncidentStatus
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store import records
-from helpdesk_tui.store.models import ConfigurationItem, Incident, Person, Problem, RecordLink, Service, WorkGroup
+from helpdesk_tui.store.models import ConfigurationItem, Incident, Person, Problem, Service, WorkGroup
 
 _SETTLED = frozenset({IncidentStatus.RESOLVED.value, IncidentStatus.CLOSED.value, IncidentStatus.CANCELLED.value})
 
@@ -147,13 +147,3 @@ class ProblemDesk(Facade):
             actor = self._actor(session)
             incident = _get(session, Incident, incident_id, _("The incident"))
             problems.unlink_incident(session, actor, self._problem(session, problem_id), incident)
-
-    def problems_of(self, incident_id: int) -> list[tuple[int, str, str]]:
-        """The problems an incident is linked to: (id, number, status)."""
-        with self.db.read() as session:
-            rows = session.execute(select(Problem.id, Problem.number, Problem.status)
-                                   .join(RecordLink, RecordLink.to_id == Problem.id)
-                                   .where(RecordLink.from_kind == "incident", RecordLink.from_id == incident_id,
-                                          RecordLink.to_kind == "problem").order_by(Problem.id)).all()
-        return [(i, n, s) for i, n, s in rows]
-
